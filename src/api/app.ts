@@ -1,0 +1,34 @@
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { LiveHub } from '../live/hub.js';
+import type { Monitor } from '../monitor.js';
+import { registerAuth } from './auth.js';
+import { registerErrorHandler } from './errors.js';
+import { serverRoutes } from './routes/servers.js';
+
+export interface Api {
+  app: FastifyInstance;
+  hub: LiveHub;
+}
+
+/** The HTTP face of a monitor: REST under /api/v1, the live hub, /healthz and /readyz. */
+export async function buildApi(monitor: Monitor): Promise<Api> {
+  const loggerInstance: FastifyBaseLogger = monitor.log.child({ part: 'api' });
+  const logController = new LogController({ disableRequestLogging: true });
+  const app = Fastify({ loggerInstance, logController, bodyLimit: 1024 * 1024 });
+  registerErrorHandler(app);
+  registerAuth(app, monitor.config.api_token);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  const hub = new LiveHub(monitor);
+  app.get('/api/v1/live', { websocket: true }, (socket) => hub.accept(socket));
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const ok = await monitor.store.ping();
+    return reply
+      .status(ok ? 200 : 503)
+      .send({ status: ok ? 'ready' : 'store unreachable', store: monitor.store.dialect });
+  });
+  serverRoutes(app, monitor);
+  app.addHook('onClose', () => hub.close());
+  return { app, hub };
+}

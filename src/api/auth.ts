@@ -1,0 +1,31 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../shared/errors.js';
+
+const equal = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+function tokenOf(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  // Browsers cannot set headers on a WebSocket; the live hub takes the token as a query parameter.
+  const query = req.query as Record<string, unknown> | undefined;
+  return typeof query?.token === 'string' ? query.token : undefined;
+}
+
+/** With `api_token` set, every /api/ route requires it; /healthz and /readyz stay open. */
+export function registerAuth(app: FastifyInstance, apiToken: string | undefined): void {
+  if (!apiToken) return;
+  app.addHook('onRequest', (req, _reply, done) => {
+    const token = tokenOf(req);
+    if (!req.url.startsWith('/api/') || (token && equal(token, apiToken))) return done();
+    done(new AppError('unauthorised', 'this API requires a token: send Authorization: Bearer <api_token>'));
+  });
+}
+
+/** Who did it, for the audit log. With a single shared token, that is "api". */
+export const actorOf = (req: FastifyRequest): string =>
+  (req.headers['x-mcp-health-actor'] as string | undefined)?.slice(0, 100) ?? 'api';

@@ -1,0 +1,43 @@
+import { redactEnv, redactHeaders } from '../servers/secrets.js';
+import { endpointOf, type ServerRecord } from '../servers/server-types.js';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** A server as the API and the live hub show it: secrets replaced by a marker, times in ISO 8601. */
+export function serverView(s: ServerRecord, activeConnections = 0) {
+  const spec = s.spec;
+  const transportFields =
+    spec.transport === 'stdio'
+      ? { command: spec.command, args: spec.args, env: redactEnv(spec.env), cwd: spec.cwd ?? null }
+      : { url: spec.url, headers: redactHeaders(spec.headers) };
+  const st = s.state;
+  return {
+    id: s.id,
+    name: s.name,
+    transport: spec.transport,
+    endpoint: endpointOf(spec),
+    ...transportFields,
+    tags: s.tags,
+    ...s.overrides,
+    source: s.source,
+    enabled: s.enabled,
+    disabled_until: iso(s.disabledUntil),
+    disabled_reason: s.disabledReason,
+    status: st.status,
+    status_reason: st.statusReason,
+    response_time_ms: st.responseTimeMs === null ? null : Math.round(st.responseTimeMs * 100) / 100,
+    response_time_source: 'probe' as 'probe' | 'traffic',
+    active_connections: activeConnections,
+    last_check: iso(st.lastCheck),
+    consecutive_failures: st.consecutiveFailures,
+    last_error: st.lastError,
+    protocol_version: st.protocolVersion,
+    protocol_era: st.era,
+    server_info: st.serverInfo,
+    capabilities: st.capabilities,
+    tool_count: st.toolCount,
+    created_at: iso(s.createdAt),
+    updated_at: iso(s.updatedAt),
+  };
+}
+export type ServerView = ReturnType<typeof serverView>;

@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { ServerState } from '../servers/server-types.js';
+import { checksRepo, type NewCheck } from '../store/checks-repo.js';
+import type { Store } from '../store/open-store.js';
+import { serversRepo } from '../store/servers-repo.js';
+
+const MAX_PENDING = 200_000;
+
+/**
+ * Buffers check rows and server states and writes them in one transaction per interval, so
+ * that thousands of checks a minute cost a few writes a second. A crash loses at most the
+ * last unflushed interval.
+ */
+export class CheckWriter {
+  private checks: NewCheck[] = [];
+  private states = new Map<string, ServerState>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Check rows given up on while the store was unreachable for long (states are never dropped). */
+  dropped = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  add(check: NewCheck, state: ServerState): void {
+    this.checks.push(check);
+    this.states.set(check.server_id, state);
+  }
+
+  saveState(serverId: string, state: ServerState): void {
+    this.states.set(serverId, state);
+  }
+
+  forget(serverId: string): void {
+    this.states.delete(serverId);
+    this.checks = this.checks.filter((c) => c.server_id !== serverId);
+  }
+
+  /** Writes what is buffered; concurrent calls queue behind each other. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async write(): Promise<void> {
+    if (this.checks.length === 0 && this.states.size === 0) return;
+    const checks = this.checks;
+    const states = this.states;
+    this.checks = [];
+    this.states = new Map();
+    try {
+      await this.store.db.transaction().execute(async (trx) => {
+        await checksRepo.insertMany(trx, checks);
+        for (const [id, state] of states) await serversRepo.saveState(trx, id, state);
+      });
+    } catch (err) {
+      // Keep them for the next try rather than lose them; the store may be back by then.
+      this.checks = [...checks, ...this.checks];
+      const excess = this.checks.length - MAX_PENDING;
+      if (excess > 0) {
+        this.checks.splice(0, excess);
+        this.dropped += excess;
+      }
+      for (const [id, s] of states) if (!this.states.has(id)) this.states.set(id, s);
+      this.log.error(
+        { err: (err as Error).message, pending: this.checks.length, dropped: this.dropped },
+        'writing checks failed; will retry',
+      );
+    }
+  }
+}

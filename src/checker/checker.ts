@@ -1,0 +1,280 @@
+import type { Logger } from 'pino';
+import type { Bus } from '../live/bus.js';
+import type { Registry } from '../servers/registry.js';
+import { scrub, secretValues } from '../servers/secrets.js';
+import { endpointOf, type ServerRecord, type Status } from '../servers/server-types.js';
+import type { CheckRow, NewCheck } from '../store/checks-repo.js';
+import { checksRepo } from '../store/checks-repo.js';
+import { eventsRepo } from '../store/events-repo.js';
+import type { Store } from '../store/open-store.js';
+import { CheckWriter } from './check-writer.js';
+import { LatencyWindow, stateAfterProbe, type TrafficStats } from './next-state.js';
+import type { LogLine, ProbeResult, ProbeTarget, ServerSession, SessionHooks } from './probe-types.js';
+import { Scheduler } from './scheduler.js';
+import { targetOf } from './server-target.js';
+import { computeStatus, settingsFor, type StatusSettings } from './status.js';
+
+export interface CheckerDeps {
+  defaults: StatusSettings;
+  concurrency: number;
+  registry: Registry;
+  store: Store;
+  bus: Bus;
+  log: Logger;
+  openSession: (target: ProbeTarget, hooks: SessionHooks) => ServerSession;
+  /** Traffic figures for a server, once the gateway sees some (DESIGN §3). */
+  traffic?: (serverId: string) => TrafficStats | undefined;
+}
+
+interface Watched {
+  session: ServerSession | undefined;
+  specKey: string;
+  window: LatencyWindow;
+  enableTimer: NodeJS.Timeout | undefined;
+  running: Promise<CheckRow | undefined> | undefined;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Probes every server on its interval, keeps its status, and tells the bus. */
+export class Checker {
+  private readonly watched = new Map<string, Watched>();
+  private readonly writer: CheckWriter;
+  private readonly scheduler: Scheduler;
+  private stopped = false;
+
+  constructor(private readonly deps: CheckerDeps) {
+    this.writer = new CheckWriter(deps.store, deps.log);
+    this.scheduler = new Scheduler({ concurrency: deps.concurrency, run: (id) => this.runScheduled(id) });
+  }
+
+  start(): void {
+    this.writer.start();
+    for (const s of this.deps.registry.list()) this.watch(s);
+    this.deps.bus.on('server.saved', this.onSaved);
+    this.deps.bus.on('server.removed', this.onRemoved);
+  }
+
+  /** Runs a check now (or joins the one under way) and returns it once stored. */
+  async checkNow(id: string): Promise<CheckRow> {
+    const server = this.deps.registry.get(id);
+    await this.check(server, true);
+    await this.writer.flush();
+    const [row] = await checksRepo.recent(this.deps.store.db, id, 1);
+    if (!row) throw new Error(`check of ${id} was not stored`);
+    return row;
+  }
+
+  recentLogs(id: string): LogLine[] {
+    return this.watched.get(id)?.session?.recentLogs() ?? [];
+  }
+
+  takeScheduleLags(): number[] {
+    return this.scheduler.takeLags();
+  }
+
+  get droppedChecks(): number {
+    return this.writer.dropped;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.deps.bus.off('server.saved', this.onSaved);
+    this.deps.bus.off('server.removed', this.onRemoved);
+    this.scheduler.stop();
+    await Promise.allSettled([...this.watched.keys()].map((id) => this.unwatch(id)));
+    await this.writer.stop();
+  }
+
+  private readonly onSaved = (server: ServerRecord): void => {
+    const w = this.watched.get(server.id);
+    if (w && w.specKey !== JSON.stringify(server.spec)) {
+      void w.session?.close();
+      w.session = undefined;
+      w.specKey = JSON.stringify(server.spec);
+    }
+    this.watch(server);
+  };
+
+  private readonly onRemoved = (id: string): void => {
+    void this.unwatch(id);
+    this.writer.forget(id);
+  };
+
+  private watch(server: ServerRecord): void {
+    let w = this.watched.get(server.id);
+    if (!w) {
+      w = {
+        session: undefined,
+        specKey: JSON.stringify(server.spec),
+        window: new LatencyWindow(),
+        enableTimer: undefined,
+        running: undefined,
+      };
+      this.watched.set(server.id, w);
+    }
+    clearTimeout(w.enableTimer);
+    const settings = settingsFor(server, this.deps.defaults);
+    const now = Date.now();
+    const paused = !server.enabled || (server.disabledUntil !== null && server.disabledUntil > now);
+    if (paused) {
+      this.scheduler.unschedule(server.id);
+      void w.session?.close();
+      w.session = undefined;
+      this.applyPausedStatus(server, now, settings);
+      if (server.enabled && server.disabledUntil !== null) {
+        w.enableTimer = setTimeout(
+          () => void this.reenable(server.id),
+          Math.min(server.disabledUntil - now, MAX_TIMER_MS),
+        );
+        w.enableTimer.unref();
+      }
+      return;
+    }
+    const wasPaused = server.state.status === 'disabled';
+    const firstDelay = wasPaused || server.state.status === 'unknown' ? Math.random() * 1000 : undefined;
+    this.scheduler.schedule(server.id, settings.health_check_interval * 1000, firstDelay);
+  }
+
+  private async unwatch(id: string): Promise<void> {
+    const w = this.watched.get(id);
+    this.watched.delete(id);
+    this.scheduler.unschedule(id);
+    if (!w) return;
+    clearTimeout(w.enableTimer);
+    await w.session?.close();
+  }
+
+  private async reenable(id: string): Promise<void> {
+    const server = this.deps.registry.find(id);
+    if (!server || this.stopped) return;
+    if (server.disabledUntil !== null && server.disabledUntil > Date.now()) return this.watch(server);
+    await this.deps.registry.enable(id, 'schedule');
+  }
+
+  private applyPausedStatus(server: ServerRecord, now: number, settings: StatusSettings): void {
+    const { status, reason } = computeStatus(
+      {
+        now,
+        enabled: server.enabled,
+        disabledUntil: server.disabledUntil,
+        checked: false,
+        consecutiveFailures: 0,
+        lastError: null,
+        responseTimeMs: null,
+        errorRatePercent: null,
+      },
+      settings,
+    );
+    const state = { ...server.state, status, statusReason: reason, consecutiveFailures: 0 };
+    this.writer.saveState(server.id, state);
+    this.publishState(server, state);
+  }
+
+  private async runScheduled(id: string): Promise<void> {
+    const server = this.deps.registry.find(id);
+    if (server) await this.check(server, false);
+  }
+
+  private check(server: ServerRecord, forced: boolean): Promise<CheckRow | undefined> {
+    const w = this.watched.get(server.id);
+    if (!w) return Promise.resolve(undefined);
+    if (w.running) return w.running;
+    w.running = this.probe(server, w, forced).finally(() => {
+      w.running = undefined;
+    });
+    return w.running;
+  }
+
+  private async probe(server: ServerRecord, w: Watched, forced: boolean): Promise<CheckRow | undefined> {
+    const settings = settingsFor(server, this.deps.defaults);
+    w.session ??= this.deps.openSession(targetOf(server.spec), {
+      onLog: (line) => this.deps.bus.emit('server.log', server.id, line),
+    });
+    const result = await w.session.check(settings.health_check_timeout * 1000);
+    const current = this.deps.registry.find(server.id);
+    if (!current || this.stopped || this.watched.get(server.id) !== w) return undefined;
+    const now = Date.now();
+    const state = stateAfterProbe(current, result, now, w.window, settings, this.deps.traffic?.(server.id));
+    if (!result.ok) state.lastError = scrub(result.reason, secretValues(current.spec));
+    const check: NewCheck = {
+      server_id: current.id,
+      server_name: current.name,
+      endpoint_url: endpointOf(current.spec),
+      status: state.status,
+      ok: result.ok ? 1 : 0,
+      last_check: now,
+      response_time_ms: result.ok ? result.latencyMs : null,
+      error_message: result.ok ? null : state.lastError,
+      metadata: checkMetadata(result, forced),
+    };
+    this.writer.add(check, state);
+    await this.recordEvents(current, state.status, result);
+    const saved = this.publishState(current, state);
+    const row: CheckRow = {
+      id: 0,
+      server_id: check.server_id,
+      status: check.status,
+      ok: result.ok,
+      checked_at: new Date(now).toISOString(),
+      response_time_ms: check.response_time_ms ?? null,
+      error: check.error_message ?? null,
+      metadata: check.metadata,
+    };
+    if (saved) this.deps.bus.emit('server.checked', saved, row);
+    return row;
+  }
+
+  private publishState(server: ServerRecord, state: ServerRecord['state']): ServerRecord | undefined {
+    const previous = server.state.status;
+    const saved = this.deps.registry.setState(server.id, state);
+    if (saved && previous !== state.status) {
+      this.deps.log.info(
+        { server: server.id, from: previous, to: state.status, reason: state.statusReason },
+        'status changed',
+      );
+      this.deps.bus.emit('server.status', saved, previous);
+    }
+    return saved;
+  }
+
+  private async recordEvents(server: ServerRecord, status: Status, result: ProbeResult): Promise<void> {
+    const db = this.deps.store.db;
+    const before = server.state.serverInfo;
+    if (
+      result.ok &&
+      result.connected &&
+      result.serverInfo &&
+      before &&
+      before.version !== result.serverInfo.version
+    ) {
+      await eventsRepo.insert(db, {
+        serverId: server.id,
+        kind: 'deployment',
+        message: `version ${before.version} → ${result.serverInfo.version}`,
+        data: { from: before.version, to: result.serverInfo.version, name: result.serverInfo.name },
+      });
+    }
+    if (status !== server.state.status)
+      await eventsRepo.insert(db, {
+        serverId: server.id,
+        kind: 'status_change',
+        message: `${server.state.status} → ${status}`,
+        data: { from: server.state.status, to: status },
+      });
+  }
+}
+
+function checkMetadata(result: ProbeResult, forced: boolean): Record<string, unknown> {
+  if (!result.ok) return { kind: result.kind, elapsed_ms: result.elapsedMs, forced };
+  return {
+    method: result.method,
+    era: result.era,
+    protocol_version: result.protocolVersion,
+    connected: result.connected,
+    connect_ms: result.connectMs,
+    server_info: result.serverInfo,
+    tool_count: result.toolCount,
+    forced,
+  };
+}

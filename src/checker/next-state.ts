@@ -1,0 +1,69 @@
+import type { ServerRecord, ServerState } from '../servers/server-types.js';
+import type { ProbeResult } from './probe-types.js';
+import { computeStatus, type StatusSettings } from './status.js';
+
+/** Probe latencies of the last minute, for the 1-minute average response time. */
+export class LatencyWindow {
+  private samples: { at: number; ms: number }[] = [];
+
+  add(at: number, ms: number): void {
+    this.samples.push({ at, ms });
+  }
+
+  average(now: number, spanMs = 60_000): number | null {
+    this.samples = this.samples.filter((s) => s.at > now - spanMs);
+    if (this.samples.length === 0) return null;
+    return this.samples.reduce((sum, s) => sum + s.ms, 0) / this.samples.length;
+  }
+}
+
+/** What traffic through the gateway says about a server, when there is some. */
+export interface TrafficStats {
+  responseTimeMs: number | null;
+  errorRatePercent: number | null;
+}
+
+/** The server's state after one probe. */
+export function stateAfterProbe(
+  server: ServerRecord,
+  result: ProbeResult,
+  now: number,
+  window: LatencyWindow,
+  settings: StatusSettings,
+  traffic?: TrafficStats,
+): ServerState {
+  const prev = server.state;
+  const next: ServerState = { ...prev, lastCheck: now };
+  if (result.ok) {
+    window.add(now, result.latencyMs);
+    next.consecutiveFailures = 0;
+    next.lastError = null;
+    if (result.connected) {
+      next.era = result.era;
+      next.protocolVersion = result.protocolVersion ?? null;
+      next.serverInfo = result.serverInfo ?? null;
+      next.capabilities = result.capabilities ?? null;
+      next.toolCount = result.toolCount ?? null;
+    }
+  } else {
+    next.consecutiveFailures = prev.consecutiveFailures + 1;
+    next.lastError = result.reason;
+  }
+  next.responseTimeMs = traffic?.responseTimeMs ?? window.average(now);
+  const { status, reason } = computeStatus(
+    {
+      now,
+      enabled: server.enabled,
+      disabledUntil: server.disabledUntil,
+      checked: true,
+      consecutiveFailures: next.consecutiveFailures,
+      lastError: next.lastError,
+      responseTimeMs: next.responseTimeMs,
+      errorRatePercent: traffic?.errorRatePercent ?? null,
+    },
+    settings,
+  );
+  next.status = status;
+  next.statusReason = reason;
+  return next;
+}

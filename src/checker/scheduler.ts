@@ -1,0 +1,132 @@
+import { MinHeap } from './min-heap.js';
+
+interface Entry {
+  id: string;
+  intervalMs: number;
+  due: number;
+  /** Bumped on every (re)schedule; heap nodes of an older version are stale and skipped. */
+  version: number;
+  running: boolean;
+}
+
+export interface SchedulerOptions {
+  /** How many checks may run at once. */
+  concurrency: number;
+  run: (id: string) => Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * Runs each id's check on its interval at a fixed rate, with a random phase per id so that
+ * thousands of servers do not probe in the same millisecond, and a concurrency limit. One
+ * timer serves all ids. A check still running at its next due time is not started twice.
+ */
+export class Scheduler {
+  private readonly entries = new Map<string, Entry>();
+  private readonly heap = new MinHeap<{ id: string; version: number }>();
+  private readonly queue: Entry[] = [];
+  private queueHead = 0;
+  private running = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private stopped = false;
+  private readonly lags: number[] = [];
+  private readonly now: () => number;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** (Re)schedules an id; the first run comes after `firstDelayMs`, or at a random point of the first interval. */
+  schedule(id: string, intervalMs: number, firstDelayMs?: number): void {
+    const prev = this.entries.get(id);
+    const spread = Math.min(intervalMs, 5_000 + 3 * this.entries.size);
+    const entry: Entry = {
+      id,
+      intervalMs,
+      due: this.now() + (firstDelayMs ?? Math.random() * spread),
+      version: (prev?.version ?? 0) + 1,
+      running: prev?.running ?? false,
+    };
+    this.entries.set(id, entry);
+    this.push(entry);
+  }
+
+  unschedule(id: string): void {
+    this.entries.delete(id);
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  /** Schedule lag samples (ms between due time and start), the newest last; cleared on read. */
+  takeLags(): number[] {
+    return this.lags.splice(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.entries.clear();
+  }
+
+  private push(entry: Entry): void {
+    this.heap.push(entry.due, { id: entry.id, version: entry.version });
+    this.arm();
+  }
+
+  private arm(): void {
+    const next = this.heap.peekKey();
+    if (next === undefined || this.stopped || next >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => this.fire(), Math.max(0, next - this.now()));
+    this.timer.unref();
+  }
+
+  private fire(): void {
+    this.timerAt = Infinity;
+    const now = this.now();
+    while ((this.heap.peekKey() ?? Infinity) <= now) {
+      const node = this.heap.pop();
+      const entry = node && this.entries.get(node.id);
+      if (!entry || entry.version !== node.version) continue;
+      // Fixed rate; after a long stall, skip the missed runs instead of bursting them.
+      const nextDue = entry.due + entry.intervalMs;
+      entry.due = nextDue > now ? nextDue : now + entry.intervalMs;
+      this.heap.push(entry.due, node);
+      if (!entry.running) {
+        entry.running = true;
+        this.queue.push({ ...entry, due: nextDue - entry.intervalMs });
+      }
+    }
+    this.drain();
+    this.arm();
+  }
+
+  private drain(): void {
+    while (this.running < this.options.concurrency && this.queueHead < this.queue.length) {
+      const job = this.queue[this.queueHead++];
+      if (!job) break;
+      const entry = this.entries.get(job.id);
+      if (!entry) continue;
+      this.running++;
+      this.lags.push(this.now() - job.due);
+      if (this.lags.length > 100_000) this.lags.splice(0, 50_000);
+      this.options
+        .run(job.id)
+        .catch(() => undefined)
+        .finally(() => {
+          this.running--;
+          const current = this.entries.get(job.id);
+          if (current) current.running = false;
+          this.drain();
+        });
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { loadConfig } from '../config/load.js';
+import { serverInput } from '../config/server-input.js';
+import type { SettingKey } from '../config/schema.js';
+import { startDemoFleet } from '../demo/fleet.js';
+import { serve } from './serve.js';
+
+/** The demo fleet is checked every 5 s so that every status shows up within minutes. */
+const DEMO_INTERVAL_S = 5;
+
+/** `mcp-health demo` (what `npm start` runs): a demo fleet of real MCP servers and the monitor watching it. */
+export async function runDemo(
+  file: string | undefined,
+  flags: Partial<Record<SettingKey, unknown>>,
+): Promise<void> {
+  const base = loadConfig({ file, flags });
+  process.stderr.write(
+    'mcp-health: starting the demo fleet (server-everything, a modern-era server, a chaos server)…\n',
+  );
+  const fleet = await startDemoFleet();
+  const demoServers = fleet.servers.map((s) =>
+    serverInput.parse({ ...s, health_check_interval: DEMO_INTERVAL_S }),
+  );
+  const names = new Set(base.servers.map((s) => s.name.toLowerCase()));
+  const config = {
+    ...base,
+    servers: [...base.servers, ...demoServers.filter((s) => !names.has(s.name.toLowerCase()))],
+  };
+  try {
+    const running = await serve(config, () => fleet.stop());
+    process.stderr.write(
+      `mcp-health: dashboard and API at ${running.url} — watching ${config.servers.length} servers ` +
+        `(${fleet.servers.map((s) => s.name).join(', ')}). Ctrl-C stops everything.\n`,
+    );
+  } catch (err) {
+    await fleet.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { settingKeys, type SettingKey } from '../config/schema.js';
+
+const flagOf = (key: string): string => `--${key.replaceAll('_', '-')}`;
+
+/** Every setting can be given as a flag named after its key: `--health-check-interval 10`. */
+export function addSettingFlags(cmd: Command): Command {
+  cmd.option('-c, --config <file>', 'YAML config file (also MCP_HEALTH_CONFIG)');
+  for (const key of settingKeys) cmd.option(`${flagOf(key)} <value>`, `setting ${key}`);
+  return cmd;
+}
+
+export function settingFlags(opts: Record<string, unknown>): Partial<Record<SettingKey, unknown>> {
+  const out: Partial<Record<SettingKey, unknown>> = {};
+  for (const key of settingKeys) {
+    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    if (opts[camel] !== undefined) out[key] = opts[camel];
+  }
+  return out;
+}

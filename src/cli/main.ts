@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { addSettingFlags, settingFlags } from './flags.js';
+import { serve } from './serve.js';
+import { runCheck } from './check.js';
+import { runDemo } from './demo.js';
+
+const program = new Command()
+  .name('mcp-health')
+  .description('Self-hosted, real-time health monitor and dashboard for MCP servers')
+  .showHelpAfterError();
+
+addSettingFlags(
+  program.command('serve').description('run the monitor and dashboard for the servers of your config'),
+).action(async (opts: Record<string, unknown>) => {
+  const config = loadConfig({ file: opts.config as string | undefined, flags: settingFlags(opts) });
+  const running = await serve(config);
+  process.stderr.write(
+    `mcp-health: dashboard and API at ${running.url} (${config.servers.length} servers from config)\n`,
+  );
+});
+
+addSettingFlags(
+  program.command('demo').description('run the monitor with a demo fleet of real MCP servers on loopback'),
+).action(async (opts: Record<string, unknown>) => {
+  await runDemo(opts.config as string | undefined, settingFlags(opts));
+});
+
+program
+  .command('check')
+  .description('probe one server once and print what it found')
+  .argument('[target...]', 'a URL, or -- followed by a command and its arguments (stdio)')
+  .option('--sse', 'the URL is a legacy HTTP+SSE endpoint')
+  .option('-H, --header <header...>', 'an HTTP header, "Name: value"')
+  .option('-t, --timeout <seconds>', 'give up after this many seconds', '5')
+  .option('--json', 'print the result as JSON')
+  .action(
+    async (target: string[], opts: { sse?: boolean; header?: string[]; timeout: string; json?: boolean }) => {
+      process.exitCode = await runCheck(target, opts);
+    },
+  );
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`mcp-health: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`mcp-health: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

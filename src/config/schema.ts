@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { serverInput } from './server-input.js';
+
+/** Every setting of DESIGN §7, with the seed's defaults. Seconds unless the name says ms. */
+export const settingsShape = {
+  health_check_interval: z.number().min(1).max(86_400).default(30),
+  metrics_collection_interval: z.number().min(1).max(3_600).default(10),
+  metrics_retention_days: z.number().int().min(1).max(3_650).default(30),
+  error_retention_days: z.number().int().min(1).max(3_650).default(90),
+  health_check_timeout: z.number().positive().max(300).default(5),
+  health_check_retries: z.number().int().min(1).max(100).default(3),
+  response_time_warning_ms: z.number().positive().default(500),
+  response_time_critical_ms: z.number().positive().default(1000),
+  error_rate_warning_percent: z.number().min(0).max(100).default(1.0),
+  error_rate_critical_percent: z.number().min(0).max(100).default(5.0),
+  dashboard_refresh_interval: z.number().min(1).max(3_600).default(5),
+  max_timeline_points: z.number().int().min(10).max(100_000).default(1000),
+  /** How many health checks may run at the same moment. */
+  check_concurrency: z.number().int().min(1).max(10_000).default(200),
+  port: z.number().int().min(0).max(65_535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  data_dir: z.string().min(1).default('./data'),
+  /** `postgres://...` selects PostgreSQL; absent means SQLite at `<data_dir>/mcp-health.db`. */
+  database_url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  /** When set, the API and dashboard require `Authorization: Bearer <api_token>`. */
+  api_token: z.string().min(8, 'must be at least 8 characters').optional(),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const configSchema = z
+  .object({ ...settingsShape, servers: z.array(serverInput).default([]) })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.response_time_warning_ms > c.response_time_critical_ms)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['response_time_warning_ms'],
+        message: 'must not exceed response_time_critical_ms',
+      });
+    if (c.error_rate_warning_percent > c.error_rate_critical_percent)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['error_rate_warning_percent'],
+        message: 'must not exceed error_rate_critical_percent',
+      });
+    const seen = new Set<string>();
+    c.servers.forEach((s, i) => {
+      if (seen.has(s.name.toLowerCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['servers', i, 'name'],
+          message: `duplicate server name "${s.name}"`,
+        });
+      seen.add(s.name.toLowerCase());
+    });
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type SettingKey = keyof typeof settingsShape;
+export const settingKeys = Object.keys(settingsShape) as SettingKey[];

@@ -1,0 +1,65 @@
+import type { Logger } from 'pino';
+import { Checker } from './checker/checker.js';
+import { openSession } from './checker/open-session.js';
+import type { ProbeTarget, ServerSession, SessionHooks } from './checker/probe-types.js';
+import type { Config } from './config/schema.js';
+import { Bus } from './live/bus.js';
+import { Registry } from './servers/registry.js';
+import { openStore, type Store } from './store/open-store.js';
+
+export interface MonitorOptions {
+  config: Config;
+  log: Logger;
+  /** PostgreSQL schema to use (tests isolate themselves with it). */
+  schema?: string;
+  /** Replaces how sessions are opened (benchmarks count probes with it). */
+  openSession?: (target: ProbeTarget, hooks: SessionHooks) => ServerSession;
+}
+
+/** The running parts of one instance, wired together: store, registry, checker, bus. */
+export interface Monitor {
+  config: Config;
+  log: Logger;
+  store: Store;
+  bus: Bus;
+  registry: Registry;
+  checker: Checker;
+  stop(): Promise<void>;
+}
+
+export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
+  const { config, log } = options;
+  const store = await openStore({
+    databaseUrl: config.database_url,
+    dataDir: config.data_dir,
+    schema: options.schema,
+  });
+  log.info({ store: store.dialect, location: store.location }, 'store open');
+  const bus = new Bus();
+  const registry = new Registry(store, bus, log);
+  await registry.load();
+  await registry.syncFromConfig(config.servers);
+  const checker = new Checker({
+    defaults: config,
+    concurrency: config.check_concurrency,
+    registry,
+    store,
+    bus,
+    log,
+    openSession: options.openSession ?? openSession,
+  });
+  checker.start();
+  log.info({ servers: registry.list().length }, 'checking servers');
+  return {
+    config,
+    log,
+    store,
+    bus,
+    registry,
+    checker,
+    async stop() {
+      await checker.stop();
+      await store.close();
+    },
+  };
+}

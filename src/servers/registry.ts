@@ -1,0 +1,207 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from 'pino';
+import { serverInput, type ServerInput } from '../config/server-input.js';
+import type { Bus } from '../live/bus.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { slugify } from '../shared/slug.js';
+import { validate } from '../shared/validate.js';
+import { auditRepo, eventsRepo } from '../store/events-repo.js';
+import type { Store } from '../store/open-store.js';
+import { serversRepo } from '../store/servers-repo.js';
+import { applyPatch, inputOf, overridesFromInput, specFromInput } from './from-input.js';
+import { keepRedactedSecrets } from './secrets.js';
+import { initialState, type ServerRecord, type ServerState } from './server-types.js';
+
+/** The list of servers: from the config file and from the API, kept in the store and in memory. */
+export class Registry {
+  private readonly servers = new Map<string, ServerRecord>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly log: Logger,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const s of await serversRepo.list(this.store.db)) this.servers.set(s.id, s);
+  }
+
+  list(): ServerRecord[] {
+    return [...this.servers.values()];
+  }
+
+  get(id: string): ServerRecord {
+    const s = this.servers.get(id);
+    if (!s) throw notFound('server', id);
+    return s;
+  }
+
+  find(id: string): ServerRecord | undefined {
+    return this.servers.get(id);
+  }
+
+  /** Makes the config-declared servers exactly those of the file: added, changed, or removed. */
+  async syncFromConfig(inputs: ServerInput[]): Promise<void> {
+    const declared = new Set<string>();
+    for (const input of inputs) {
+      const existing = this.list().find((s) => s.name.toLowerCase() === input.name.toLowerCase());
+      if (existing && existing.source === 'api') {
+        this.log.warn(
+          { server: existing.id },
+          'a server of the config file has the name of an API-added one; the file wins',
+        );
+      }
+      const record = existing ? this.withInput(existing, input, 'config') : this.newRecord(input, 'config');
+      declared.add(record.id);
+      if (!existing) await this.insert(record, 'config');
+      else if (!sameDefinition(existing, record))
+        await this.save(record, 'config', 'changed in the config file');
+    }
+    for (const s of this.list())
+      if (s.source === 'config' && !declared.has(s.id)) await this.delete(s.id, 'config', true);
+  }
+
+  async create(body: unknown, actor: string): Promise<ServerRecord> {
+    const input = validate(serverInput, body);
+    if (this.list().some((s) => s.name.toLowerCase() === input.name.toLowerCase()))
+      throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
+    const record = this.newRecord(input, 'api');
+    await this.insert(record, actor);
+    return record;
+  }
+
+  async update(id: string, body: unknown, actor: string): Promise<ServerRecord> {
+    const existing = this.get(id);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new AppError('validation_failed', 'the body must be a JSON object of the fields to change');
+    this.assertEditable(existing);
+    const input = validate(serverInput, applyPatch(inputOf(existing), body as Record<string, unknown>));
+    const clash = this.list().find((s) => s.id !== id && s.name.toLowerCase() === input.name.toLowerCase());
+    if (clash)
+      throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
+    const next = this.withInput(existing, input, 'api');
+    if (sameDefinition(existing, next)) return existing;
+    await this.save(next, actor, 'changed');
+    return next;
+  }
+
+  async delete(id: string, actor: string, fromConfig = false): Promise<void> {
+    const existing = this.get(id);
+    if (!fromConfig) this.assertEditable(existing);
+    await serversRepo.remove(this.store.db, id);
+    this.servers.delete(id);
+    await auditRepo.insert(this.store.db, { actor, action: 'server.delete', target: id });
+    this.log.info({ server: id, actor }, 'server removed');
+    this.bus.emit('server.removed', id);
+  }
+
+  async disable(id: string, until: number, reason: string | null, actor: string): Promise<ServerRecord> {
+    const existing = this.get(id);
+    const next: ServerRecord = {
+      ...existing,
+      disabledUntil: until,
+      disabledReason: reason,
+      updatedAt: Date.now(),
+    };
+    const message = `disabled until ${new Date(until).toISOString()}${reason ? `: ${reason}` : ''} by ${actor}`;
+    await this.persist(next, actor, 'server.disable', { kind: 'disabled', message });
+    return next;
+  }
+
+  async enable(id: string, actor: string): Promise<ServerRecord> {
+    const existing = this.get(id);
+    const next: ServerRecord = {
+      ...existing,
+      enabled: existing.source === 'config' ? existing.enabled : true,
+    };
+    Object.assign(next, { disabledUntil: null, disabledReason: null, updatedAt: Date.now() });
+    await this.persist(next, actor, 'server.enable', { kind: 'enabled', message: `enabled by ${actor}` });
+    return next;
+  }
+
+  /** The checker's new findings; persisted by the checker's writer, not here. */
+  setState(id: string, state: ServerState): ServerRecord | undefined {
+    const s = this.servers.get(id);
+    if (!s) return undefined;
+    const next = { ...s, state };
+    this.servers.set(id, next);
+    return next;
+  }
+
+  private assertEditable(s: ServerRecord): void {
+    if (s.source === 'config')
+      throw new AppError(
+        'conflict',
+        `server "${s.name}" is declared in the config file; change it there (disable and enable work here)`,
+      );
+  }
+
+  private newRecord(input: ServerInput, source: 'config' | 'api'): ServerRecord {
+    let id = slugify(input.name);
+    for (let n = 2; this.servers.has(id); n++) id = `${slugify(input.name).slice(0, 56)}-${n}`;
+    const now = Date.now();
+    return {
+      id,
+      name: input.name,
+      spec: specFromInput(input),
+      tags: input.tags,
+      overrides: overridesFromInput(input),
+      source,
+      enabled: input.enabled,
+      disabledUntil: null,
+      disabledReason: null,
+      state: initialState(),
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  private withInput(existing: ServerRecord, input: ServerInput, source: 'config' | 'api'): ServerRecord {
+    return {
+      ...existing,
+      name: input.name,
+      spec: keepRedactedSecrets(specFromInput(input), existing.spec),
+      tags: input.tags,
+      overrides: overridesFromInput(input),
+      source,
+      enabled: input.enabled,
+      updatedAt: Date.now(),
+    };
+  }
+
+  private async insert(record: ServerRecord, actor: string): Promise<void> {
+    await serversRepo.insert(this.store.db, record);
+    this.servers.set(record.id, record);
+    await auditRepo.insert(this.store.db, { actor, action: 'server.create', target: record.id });
+    this.log.info({ server: record.id, transport: record.spec.transport, actor }, 'server added');
+    this.bus.emit('server.saved', record);
+  }
+
+  private async save(record: ServerRecord, actor: string, what: string): Promise<void> {
+    await this.persist(record, actor, 'server.update', {
+      kind: 'config_change',
+      message: `${what} by ${actor}`,
+    });
+  }
+
+  private async persist(
+    record: ServerRecord,
+    actor: string,
+    action: string,
+    event: { kind: 'config_change' | 'disabled' | 'enabled'; message: string },
+  ): Promise<void> {
+    const current = this.servers.get(record.id);
+    const merged = current ? { ...record, state: current.state } : record;
+    await serversRepo.update(this.store.db, merged);
+    this.servers.set(record.id, merged);
+    await eventsRepo.insert(this.store.db, { serverId: record.id, ...event });
+    await auditRepo.insert(this.store.db, { actor, action, target: record.id });
+    this.log.info({ server: record.id, actor, action }, event.message);
+    this.bus.emit('server.saved', merged);
+  }
+}
+
+function sameDefinition(a: ServerRecord, b: ServerRecord): boolean {
+  const def = (s: ServerRecord) => [s.name, s.spec, s.tags, s.overrides, s.source, s.enabled];
+  return isDeepStrictEqual(def(a), def(b));
+}

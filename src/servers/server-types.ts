@@ -1,0 +1,80 @@
+import type { ServerOverrides } from '../config/server-input.js';
+import type { ProtocolEra } from '../checker/probe-types.js';
+
+export type Transport = 'stdio' | 'streamable-http' | 'sse';
+export type Status = 'healthy' | 'warning' | 'critical' | 'offline' | 'disabled' | 'unknown';
+export const statuses: readonly Status[] = [
+  'offline',
+  'critical',
+  'warning',
+  'healthy',
+  'disabled',
+  'unknown',
+];
+
+/** An env value as stored: secret ones are never returned by the API or logged. */
+export interface EnvValue {
+  value: string;
+  secret: boolean;
+}
+
+export type ServerSpec =
+  | {
+      transport: 'stdio';
+      command: string;
+      args: string[];
+      env: Record<string, EnvValue>;
+      cwd?: string | undefined;
+    }
+  | { transport: 'streamable-http' | 'sse'; url: string; headers: Record<string, string> };
+
+/** What the last checks found; kept in `servers` so a restart shows the last known state. */
+export interface ServerState {
+  status: Status;
+  statusReason: string | null;
+  lastCheck: number | null;
+  responseTimeMs: number | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  protocolVersion: string | null;
+  era: ProtocolEra | null;
+  serverInfo: { name: string; version: string } | null;
+  capabilities: Record<string, unknown> | null;
+  toolCount: number | null;
+}
+
+export interface ServerRecord {
+  id: string;
+  name: string;
+  spec: ServerSpec;
+  tags: string[];
+  overrides: ServerOverrides;
+  /** `config`: declared in the config file (edit the file to change it); `api`: added through the API or UI. */
+  source: 'config' | 'api';
+  enabled: boolean;
+  disabledUntil: number | null;
+  disabledReason: string | null;
+  state: ServerState;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const initialState = (): ServerState => ({
+  status: 'unknown',
+  statusReason: 'not checked yet',
+  lastCheck: null,
+  responseTimeMs: null,
+  consecutiveFailures: 0,
+  lastError: null,
+  protocolVersion: null,
+  era: null,
+  serverInfo: null,
+  capabilities: null,
+  toolCount: null,
+});
+
+/** The endpoint a person reads: the URL, or the command line. */
+export function endpointOf(spec: ServerSpec): string {
+  if (spec.transport !== 'stdio') return spec.url;
+  return [spec.command, ...spec.args].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+}

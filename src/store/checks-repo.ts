@@ -1,0 +1,57 @@
+import type { Insertable } from 'kysely';
+import type { Db, ServerHealthTable } from './tables.js';
+import { fromJson, toJson } from './json.js';
+
+/** One health check as the API returns it. */
+export interface CheckRow {
+  id: number;
+  server_id: string;
+  status: string;
+  ok: boolean;
+  checked_at: string;
+  response_time_ms: number | null;
+  error: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export type NewCheck = Omit<Insertable<ServerHealthTable>, 'metadata'> & {
+  metadata: Record<string, unknown>;
+};
+
+export const checksRepo = {
+  async insertMany(db: Db, checks: NewCheck[]): Promise<void> {
+    if (checks.length === 0) return;
+    const rows = checks.map((c) => ({ ...c, metadata: toJson(c.metadata) }));
+    for (let i = 0; i < rows.length; i += 500)
+      await db
+        .insertInto('server_health')
+        .values(rows.slice(i, i + 500))
+        .execute();
+  },
+  async recent(db: Db, serverId: string, limit: number): Promise<CheckRow[]> {
+    const rows = await db
+      .selectFrom('server_health')
+      .selectAll()
+      .where('server_id', '=', serverId)
+      .orderBy('last_check', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      server_id: r.server_id,
+      status: r.status,
+      ok: r.ok === 1,
+      checked_at: new Date(r.last_check).toISOString(),
+      response_time_ms: r.response_time_ms,
+      error: r.error_message,
+      metadata: fromJson<Record<string, unknown>>(r.metadata, {}),
+    }));
+  },
+  /** Deletes at most `batch` rows older than `before`; call again while it returns `batch`. */
+  async deleteOlderThan(db: Db, before: number, batch: number): Promise<number> {
+    const ids = db.selectFrom('server_health').select('id').where('last_check', '<', before).limit(batch);
+    const result = await db.deleteFrom('server_health').where('id', 'in', ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  },
+};

@@ -1,0 +1,72 @@
+import type { Db } from './tables.js';
+import { fromJson, toJson } from './json.js';
+
+export type EventKind = 'deployment' | 'config_change' | 'disabled' | 'enabled' | 'status_change';
+
+export interface EventRow {
+  id: number;
+  server_id: string | null;
+  kind: string;
+  message: string;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+export interface NewEvent {
+  serverId: string | null;
+  kind: EventKind;
+  message: string;
+  data?: Record<string, unknown>;
+  at?: number;
+}
+
+export const eventsRepo = {
+  async insert(db: Db, e: NewEvent): Promise<void> {
+    await db
+      .insertInto('events')
+      .values({
+        server_id: e.serverId,
+        kind: e.kind,
+        message: e.message,
+        data: e.data ? toJson(e.data) : null,
+        at: e.at ?? Date.now(),
+      })
+      .execute();
+  },
+  async recent(db: Db, serverId: string, limit: number): Promise<EventRow[]> {
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('server_id', '=', serverId)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      server_id: r.server_id,
+      kind: r.kind,
+      message: r.message,
+      data: fromJson<Record<string, unknown>>(r.data, {}),
+      at: new Date(r.at).toISOString(),
+    }));
+  },
+};
+
+export const auditRepo = {
+  async insert(
+    db: Db,
+    entry: { actor: string; action: string; target: string | null; details?: unknown },
+  ): Promise<void> {
+    await db
+      .insertInto('audit_log')
+      .values({
+        at: Date.now(),
+        actor: entry.actor,
+        action: entry.action,
+        target: entry.target,
+        details: entry.details === undefined ? null : toJson(entry.details),
+      })
+      .execute();
+  },
+};

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrate } from './migrate.js';
+import type { Database, Db, Dialect } from './tables.js';
+
+export interface Store {
+  db: Db;
+  dialect: Dialect;
+  /** Where the data lives, for logs: a file path or the PostgreSQL host/database (never the password). */
+  location: string;
+  /** True when a trivial query answers (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** `postgres://...` selects PostgreSQL; otherwise SQLite under `dataDir`. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** PostgreSQL only: run in this schema (created if missing) — used to isolate test runs. */
+  schema?: string | undefined;
+}
+
+// bigint (epoch ms, bigserial ids) fits a JS number for the next 280,000 years.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+function describePg(url: string): string {
+  const u = new URL(url);
+  return `postgres://${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const { databaseUrl, dataDir, schema } = options;
+  if (databaseUrl) {
+    if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    pool.on('error', () => undefined); // an idle client's error surfaces on the next query instead
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      if (schema) await sql.raw(`create schema if not exists ${schema}`).execute(db);
+      await migrate(db as Kysely<unknown>, 'postgres');
+    } catch (err) {
+      await db.destroy();
+      throw new Error(
+        `cannot open PostgreSQL store at ${describePg(databaseUrl)}: ${(err as Error).message}`,
+      );
+    }
+    return wrap(db, 'postgres', describePg(databaseUrl));
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'mcp-health.db');
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db as Kysely<unknown>, 'sqlite');
+  return wrap(db, 'sqlite', file);
+}
+
+function wrap(db: Db, dialect: Dialect, location: string): Store {
+  return {
+    db,
+    dialect,
+    location,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

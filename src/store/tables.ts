@@ -1,0 +1,123 @@
+import type { Generated, Kysely } from 'kysely';
+
+/**
+ * Table types. Times are epoch milliseconds (bigint in PostgreSQL, integer in SQLite): one
+ * representation on both backends, sortable and compact. JSON columns are text holding JSON.
+ */
+export interface ServersTable {
+  id: string;
+  name: string;
+  transport: string;
+  /** JSON: url/headers or command/args/env/cwd, secrets included (never returned by the API). */
+  spec: string;
+  tags: string;
+  overrides: string;
+  source: string;
+  enabled: number;
+  disabled_until: number | null;
+  disabled_reason: string | null;
+  status: string;
+  status_reason: string | null;
+  last_check: number | null;
+  response_time_ms: number | null;
+  consecutive_failures: number;
+  last_error: string | null;
+  protocol_version: string | null;
+  server_info: string | null;
+  capabilities: string | null;
+  tool_count: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One row per health check (the seed's table, plus `ok`). */
+export interface ServerHealthTable {
+  id: Generated<number>;
+  server_id: string;
+  server_name: string;
+  endpoint_url: string;
+  status: string;
+  ok: number;
+  last_check: number;
+  response_time_ms: number | null;
+  error_message: string | null;
+  metadata: string | null;
+}
+
+export interface ServerMetricsTable {
+  id: Generated<number>;
+  server_id: string;
+  metric_name: string;
+  metric_value: number;
+  tags: string | null;
+  timestamp: number;
+}
+
+export interface ErrorEventsTable {
+  id: Generated<number>;
+  server_id: string;
+  endpoint: string | null;
+  error_type: string | null;
+  error_message: string | null;
+  stack_trace: string | null;
+  request_id: string | null;
+  client_info: string | null;
+  timestamp: number;
+}
+
+export interface AlertRulesTable {
+  id: Generated<number>;
+  name: string;
+  description: string | null;
+  metric_name: string;
+  condition: string;
+  threshold: number;
+  evaluation_period: number;
+  servers: string | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertHistoryTable {
+  id: Generated<number>;
+  rule_id: number | null;
+  server_id: string | null;
+  triggered_at: number;
+  resolved_at: number | null;
+  metric_value: number | null;
+  notification_sent: number;
+}
+
+/** Deployments (a server's reported version changed), config changes, disable/enable. */
+export interface EventsTable {
+  id: Generated<number>;
+  server_id: string | null;
+  kind: string;
+  message: string;
+  data: string | null;
+  at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: string | null;
+}
+
+export interface Database {
+  servers: ServersTable;
+  server_health: ServerHealthTable;
+  server_metrics: ServerMetricsTable;
+  error_events: ErrorEventsTable;
+  alert_rules: AlertRulesTable;
+  alert_history: AlertHistoryTable;
+  events: EventsTable;
+  audit_log: AuditLogTable;
+}
+
+export type Db = Kysely<Database>;
+export type Dialect = 'sqlite' | 'postgres';
