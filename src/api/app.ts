@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { LiveHub } from '../live/hub.js';
@@ -29,6 +30,8 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
       .send({ status: ok ? 'ready' : 'store unreachable', store: monitor.store.dialect });
   });
   serverRoutes(app, monitor);
+  const page = await readFile(new URL('../../web/index.html', import.meta.url), 'utf8');
+  app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.addHook('onClose', () => hub.close());
   return { app, hub };
 }
