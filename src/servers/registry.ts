@@ -82,7 +82,7 @@ export class Registry {
     const next = this.withInput(existing, input, 'api');
     if (sameDefinition(existing, next)) return existing;
     await this.save(next, actor, 'changed');
-    return next;
+    return this.get(id);
   }
 
   async delete(id: string, actor: string, fromConfig = false): Promise<void> {
@@ -105,7 +105,7 @@ export class Registry {
     };
     const message = `disabled until ${new Date(until).toISOString()}${reason ? `: ${reason}` : ''} by ${actor}`;
     await this.persist(next, actor, 'server.disable', { kind: 'disabled', message });
-    return next;
+    return this.get(id);
   }
 
   async enable(id: string, actor: string): Promise<ServerRecord> {
@@ -116,7 +116,7 @@ export class Registry {
     };
     Object.assign(next, { disabledUntil: null, disabledReason: null, updatedAt: Date.now() });
     await this.persist(next, actor, 'server.enable', { kind: 'enabled', message: `enabled by ${actor}` });
-    return next;
+    return this.get(id);
   }
 
   /** The checker's new findings; persisted by the checker's writer, not here. */

@@ -9,10 +9,14 @@ const migrations: Record<string, DialectMigration> = {
   '001-initial': initial,
 };
 
-export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
   const provided: Record<string, Migration> = {};
   for (const [name, m] of Object.entries(migrations)) provided[name] = { up: (d) => m.up(d, dialect) };
-  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(provided) } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(provided) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed)

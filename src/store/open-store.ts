@@ -45,7 +45,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
       if (schema) await sql.raw(`create schema if not exists ${schema}`).execute(db);
-      await migrate(db as Kysely<unknown>, 'postgres');
+      await migrate(db as Kysely<unknown>, 'postgres', schema);
     } catch (err) {
       await db.destroy();
       throw new Error(

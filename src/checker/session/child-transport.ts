@@ -1,0 +1,109 @@
+/**
+ * An MCP client transport over the stdio of a child process that the supervisor has already
+ * spawned. It never kills the child (the supervisor owns it); closing only detaches.
+ *
+ * It exposes `pid` and `stderr` so the SDK recognises it as stdio-shaped and probes in place
+ * (a silent probe then means "legacy server" rather than an outage).
+ */
+import type { ChildProcess } from 'node:child_process';
+import {
+  deserializeMessage,
+  SdkError,
+  SdkErrorCode,
+  serializeMessage,
+  type JSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { excerpt, InvalidMessageError } from './describe-error.js';
+import { LineSplitter } from './log-ring.js';
+
+export class ChildTransport implements Transport {
+  onclose?: Transport['onclose'];
+  onerror?: Transport['onerror'];
+  onmessage?: Transport['onmessage'];
+
+  private started = false;
+  private closed = false;
+  private readonly splitter = new LineSplitter((line) => this.handleLine(line));
+  private readonly onData = (chunk: Buffer): void => this.splitter.write(chunk);
+  private readonly onGone = (): void => void this.close();
+  private readonly onStdinError = (error: Error): void => this.report(error);
+
+  /** `onInvalid` hears of every non-JSON-RPC stdout line, even while the SDK's probe owns `onerror`. */
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly onInvalid?: (error: InvalidMessageError) => void,
+  ) {}
+
+  get pid(): number | null {
+    return this.child.pid ?? null;
+  }
+
+  /** stderr is teed by the supervisor, not exposed here. */
+  get stderr(): null {
+    return null;
+  }
+
+  start(): Promise<void> {
+    if (this.started) return Promise.reject(new Error('ChildTransport already started'));
+    this.started = true;
+    const { stdout, stdin } = this.child;
+    if (stdout === null || stdin === null)
+      return Promise.reject(new SdkError(SdkErrorCode.NotConnected, 'child has no stdio pipes'));
+    stdout.on('data', this.onData);
+    stdout.once('close', this.onGone);
+    stdin.on('error', this.onStdinError);
+    this.child.once('exit', this.onGone);
+    if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.pid === undefined) {
+      setImmediate(this.onGone);
+    }
+    return Promise.resolve();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child.stdin;
+    if (this.closed || stdin === null || !stdin.writable) {
+      return Promise.reject(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'));
+    }
+    return new Promise((resolve, reject) => {
+      stdin.write(serializeMessage(message), (error) => {
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.child.stdout?.off('data', this.onData);
+    this.child.stdout?.off('close', this.onGone);
+    this.child.off('exit', this.onGone);
+    // Keep swallowing late EPIPEs from the pipe: detaching this handler could crash the monitor.
+    this.splitter.flush();
+    this.onclose?.();
+    return Promise.resolve();
+  }
+
+  private handleLine(line: string): void {
+    let message: JSONRPCMessage;
+    try {
+      message = deserializeMessage(line);
+    } catch (cause) {
+      const error = new InvalidMessageError(`unparseable line on stdout: "${excerpt(line, 80)}"`);
+      error.cause = cause;
+      this.onInvalid?.(error);
+      this.report(error);
+      return;
+    }
+    this.onmessage?.(message);
+  }
+
+  private report(error: Error): void {
+    try {
+      this.onerror?.(error);
+    } catch {
+      // Observers must not break the pipe handling.
+    }
+  }
+}

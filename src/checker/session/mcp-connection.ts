@@ -1,0 +1,142 @@
+/**
+ * One MCP client session (SDK v2 `Client`, auto version negotiation) over one transport:
+ * opening it records what the server told us; `probe()` sends the era's health request.
+ */
+import { Client, type ConnectOptions, type Transport } from '@modelcontextprotocol/client';
+import type { ProtocolEra, ProbeSuccess } from '../probe-types.js';
+import type { Deadline } from './deadline.js';
+
+export const CLIENT_INFO = { name: 'mcp-health', version: '0.1.0' };
+
+export interface OpenOptions {
+  /** Budget for connect; defaults to the deadline's remaining time. */
+  connectTimeoutMs?: number;
+  /** Probe (`server/discover`) timeout for the auto negotiation; default: the connect timeout. */
+  probeTimeoutMs?: number;
+  /** Skip the probe and run the plain 2025 `initialize` handshake. */
+  legacyOnly?: boolean;
+  /** Called with out-of-band errors the client reports (transport hiccups, bad lines). */
+  onError?: (error: Error) => void;
+}
+
+export type SessionInfo = Pick<
+  ProbeSuccess,
+  'era' | 'protocolVersion' | 'serverInfo' | 'capabilities' | 'toolCount'
+>;
+
+export class McpConnection {
+  alive = true;
+  /** Not yet reported by a successful check (it may have been opened by an earlier, timed-out one). */
+  fresh = true;
+  toolCount: number | undefined;
+  /** How long opening took, ms. */
+  connectMs = 0;
+
+  private constructor(
+    readonly client: Client,
+    readonly transport: Transport,
+  ) {}
+
+  /**
+   * Connects `transport` (fresh `initialize` or `server/discover`). Rejects on failure after
+   * closing the transport; never leaves a half-open client behind.
+   */
+  static async open(
+    transport: Transport,
+    deadline: Deadline,
+    options: OpenOptions = {},
+  ): Promise<McpConnection> {
+    const timeout = Math.max(1, Math.round(options.connectTimeoutMs ?? deadline.remaining()));
+    const probe =
+      options.probeTimeoutMs === undefined
+        ? {}
+        : { timeoutMs: Math.max(1, Math.round(options.probeTimeoutMs)) };
+    const client = new Client(CLIENT_INFO, { versionNegotiation: { mode: 'auto', probe } });
+    const connection = new McpConnection(client, transport);
+    client.onerror = (error) => {
+      try {
+        options.onError?.(error);
+      } catch {
+        // Observers must not break the client.
+      }
+    };
+    client.onclose = () => {
+      connection.alive = false;
+    };
+    const started = performance.now();
+    const connectOptions: ConnectOptions = {
+      timeout,
+      ...(options.legacyOnly === true ? { prior: { kind: 'legacy' } } : {}),
+    };
+    // The stdio connect may outlive one check, so only the HTTP path passes the check's signal.
+    if (options.connectTimeoutMs === undefined) connectOptions.signal = deadline.signal;
+    try {
+      await client.connect(transport, connectOptions);
+    } catch (error) {
+      await closeQuietly(client, transport);
+      throw error;
+    }
+    connection.connectMs = performance.now() - started;
+    return connection;
+  }
+
+  info(): SessionInfo {
+    const serverInfo = this.client.getServerVersion();
+    const capabilities = this.client.getServerCapabilities();
+    return {
+      era: this.era(),
+      protocolVersion: this.client.getNegotiatedProtocolVersion(),
+      serverInfo:
+        serverInfo === undefined ? undefined : { name: serverInfo.name, version: serverInfo.version },
+      capabilities: capabilities === undefined ? undefined : { ...capabilities },
+      toolCount: this.toolCount,
+    };
+  }
+
+  era(): ProtocolEra {
+    return this.client.getProtocolEra() === 'modern' ? 'modern' : 'legacy';
+  }
+
+  method(): ProbeSuccess['method'] {
+    return this.era() === 'modern' ? 'server/discover' : 'ping';
+  }
+
+  /** Sends the era's health request; resolves with its round trip in ms. */
+  async probe(deadline: Deadline): Promise<number> {
+    const options = { timeout: Math.max(1, Math.round(deadline.remaining())), signal: deadline.signal };
+    const started = performance.now();
+    if (this.era() === 'modern') await deadline.race(this.client.discover(options));
+    else await deadline.race(this.client.ping(options));
+    return performance.now() - started;
+  }
+
+  /** Counts tools once, when the server has the tools capability; failures leave it undefined. */
+  async loadToolCount(deadline: Deadline): Promise<void> {
+    if (this.client.getServerCapabilities()?.tools === undefined || deadline.remaining() < 1) return;
+    try {
+      const options = { timeout: Math.max(1, Math.round(deadline.remaining())), signal: deadline.signal };
+      const { tools } = await deadline.race(this.client.listTools(undefined, options));
+      this.toolCount = tools.length;
+    } catch {
+      // Not part of the health verdict.
+    }
+  }
+
+  async close(): Promise<void> {
+    this.alive = false;
+    await closeQuietly(this.client, this.transport);
+  }
+}
+
+/** Closes a client and its transport, swallowing errors, within a bounded time. */
+export async function closeQuietly(client: Client, transport: Transport): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 2000);
+  });
+  const work = (async () => {
+    await client.close().catch(() => undefined);
+    await transport.close().catch(() => undefined);
+  })();
+  await Promise.race([work, bound]).finally(() => clearTimeout(timer));
+}
