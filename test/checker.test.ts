@@ -122,6 +122,29 @@ for (const kind of kinds) {
       assert.equal(ok.server.consecutive_failures, 0);
     });
 
+    test('a new reported version is recorded as a deployment event', async () => {
+      const v1 = await startModernServer({ name: 'deployed', version: '1.0.0' });
+      const id = await add({
+        name: 'deployed',
+        transport: 'streamable-http',
+        url: v1.url,
+        health_check_interval: 3600,
+      });
+      assert.deepEqual((await forceCheck(id)).server.server_info, { name: 'deployed', version: '1.0.0' });
+      await v1.close();
+      const v2 = await startModernServer({ name: 'deployed', version: '1.1.0', port: v1.port });
+      cleanups.push(() => v2.close());
+      assert.deepEqual((await forceCheck(id)).server.server_info, { name: 'deployed', version: '1.1.0' });
+      const events = (await api('GET', `/api/v1/servers/${id}/logs`)).body.events as {
+        kind: string;
+        message: string;
+      }[];
+      assert.ok(
+        events.some((e) => e.kind === 'deployment' && e.message === 'version 1.0.0 → 1.1.0'),
+        JSON.stringify(events),
+      );
+    });
+
     test('latency thresholds: 600 ms → warning, 1,200 ms → critical', async () => {
       const slow = await startModernServer({ latencyMs: 600 });
       const slower = await startModernServer({ latencyMs: 1200 });

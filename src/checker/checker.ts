@@ -241,13 +241,7 @@ export class Checker {
   private async recordEvents(server: ServerRecord, status: Status, result: ProbeResult): Promise<void> {
     const db = this.deps.store.db;
     const before = server.state.serverInfo;
-    if (
-      result.ok &&
-      result.connected &&
-      result.serverInfo &&
-      before &&
-      before.version !== result.serverInfo.version
-    ) {
+    if (result.ok && result.serverInfo && before && before.version !== result.serverInfo.version) {
       await eventsRepo.insert(db, {
         serverId: server.id,
         kind: 'deployment',

@@ -38,13 +38,11 @@ export function stateAfterProbe(
     window.add(now, result.latencyMs);
     next.consecutiveFailures = 0;
     next.lastError = null;
-    if (result.connected) {
-      next.era = result.era;
-      next.protocolVersion = result.protocolVersion ?? null;
-      next.serverInfo = result.serverInfo ?? null;
-      next.capabilities = result.capabilities ?? null;
-      next.toolCount = result.toolCount ?? null;
-    }
+    next.era = result.era;
+    next.protocolVersion = result.protocolVersion ?? next.protocolVersion;
+    next.serverInfo = result.serverInfo ?? next.serverInfo;
+    next.capabilities = result.capabilities ?? next.capabilities;
+    next.toolCount = result.toolCount ?? next.toolCount;
   } else {
     next.consecutiveFailures = prev.consecutiveFailures + 1;
     next.lastError = result.reason;

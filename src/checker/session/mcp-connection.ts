@@ -2,7 +2,12 @@
  * One MCP client session (SDK v2 `Client`, auto version negotiation) over one transport:
  * opening it records what the server told us; `probe()` sends the era's health request.
  */
-import { Client, type ConnectOptions, type Transport } from '@modelcontextprotocol/client';
+import {
+  Client,
+  SERVER_INFO_META_KEY,
+  type ConnectOptions,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import type { ProtocolEra, ProbeSuccess } from '../probe-types.js';
 import type { Deadline } from './deadline.js';
 
@@ -80,9 +85,16 @@ export class McpConnection {
     return connection;
   }
 
+  /** What the server said of itself; on the modern era, as of the latest `server/discover`. */
   info(): SessionInfo {
-    const serverInfo = this.client.getServerVersion();
-    const capabilities = this.client.getServerCapabilities();
+    const discovered = this.era() === 'modern' ? this.client.getDiscoverResult() : undefined;
+    const metaInfo = discovered?._meta?.[SERVER_INFO_META_KEY] as
+      { name?: unknown; version?: unknown } | undefined;
+    const serverInfo =
+      typeof metaInfo?.name === 'string' && typeof metaInfo.version === 'string'
+        ? { name: metaInfo.name, version: metaInfo.version }
+        : this.client.getServerVersion();
+    const capabilities = discovered?.capabilities ?? this.client.getServerCapabilities();
     return {
       era: this.era(),
       protocolVersion: this.client.getNegotiatedProtocolVersion(),
