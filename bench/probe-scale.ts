@@ -19,6 +19,9 @@ export interface ProbeScaleResult {
   lagMaxMs: number;
   cpuCores: number;
   rssMaxMb: number;
+  heapUsedMaxMb: number;
+  /** From start until every server had its first check (sessions opened). */
+  firstRoundS: number;
   setupS: number;
 }
 
@@ -73,12 +76,22 @@ export async function probeScale(
     checks++;
     if (!c.ok) failed++;
   });
-  await new Promise((r) => setTimeout(r, intervalS * 1000 + 2000)); // warm-up: every session opened once
+  // Warm-up: every session opened once (the first round), then one more interval to settle.
+  const firstRoundStart = Date.now();
+  while (monitor.registry.list().some((s) => s.state.lastCheck === null))
+    await new Promise((r) => setTimeout(r, 200));
+  const firstRoundS = (Date.now() - firstRoundStart) / 1000;
+  await new Promise((r) => setTimeout(r, intervalS * 1000));
   monitor.checker.takeScheduleLags();
   checks = 0;
   failed = 0;
   let rssMax = 0;
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 500);
+  let heapUsedMax = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    rssMax = Math.max(rssMax, m.rss);
+    heapUsedMax = Math.max(heapUsedMax, m.heapUsed);
+  }, 500);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, measureS * 1000));
@@ -100,6 +113,8 @@ export async function probeScale(
     lagMaxMs: Math.round(lags.at(-1) ?? NaN),
     cpuCores: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100) / 100,
     rssMaxMb: Math.round(rssMax / 1024 / 1024),
+    heapUsedMaxMb: Math.round(heapUsedMax / 1024 / 1024),
+    firstRoundS: Math.round(firstRoundS * 10) / 10,
     setupS: Math.round(setupS * 10) / 10,
   };
 }

@@ -6,6 +6,7 @@ import type { Config } from './config/schema.js';
 import { Bus } from './live/bus.js';
 import { Registry } from './servers/registry.js';
 import { openStore, type Store } from './store/open-store.js';
+import { startRetention } from './store/retention.js';
 
 export interface MonitorOptions {
   config: Config;
@@ -49,6 +50,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     openSession: options.openSession ?? openSession,
   });
   checker.start();
+  const stopRetention = startRetention(store, config.metrics_retention_days, log);
   log.info({ servers: registry.list().length }, 'checking servers');
   return {
     config,
@@ -58,6 +60,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     registry,
     checker,
     async stop() {
+      stopRetention();
       await checker.stop();
       await store.close();
     },

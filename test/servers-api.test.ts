@@ -179,3 +179,34 @@ for (const kind of kinds) {
     });
   });
 }
+
+describe('api_token', () => {
+  test('with a token set, /api requires it (header, or query for the live socket); /healthz stays open', async () => {
+    const h = await startHarness({ settings: { api_token: 'test-token-123456' }, listen: true });
+    try {
+      const without = await h.app.inject({ method: 'GET', url: '/api/v1/servers' });
+      assert.equal(without.statusCode, 401);
+      assert.equal(without.json().error.code, 'unauthorised');
+      const wrong = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/servers',
+        headers: { authorization: 'Bearer nope' },
+      });
+      assert.equal(wrong.statusCode, 401);
+      const right = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/servers',
+        headers: { authorization: 'Bearer test-token-123456' },
+      });
+      assert.equal(right.statusCode, 200);
+      assert.equal((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+      const ws = await fetch(`${h.url}/api/v1/live`, {
+        headers: { connection: 'upgrade', upgrade: 'websocket' },
+      });
+      assert.equal(ws.status, 401);
+      assert.ok(!h.logLines.join('\n').includes('test-token-123456'), 'the token is never logged');
+    } finally {
+      await h.destroy();
+    }
+  });
+});

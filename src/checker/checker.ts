@@ -131,9 +131,8 @@ export class Checker {
       }
       return;
     }
-    const wasPaused = server.state.status === 'disabled';
-    const firstDelay = wasPaused || server.state.status === 'unknown' ? Math.random() * 1000 : undefined;
-    this.scheduler.schedule(server.id, settings.health_check_interval * 1000, firstDelay);
+    const soon = ['disabled', 'unknown'].includes(server.state.status) || this.scheduler.has(server.id);
+    this.scheduler.schedule(server.id, settings.health_check_interval * 1000, soon);
   }
 
   private async unwatch(id: string): Promise<void> {

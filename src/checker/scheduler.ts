@@ -1,8 +1,22 @@
 import { MinHeap } from './min-heap.js';
 
+/** A stable fraction in [0, 1) from an id (FNV-1a). */
+function phaseOf(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) / 2 ** 32;
+}
+
+/** The first time after `t` that falls on the slot `phase` of an `intervalMs` grid. */
+function nextSlot(t: number, intervalMs: number, phase: number): number {
+  return Math.floor((t - phase) / intervalMs + 1) * intervalMs + phase;
+}
+
 interface Entry {
   id: string;
   intervalMs: number;
+  /** Offset of this id's slot within each interval, ms. */
+  phase: number;
   due: number;
   /** Bumped on every (re)schedule; heap nodes of an older version are stale and skipped. */
   version: number;
@@ -17,8 +31,9 @@ export interface SchedulerOptions {
 }
 
 /**
- * Runs each id's check on its interval at a fixed rate, with a random phase per id so that
- * thousands of servers do not probe in the same millisecond, and a concurrency limit. One
+ * Runs each id's check on its interval at a fixed rate, each id on its own slot of the
+ * interval so that thousands of servers do not probe in the same millisecond, with a
+ * concurrency limit. One
  * timer serves all ids. A check still running at its next due time is not started twice.
  */
 export class Scheduler {
@@ -37,14 +52,22 @@ export class Scheduler {
     this.now = options.now ?? Date.now;
   }
 
-  /** (Re)schedules an id; the first run comes after `firstDelayMs`, or at a random point of the first interval. */
-  schedule(id: string, intervalMs: number, firstDelayMs?: number): void {
+  /**
+   * (Re)schedules an id. Its checks fall on a fixed slot of each interval — a phase derived
+   * from the id, so the fleet is spread evenly over the interval and keeps its spread across
+   * restarts. `soon` adds one first run within a moment (a new or re-enabled server), spread
+   * over up to an interval when many come at once.
+   */
+  schedule(id: string, intervalMs: number, soon = false): void {
     const prev = this.entries.get(id);
-    const spread = Math.min(intervalMs, 5_000 + 3 * this.entries.size);
+    const now = this.now();
+    const phase = phaseOf(id) * intervalMs;
+    const spread = Math.min(intervalMs, 1000 + 2 * this.entries.size);
     const entry: Entry = {
       id,
       intervalMs,
-      due: this.now() + (firstDelayMs ?? Math.random() * spread),
+      phase,
+      due: soon ? now + Math.random() * spread : nextSlot(now, intervalMs, phase),
       version: (prev?.version ?? 0) + 1,
       running: prev?.running ?? false,
     };
@@ -92,14 +115,14 @@ export class Scheduler {
       const node = this.heap.pop();
       const entry = node && this.entries.get(node.id);
       if (!entry || entry.version !== node.version) continue;
-      // Fixed rate; after a long stall, skip the missed runs instead of bursting them.
-      const nextDue = entry.due + entry.intervalMs;
-      entry.due = nextDue > now ? nextDue : now + entry.intervalMs;
-      this.heap.push(entry.due, node);
       if (!entry.running) {
         entry.running = true;
-        this.queue.push({ ...entry, due: nextDue - entry.intervalMs });
+        this.queue.push({ ...entry });
       }
+      // The next slot at least half an interval away: on time, exactly one interval later;
+      // after a stall, the missed runs are skipped instead of bursting.
+      entry.due = nextSlot(now + entry.intervalMs / 2, entry.intervalMs, entry.phase);
+      this.heap.push(entry.due, node);
     }
     this.drain();
     this.arm();

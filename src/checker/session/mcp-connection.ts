@@ -8,10 +8,17 @@ import {
   type ConnectOptions,
   type Transport,
 } from '@modelcontextprotocol/client';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 import type { ProtocolEra, ProbeSuccess } from '../probe-types.js';
 import type { Deadline } from './deadline.js';
 
 export const CLIENT_INFO = { name: 'mcp-health', version: '0.1.0' };
+
+/**
+ * One JSON Schema validator for every client: the SDK otherwise builds an Ajv instance per
+ * client, which at thousands of long-lived sessions is most of the monitor's memory.
+ */
+const sharedValidator = new AjvJsonSchemaValidator();
 
 export interface OpenOptions {
   /** Budget for connect; defaults to the deadline's remaining time. */
@@ -56,7 +63,10 @@ export class McpConnection {
       options.probeTimeoutMs === undefined
         ? {}
         : { timeoutMs: Math.max(1, Math.round(options.probeTimeoutMs)) };
-    const client = new Client(CLIENT_INFO, { versionNegotiation: { mode: 'auto', probe } });
+    const client = new Client(CLIENT_INFO, {
+      versionNegotiation: { mode: 'auto', probe },
+      jsonSchemaValidator: sharedValidator,
+    });
     const connection = new McpConnection(client, transport);
     client.onerror = (error) => {
       try {
