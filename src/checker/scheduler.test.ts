@@ -33,7 +33,13 @@ test('every id runs on its interval, never more than `concurrency` at once, neve
 
 test('an unscheduled id stops running', async () => {
   let runs = 0;
-  const scheduler = new Scheduler({ concurrency: 1, run: () => Promise.resolve(void runs++) });
+  const scheduler = new Scheduler({
+    concurrency: 1,
+    run: () => {
+      runs++;
+      return Promise.resolve();
+    },
+  });
   scheduler.schedule('a', 100, true);
   await new Promise((r) => setTimeout(r, 350));
   scheduler.unschedule('a');
