@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import WebSocket from 'ws';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { storeKinds } from './helpers/stores.js';
 
@@ -200,10 +201,22 @@ describe('api_token', () => {
       });
       assert.equal(right.statusCode, 200);
       assert.equal((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-      const ws = await fetch(`${h.url}/api/v1/live`, {
-        headers: { connection: 'upgrade', upgrade: 'websocket' },
-      });
-      assert.equal(ws.status, 401);
+      const live = (query: string) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`${h.url.replace('http', 'ws')}/api/v1/live${query}`);
+          ws.on('unexpected-response', (req, res) => {
+            resolve(`HTTP ${res.statusCode}`);
+            req.destroy();
+          });
+          ws.on('message', (d: Buffer) => {
+            resolve(JSON.parse(d.toString()).type);
+            ws.close();
+          });
+          ws.on('close', (code) => resolve(`closed ${code}`));
+          ws.on('error', () => undefined);
+        });
+      assert.equal(await live(''), 'closed 4401');
+      assert.equal(await live('?token=test-token-123456'), 'snapshot');
       assert.ok(!h.logLines.join('\n').includes('test-token-123456'), 'the token is never logged');
     } finally {
       await h.destroy();

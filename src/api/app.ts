@@ -3,7 +3,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { LiveHub } from '../live/hub.js';
 import type { Monitor } from '../monitor.js';
-import { registerAuth } from './auth.js';
+import { authorised, LIVE_PATH, registerAuth } from './auth.js';
 import { registerErrorHandler } from './errors.js';
 import { serverRoutes } from './routes/servers.js';
 
@@ -21,7 +21,10 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
   registerAuth(app, monitor.config.api_token);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   const hub = new LiveHub(monitor);
-  app.get('/api/v1/live', { websocket: true }, (socket) => hub.accept(socket));
+  app.get(LIVE_PATH, { websocket: true }, (socket, req) => {
+    if (authorised(req, monitor.config.api_token)) hub.accept(socket);
+    else socket.close(4401, 'unauthorised: pass ?token=<api_token>');
+  });
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const ok = await monitor.store.ping();

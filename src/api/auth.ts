@@ -16,12 +16,25 @@ function tokenOf(req: FastifyRequest): string | undefined {
   return typeof query?.token === 'string' ? query.token : undefined;
 }
 
-/** With `api_token` set, every /api/ route requires it; /healthz and /readyz stay open. */
+export const LIVE_PATH = '/api/v1/live';
+
+/** True when no token is configured, or the request carries the right one. */
+export function authorised(req: FastifyRequest, apiToken: string | undefined): boolean {
+  if (!apiToken) return true;
+  const token = tokenOf(req);
+  return token !== undefined && equal(token, apiToken);
+}
+
+/**
+ * With `api_token` set, every /api/ route requires it; /healthz and /readyz stay open. The live
+ * socket checks it itself after the upgrade and closes with 4401 (a browser cannot read an
+ * HTTP status on a refused upgrade, and a refused upgrade would hold up the server's close).
+ */
 export function registerAuth(app: FastifyInstance, apiToken: string | undefined): void {
   if (!apiToken) return;
   app.addHook('onRequest', (req, _reply, done) => {
-    const token = tokenOf(req);
-    if (!req.url.startsWith('/api/') || (token && equal(token, apiToken))) return done();
+    const path = req.url.split('?')[0] ?? '';
+    if (!path.startsWith('/api/') || path === LIVE_PATH || authorised(req, apiToken)) return done();
     done(new AppError('unauthorised', 'this API requires a token: send Authorization: Bearer <api_token>'));
   });
 }
