@@ -35,6 +35,7 @@ interface Watched {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const CLOSE_BATCH = 100;
 
 /** Probes every server on its interval, keeps its status, and tells the bus. */
 export class Checker {
@@ -82,7 +83,11 @@ export class Checker {
     this.deps.bus.off('server.saved', this.onSaved);
     this.deps.bus.off('server.removed', this.onRemoved);
     this.scheduler.stop();
-    await Promise.allSettled([...this.watched.keys()].map((id) => this.unwatch(id)));
+    // Sessions close a batch at a time: closing thousands at once (an HTTP DELETE each) is a
+    // memory spike at the worst moment.
+    const ids = [...this.watched.keys()];
+    for (let i = 0; i < ids.length; i += CLOSE_BATCH)
+      await Promise.allSettled(ids.slice(i, i + CLOSE_BATCH).map((id) => this.unwatch(id)));
     await this.writer.stop();
   }
 

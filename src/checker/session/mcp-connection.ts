@@ -137,7 +137,10 @@ export class McpConnection {
     if (this.client.getServerCapabilities()?.tools === undefined || deadline.remaining() < 1) return;
     try {
       const options = { timeout: Math.max(1, Math.round(deadline.remaining())), signal: deadline.signal };
-      const { tools } = await deadline.race(this.client.listTools(undefined, options));
+      // 'bypass': the monitor only counts tools, so no client keeps a copy of every server's tool list.
+      const { tools } = await deadline.race(
+        this.client.listTools(undefined, { ...options, cacheMode: 'bypass' }),
+      );
       this.toolCount = tools.length;
     } catch {
       // Not part of the health verdict.
