@@ -4,6 +4,9 @@ import { openSession } from './checker/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './checker/probe-types.js';
 import type { Config } from './config/schema.js';
 import { Bus } from './live/bus.js';
+import { FanoutSink } from './metrics/fanout-sink.js';
+import { PrometheusMetrics } from './metrics/prometheus.js';
+import type { RequestEventSink } from './metrics/request-event.js';
 import { Registry } from './servers/registry.js';
 import { openStore, type Store } from './store/open-store.js';
 import { startRetention } from './store/retention.js';
@@ -25,6 +28,9 @@ export interface Monitor {
   bus: Bus;
   registry: Registry;
   checker: Checker;
+  /** Where request events go: the gateway and the ingest API write here. */
+  sink: RequestEventSink;
+  prometheus: PrometheusMetrics;
   stop(): Promise<void>;
 }
 
@@ -50,6 +56,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     openSession: options.openSession ?? openSession,
   });
   checker.start();
+  const prometheus = new PrometheusMetrics(() => registry.list());
+  const sink = new FanoutSink([prometheus]);
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
   log.info({ servers: registry.list().length }, 'checking servers');
   return {
@@ -59,6 +67,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     bus,
     registry,
     checker,
+    sink,
+    prometheus,
     async stop() {
       stopRetention();
       await checker.stop();

@@ -5,6 +5,7 @@ import { LiveHub } from '../live/hub.js';
 import type { Monitor } from '../monitor.js';
 import { authorised, LIVE_PATH, registerAuth } from './auth.js';
 import { registerErrorHandler } from './errors.js';
+import { ingestRoutes } from './routes/ingest.js';
 import { serverRoutes } from './routes/servers.js';
 
 export interface Api {
@@ -33,6 +34,7 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
       .send({ status: ok ? 'ready' : 'store unreachable', store: monitor.store.dialect });
   });
   serverRoutes(app, monitor);
+  ingestRoutes(app, monitor);
   const page = await readFile(new URL('../../web/index.html', import.meta.url), 'utf8');
   app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.addHook('onClose', () => hub.close());

@@ -26,7 +26,7 @@ export function authorised(req: FastifyRequest, apiToken: string | undefined): b
 }
 
 /**
- * With `api_token` set, every /api/ route requires it; /healthz and /readyz stay open. The live
+ * With `api_token` set, every /api/ route and /metrics require it; /healthz and /readyz stay open. The live
  * socket checks it itself after the upgrade and closes with 4401 (a browser cannot read an
  * HTTP status on a refused upgrade, and a refused upgrade would hold up the server's close).
  */
@@ -34,7 +34,8 @@ export function registerAuth(app: FastifyInstance, apiToken: string | undefined)
   if (!apiToken) return;
   app.addHook('onRequest', (req, _reply, done) => {
     const path = req.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/') || path === LIVE_PATH || authorised(req, apiToken)) return done();
+    const guarded = path.startsWith('/api/') || path === '/metrics';
+    if (!guarded || path === LIVE_PATH || authorised(req, apiToken)) return done();
     done(new AppError('unauthorised', 'this API requires a token: send Authorization: Bearer <api_token>'));
   });
 }

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { ingestBatch, toRequestEvent } from '../../metrics/ingest-schema.js';
+import type { Monitor } from '../../monitor.js';
+import { validationError } from '../../shared/errors.js';
+import { validate } from '../../shared/validate.js';
+
+/** `POST /api/v1/ingest/events`: servers that report themselves send batches of request events. */
+export function ingestRoutes(app: FastifyInstance, monitor: Monitor): void {
+  app.post('/api/v1/ingest/events', { bodyLimit: 8 * 1024 * 1024 }, async (req, reply) => {
+    const { events } = validate(ingestBatch, req.body);
+    const unknown = events.flatMap((e, i) =>
+      monitor.registry.find(e.server)
+        ? []
+        : [{ field: `events.${i}.server`, message: `unknown server "${e.server}"` }],
+    );
+    if (unknown.length > 0) throw validationError(unknown.slice(0, 20));
+    for (const e of events) monitor.sink.record(toRequestEvent(e, e.server));
+    return reply.status(202).send({ accepted: events.length });
+  });
+
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(monitor.prometheus.contentType).send(await monitor.prometheus.text()),
+  );
+}

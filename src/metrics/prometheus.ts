@@ -1,0 +1,97 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
+import type { ServerRecord } from '../servers/server-types.js';
+import { statuses } from '../servers/server-types.js';
+import type { RequestEvent, RequestEventSink } from './request-event.js';
+
+/**
+ * Prometheus exposition of the fleet's traffic and status and of the monitor itself. Names
+ * follow the OpenTelemetry MCP semantic conventions where they exist
+ * (`mcp_server_operation_duration_seconds`, labels `mcp_method_name`, `gen_ai_tool_name`, `error_type`).
+ */
+export class PrometheusMetrics implements RequestEventSink {
+  readonly registry = new PromRegistry();
+  private readonly duration: Histogram;
+  private readonly requests: Counter;
+  private readonly errors: Counter;
+
+  constructor(servers: () => ServerRecord[], activeConnections: (serverId: string) => number = () => 0) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'mcp_health_' });
+    const labels = ['server', 'mcp_method_name', 'gen_ai_tool_name'] as const;
+    this.duration = new Histogram({
+      name: 'mcp_server_operation_duration_seconds',
+      help: 'Duration of MCP requests seen by the gateway or reported by servers',
+      labelNames: [...labels, 'error_type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.requests = new Counter({
+      name: 'mcp_health_requests_total',
+      help: 'MCP requests',
+      labelNames: labels,
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'mcp_health_request_errors_total',
+      help: 'Failed MCP requests by error type (JSON-RPC code, tool_error, transport_error, timeout, cancelled)',
+      labelNames: [...labels, 'error_type'],
+      registers,
+    });
+    const status: Gauge = new Gauge({
+      name: 'mcp_health_server_status',
+      help: '1 for the status the server is in, 0 for the others',
+      labelNames: ['server', 'status'],
+      registers,
+      collect: () => {
+        status.reset();
+        for (const s of servers())
+          for (const st of statuses) status.set({ server: s.id, status: st }, s.state.status === st ? 1 : 0);
+      },
+    });
+    const responseTime: Gauge = new Gauge({
+      name: 'mcp_health_response_time_seconds',
+      help: 'The 1-minute average response time the grid shows',
+      labelNames: ['server'],
+      registers,
+      collect: () => {
+        responseTime.reset();
+        for (const s of servers())
+          if (s.state.responseTimeMs !== null)
+            responseTime.set({ server: s.id }, s.state.responseTimeMs / 1000);
+      },
+    });
+    const connections: Gauge = new Gauge({
+      name: 'mcp_health_active_connections',
+      help: 'Open client sessions and streams through the gateway',
+      labelNames: ['server'],
+      registers,
+      collect: () => {
+        connections.reset();
+        for (const s of servers()) connections.set({ server: s.id }, activeConnections(s.id));
+      },
+    });
+  }
+
+  record(e: RequestEvent): void {
+    const tool = e.method === 'tools/call' ? e.endpoint.slice('tools/call:'.length) : '';
+    const base = { server: e.serverId, mcp_method_name: e.method, gen_ai_tool_name: tool };
+    const errorType = errorTypeOf(e);
+    this.duration.observe({ ...base, error_type: errorType }, e.latencyMs / 1000);
+    this.requests.inc(base);
+    if (errorType) this.errors.inc({ ...base, error_type: errorType });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+function errorTypeOf(e: RequestEvent): string {
+  if (e.outcome === 'ok') return '';
+  if (e.outcome === 'error') return e.errorCode === null ? 'error' : String(e.errorCode);
+  return e.outcome;
+}
