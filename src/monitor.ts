@@ -4,7 +4,9 @@ import { openSession } from './checker/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './checker/probe-types.js';
 import type { Config } from './config/schema.js';
 import { Bus } from './live/bus.js';
+import { Aggregator } from './metrics/aggregator.js';
 import { FanoutSink } from './metrics/fanout-sink.js';
+import { startRollups } from './metrics/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './metrics/request-event.js';
 import { Registry } from './servers/registry.js';
@@ -31,6 +33,7 @@ export interface Monitor {
   /** Where request events go: the gateway and the ingest API write here. */
   sink: RequestEventSink;
   prometheus: PrometheusMetrics;
+  aggregator: Aggregator;
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,12 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const registry = new Registry(store, bus, log);
   await registry.load();
   await registry.syncFromConfig(config.servers);
+  const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log });
+  aggregator.start();
+  const stopRollups = startRollups(store, log, {
+    metricsRetentionDays: config.metrics_retention_days,
+    errorRetentionDays: config.error_retention_days,
+  });
   const checker = new Checker({
     defaults: config,
     concurrency: config.check_concurrency,
@@ -54,10 +63,14 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     bus,
     log,
     openSession: options.openSession ?? openSession,
+    traffic: (id) => {
+      const { last60s, last5m } = aggregator.live(id);
+      return { responseTimeMs: last60s.avgLatencyMs, errorRatePercent: last5m.errorRatePercent };
+    },
   });
   checker.start();
   const prometheus = new PrometheusMetrics(() => registry.list());
-  const sink = new FanoutSink([prometheus]);
+  const sink = new FanoutSink([aggregator, prometheus]);
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
   log.info({ servers: registry.list().length }, 'checking servers');
   return {
@@ -69,9 +82,12 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     checker,
     sink,
     prometheus,
+    aggregator,
     async stop() {
       stopRetention();
+      stopRollups();
       await checker.stop();
+      await aggregator.stop();
       await store.close();
     },
   };

@@ -26,7 +26,7 @@ export function serverView(s: ServerRecord, activeConnections = 0) {
     status: st.status,
     status_reason: st.statusReason,
     response_time_ms: st.responseTimeMs === null ? null : Math.round(st.responseTimeMs * 100) / 100,
-    response_time_source: 'probe' as 'probe' | 'traffic',
+    response_time_source: st.responseTimeSource,
     active_connections: activeConnections,
     last_check: iso(st.lastCheck),
     consecutive_failures: st.consecutiveFailures,

@@ -47,7 +47,9 @@ export function stateAfterProbe(
     next.consecutiveFailures = prev.consecutiveFailures + 1;
     next.lastError = result.reason;
   }
-  next.responseTimeMs = traffic?.responseTimeMs ?? window.average(now);
+  const fromTraffic = traffic?.responseTimeMs ?? null;
+  next.responseTimeMs = fromTraffic ?? window.average(now);
+  next.responseTimeSource = fromTraffic === null ? 'probe' : 'traffic';
   const { status, reason } = computeStatus(
     {
       now,

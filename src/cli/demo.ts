@@ -2,7 +2,41 @@ import { loadConfig } from '../config/load.js';
 import { serverInput } from '../config/server-input.js';
 import type { SettingKey } from '../config/schema.js';
 import { startDemoFleet } from '../demo/fleet.js';
+import { startDemoTraffic, type TrafficTarget } from '../demo/traffic.js';
 import { serve } from './serve.js';
+
+/** What the demo's clients call through the gateway; unknown tools and bad arguments make errors on purpose. */
+const DEMO_TRAFFIC: TrafficTarget[] = [
+  {
+    serverId: 'everything-http',
+    calls: [
+      { name: 'echo', args: { message: 'hello' } },
+      { name: 'get-sum', args: { a: 2, b: 3 } },
+      { name: 'get-tiny-image', args: {} },
+      { name: 'get-sum', args: { a: 'two' } },
+    ],
+  },
+  {
+    serverId: 'modern-v2',
+    calls: [
+      { name: 'echo', args: { text: 'hi' } },
+      { name: 'add', args: { a: 1, b: 2 } },
+      { name: 'slow', args: { ms: 120 } },
+      { name: 'no-such-tool', args: {} },
+    ],
+  },
+  {
+    serverId: 'chaos',
+    calls: [
+      { name: 'echo', args: { text: 'hi' } },
+      { name: 'add', args: { a: 1, b: 2 } },
+    ],
+  },
+  { serverId: 'everything-stdio', calls: [{ name: 'echo', args: { message: 'stdio' } }] },
+];
+
+const tokenHeader = (token: string | undefined) =>
+  token ? { headers: { authorization: `Bearer ${token}` } } : {};
 
 /** The demo fleet is checked every 5 s so that every status shows up within minutes. */
 const DEMO_INTERVAL_S = 5;
@@ -26,7 +60,16 @@ export async function runDemo(
     servers: [...base.servers, ...demoServers.filter((s) => !names.has(s.name.toLowerCase()))],
   };
   try {
-    const running = await serve(config, () => fleet.stop());
+    const traffic: { stop?: () => Promise<void> } = {};
+    const running = await serve(config, async () => {
+      await traffic.stop?.();
+      await fleet.stop();
+    });
+    traffic.stop = startDemoTraffic({
+      baseUrl: running.url,
+      targets: DEMO_TRAFFIC,
+      ...tokenHeader(config.api_token),
+    });
     process.stderr.write(
       `mcp-health: dashboard and API at ${running.url} — watching ${config.servers.length} servers ` +
         `(${fleet.servers.map((s) => s.name).join(', ')}). Ctrl-C stops everything.\n`,

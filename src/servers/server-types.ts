@@ -34,6 +34,8 @@ export interface ServerState {
   statusReason: string | null;
   lastCheck: number | null;
   responseTimeMs: number | null;
+  /** Where `responseTimeMs` comes from: traffic through the gateway or reported, else probes. */
+  responseTimeSource: 'probe' | 'traffic';
   consecutiveFailures: number;
   lastError: string | null;
   protocolVersion: string | null;
@@ -64,6 +66,7 @@ export const initialState = (): ServerState => ({
   statusReason: 'not checked yet',
   lastCheck: null,
   responseTimeMs: null,
+  responseTimeSource: 'probe',
   consecutiveFailures: 0,
   lastError: null,
   protocolVersion: null,

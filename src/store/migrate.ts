@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './tables.js';
 import * as initial from './migrations/001-initial.js';
+import * as traffic from './migrations/002-traffic.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
 /** Versioned migrations, in order; a new one is a new file and a new line here. */
 const migrations: Record<string, DialectMigration> = {
   '001-initial': initial,
+  '002-traffic': traffic,
 };
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {

@@ -25,6 +25,7 @@ function fromRow(r: Selectable<ServersTable>): ServerRecord {
       statusReason: r.status_reason,
       lastCheck: r.last_check,
       responseTimeMs: r.response_time_ms,
+      responseTimeSource: 'probe',
       consecutiveFailures: r.consecutive_failures,
       lastError: r.last_error,
       protocolVersion: r.protocol_version,

@@ -108,6 +108,51 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+/** Request traffic per (server, endpoint, bucket); several rows per bucket are merged by readers. */
+export interface RequestRollupsTable {
+  id: Generated<number>;
+  server_id: string;
+  endpoint: string;
+  resolution: '1m' | '1h' | '1d';
+  bucket_start: number;
+  count: number;
+  /** Outcomes `error`, `transport_error`, `timeout` (tool errors are apart). */
+  errors: number;
+  tool_errors: number;
+  timeouts: number;
+  sum_ms: number;
+  min_ms: number;
+  max_ms: number;
+  /** DDSketch of the latencies (src/metrics/sketch-codec.ts). */
+  sketch: Uint8Array;
+  /** 1 once counted in the next coarser tier. */
+  rolled: Generated<number>;
+}
+
+/** Hourly requests by client and protocol version; unknown values are ''. */
+export interface UsageRollupsTable {
+  id: Generated<number>;
+  bucket_start: number;
+  server_id: string;
+  client_name: string;
+  client_version: string;
+  protocol_version: string;
+  count: number;
+  errors: number;
+}
+
+export interface ErrorGroupsTable {
+  id: Generated<number>;
+  fingerprint: string;
+  server_id: string;
+  endpoint: string;
+  error_type: string;
+  message: string;
+  first_seen: number;
+  last_seen: number;
+  count: number;
+}
+
 export interface Database {
   servers: ServersTable;
   server_health: ServerHealthTable;
@@ -117,6 +162,9 @@ export interface Database {
   alert_history: AlertHistoryTable;
   events: EventsTable;
   audit_log: AuditLogTable;
+  request_rollups: RequestRollupsTable;
+  usage_rollups: UsageRollupsTable;
+  error_groups: ErrorGroupsTable;
 }
 
 export type Db = Kysely<Database>;

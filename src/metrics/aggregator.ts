@@ -1,0 +1,290 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/tables.js';
+import { rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
+import { usageRepo } from '../store/usage-repo.js';
+import { HOUR_MS, MINUTE_MS, addRequest, emptyTraffic, floorTo, isError } from './bucket.js';
+import { errorStore } from './error-store.js';
+import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
+import { LiveWindow, SLOTS, type LiveFigures } from './live-window.js';
+import { emptyPending, enforceBound, isEmpty, mergePending, type Dropped, type Pending } from './pending.js';
+import type { RequestEvent, RequestEventSink } from './request-event.js';
+import { encodeSketch } from './sketch-codec.js';
+
+export interface AggregatorOptions {
+  /** Read at every flush, so that a store reopened after a failure is picked up. */
+  store: { readonly db: Db };
+  /** `metrics_collection_interval`, seconds. */
+  intervalS?: number;
+  /**
+   * Memory bound: at most this many pending minute buckets (and usage rows, and error groups).
+   * A bucket with its sketch is ~4.5 KB, so the default 20,000 is ~90 MB.
+   */
+  maxBuckets?: number;
+  /** Error samples kept per (server, endpoint, error type) per minute; the rest are only counted. */
+  samplesPerMinute?: number;
+  /** Error samples pending at most (while the store is down). */
+  maxSamples?: number;
+  log?: Logger;
+  now?: () => number;
+}
+
+export interface LiveStats {
+  last60s: LiveFigures;
+  last5m: LiveFigures;
+}
+
+export interface AggregatorStats {
+  pendingBuckets: number;
+  /** Minute buckets dropped (oldest first) because the memory bound was hit while the store was down. */
+  droppedBuckets: number;
+  /** Requests in those buckets. */
+  droppedEvents: number;
+  /** Events `record` refused (a non-finite time or latency, a server id over 255 characters). */
+  rejectedEvents: number;
+  /** Errors counted in their group but not sampled into `error_events`. */
+  unsampledErrors: number;
+  flushes: number;
+  failedFlushes: number;
+  lastFlushError: string | null;
+}
+
+export interface FlushResult {
+  ok: boolean;
+  /** Rows written (roll-ups, usage rows, samples, groups). */
+  rows: number;
+  error?: string;
+}
+
+const SEP = '\u0000';
+
+/**
+ * The traffic aggregator (DESIGN §2): request events in, per (server, endpoint, minute) buckets
+ * in memory, written every interval as '1m' rows. Each flush writes what arrived since the last
+ * one, so a minute may have several rows (readers merge them): no read-modify-write, and a crash
+ * loses at most one interval. A failed flush puts its data back and the next one retries.
+ */
+export class Aggregator implements RequestEventSink {
+  private pending: Pending = emptyPending();
+  private readonly windows = new Map<string, LiveWindow>();
+  private readonly sampled = new Map<string, number>();
+  private readonly dropped: Dropped = { buckets: 0, events: 0 };
+  private readonly counters = { rejected: 0, unsampled: 0, flushes: 0, failed: 0 };
+  private lastError: string | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private flushing = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly intervalMs: number;
+  private readonly maxBuckets: number;
+  private readonly samplesPerMinute: number;
+  private readonly maxSamples: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: AggregatorOptions) {
+    this.intervalMs = (options.intervalS ?? 10) * 1000;
+    this.maxBuckets = options.maxBuckets ?? 20_000;
+    this.samplesPerMinute = options.samplesPerMinute ?? 20;
+    this.maxSamples = options.maxSamples ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  record(e: RequestEvent): void {
+    try {
+      if (!Number.isFinite(e.startedAt) || !Number.isFinite(e.latencyMs) || e.serverId.length > 255) {
+        this.counters.rejected++;
+        return;
+      }
+      const latency = Math.max(0, e.latencyMs);
+      const minute = floorTo(e.startedAt, MINUTE_MS);
+      const p = this.pending;
+      const key = `${e.serverId}${SEP}${e.endpoint}${SEP}${minute}`;
+      let bucket = p.buckets.get(key);
+      if (!bucket) {
+        bucket = { ...emptyTraffic(), serverId: e.serverId, endpoint: e.endpoint, minute };
+        p.buckets.set(key, bucket);
+        if (p.buckets.size > this.maxBuckets) enforceBound(p, this.maxBuckets, this.dropped);
+      }
+      addRequest(bucket, e.outcome, latency);
+      this.recordUsage(e);
+      const type = errorType(e);
+      if (type !== null) this.recordError(e, type, minute);
+      this.recordLive(e, latency, type !== null);
+    } catch {
+      this.counters.rejected++; // never throw on the forwarding path
+    }
+  }
+
+  private recordUsage(e: RequestEvent): void {
+    const hour = floorTo(e.startedAt, HOUR_MS);
+    // cut to the column widths: PostgreSQL refuses longer values, and one bad row would fail every flush
+    const name = (e.clientName ?? '').slice(0, 200);
+    const version = (e.clientVersion ?? '').slice(0, 100);
+    const protocol = (e.protocolVersion ?? '').slice(0, 50);
+    const key = `${e.serverId}${SEP}${hour}${SEP}${name}${SEP}${version}${SEP}${protocol}`;
+    let u = this.pending.usage.get(key);
+    if (!u) {
+      u = {
+        hour,
+        serverId: e.serverId,
+        clientName: name,
+        clientVersion: version,
+        protocolVersion: protocol,
+        count: 0,
+        errors: 0,
+      };
+      this.pending.usage.set(key, u);
+      if (this.pending.usage.size > this.maxBuckets)
+        enforceBound(this.pending, this.maxBuckets, this.dropped);
+    }
+    u.count++;
+    if (isError(e.outcome)) u.errors++;
+  }
+
+  private recordError(e: RequestEvent, type: string, minute: number): void {
+    const sampleKey = `${e.serverId}${SEP}${e.endpoint}${SEP}${type}${SEP}${minute}`;
+    const taken = this.sampled.get(sampleKey) ?? 0;
+    if (taken < this.samplesPerMinute && this.pending.samples.length < this.maxSamples) {
+      this.sampled.set(sampleKey, taken + 1);
+      this.pending.samples.push(toSample(e, type));
+    } else this.counters.unsampled++;
+    const message = normaliseMessage(errorMessage(e));
+    const groupKey = `${e.serverId}${SEP}${e.endpoint}${SEP}${type}${SEP}${message}`;
+    const g = this.pending.groups.get(groupKey);
+    if (g) {
+      g.count++;
+      if (e.startedAt < g.firstSeen) g.firstSeen = e.startedAt;
+      if (e.startedAt > g.lastSeen) g.lastSeen = e.startedAt;
+    } else {
+      const [firstSeen, lastSeen] = [e.startedAt, e.startedAt];
+      this.pending.groups.set(groupKey, {
+        serverId: e.serverId,
+        endpoint: e.endpoint,
+        errorType: type,
+        message,
+        firstSeen,
+        lastSeen,
+        count: 1,
+      });
+      if (this.pending.groups.size > this.maxBuckets)
+        enforceBound(this.pending, this.maxBuckets, this.dropped);
+    }
+  }
+
+  private recordLive(e: RequestEvent, latency: number, failed: boolean): void {
+    let w = this.windows.get(e.serverId);
+    if (!w) this.windows.set(e.serverId, (w = new LiveWindow()));
+    w.add(Math.floor((e.startedAt + latency) / 1000), Math.floor(this.now() / 1000), failed, latency);
+  }
+
+  /** The server's request figures over the last 60 s and 5 min, from memory. */
+  live(serverId: string): LiveStats {
+    const w = this.windows.get(serverId) ?? new LiveWindow();
+    const nowS = Math.floor(this.now() / 1000);
+    return { last60s: w.figures(nowS, 60), last5m: w.figures(nowS, SLOTS) };
+  }
+
+  stats(): AggregatorStats {
+    return {
+      pendingBuckets: this.pending.buckets.size,
+      droppedBuckets: this.dropped.buckets,
+      droppedEvents: this.dropped.events,
+      rejectedEvents: this.counters.rejected,
+      unsampledErrors: this.counters.unsampled,
+      flushes: this.counters.flushes,
+      failedFlushes: this.counters.failed,
+      lastFlushError: this.lastError,
+    };
+  }
+
+  /** Writes what is pending in one transaction; on failure keeps it for the next flush. Never rejects. */
+  flush(): Promise<FlushResult> {
+    const run = this.chain.then(() => this.flushOnce());
+    this.chain = run;
+    return run;
+  }
+
+  private async flushOnce(): Promise<FlushResult> {
+    this.flushing = true;
+    const p = this.pending;
+    this.pending = emptyPending();
+    try {
+      this.forgetOldState();
+      if (isEmpty(p)) return { ok: true, rows: 0 };
+      const rows = await this.write(p);
+      this.counters.flushes++;
+      this.lastError = null;
+      return { ok: true, rows };
+    } catch (err) {
+      this.pending = mergePending(p, this.pending, this.maxSamples);
+      enforceBound(this.pending, this.maxBuckets, this.dropped);
+      this.counters.failed++;
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.options.log?.warn(
+        { err: this.lastError, pending: this.pending.buckets.size },
+        'metrics flush failed; will retry',
+      );
+      return { ok: false, rows: 0, error: this.lastError };
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async write(p: Pending): Promise<number> {
+    const rollups: NewRollup[] = [...p.buckets.values()].map((b) => ({
+      server_id: b.serverId,
+      endpoint: b.endpoint,
+      resolution: '1m',
+      bucket_start: b.minute,
+      count: b.count,
+      errors: b.errors,
+      tool_errors: b.toolErrors,
+      timeouts: b.timeouts,
+      sum_ms: b.sumMs,
+      min_ms: b.minMs,
+      max_ms: b.maxMs,
+      sketch: encodeSketch(b.sketch),
+    }));
+    const usage = [...p.usage.values()].map((u) => ({
+      bucket_start: u.hour,
+      server_id: u.serverId,
+      client_name: u.clientName,
+      client_version: u.clientVersion,
+      protocol_version: u.protocolVersion,
+      count: u.count,
+      errors: u.errors,
+    }));
+    const groups = [...p.groups.values()];
+    await this.options.store.db.transaction().execute(async (trx) => {
+      await rollupsRepo.insertMany(trx, rollups);
+      await usageRepo.addMany(trx, usage);
+      await errorStore.insertSamples(trx, p.samples);
+      await errorStore.upsertGroups(trx, groups);
+    });
+    return rollups.length + usage.length + p.samples.length + groups.length;
+  }
+
+  /** Sample quotas of past minutes and live windows of servers quiet for 5 minutes. */
+  private forgetOldState(): void {
+    const nowMs = this.now();
+    const minute = floorTo(nowMs, MINUTE_MS);
+    for (const k of this.sampled.keys())
+      if (Number(k.slice(k.lastIndexOf(SEP) + 1)) < minute - MINUTE_MS) this.sampled.delete(k);
+    const nowS = Math.floor(nowMs / 1000);
+    for (const [id, w] of this.windows) if (w.lastSecond <= nowS - SLOTS) this.windows.delete(id);
+  }
+
+  /** Flushes every interval until `stop`. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (!this.flushing) void this.flush();
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and flushes what is pending (once; a failure is reported, not retried). */
+  async stop(): Promise<FlushResult> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    return this.flush();
+  }
+}

@@ -1,0 +1,94 @@
+import { mergeTraffic, type Traffic } from './bucket.js';
+import type { ErrorGroupDelta, ErrorSample } from './error-tracking.js';
+
+/** A minute of one endpoint's traffic, not yet written. */
+export interface RequestBucket extends Traffic {
+  serverId: string;
+  endpoint: string;
+  minute: number;
+}
+
+export interface UsageBucket {
+  hour: number;
+  serverId: string;
+  clientName: string;
+  clientVersion: string;
+  protocolVersion: string;
+  count: number;
+  errors: number;
+}
+
+/** Everything recorded since the last successful flush. Maps keep insertion order: oldest first. */
+export interface Pending {
+  buckets: Map<string, RequestBucket>;
+  usage: Map<string, UsageBucket>;
+  groups: Map<string, ErrorGroupDelta>;
+  samples: ErrorSample[];
+}
+
+export const emptyPending = (): Pending => ({
+  buckets: new Map(),
+  usage: new Map(),
+  groups: new Map(),
+  samples: [],
+});
+
+export const isEmpty = (p: Pending): boolean =>
+  p.buckets.size === 0 && p.usage.size === 0 && p.groups.size === 0 && p.samples.length === 0;
+
+/**
+ * Adds `newer` into `older` (which keeps its order, so the oldest stay first) — how a failed
+ * flush's data goes back in front of what was recorded meanwhile.
+ */
+export function mergePending(older: Pending, newer: Pending, maxSamples: number): Pending {
+  for (const [k, b] of newer.buckets) {
+    const into = older.buckets.get(k);
+    if (into) mergeTraffic(into, b);
+    else older.buckets.set(k, b);
+  }
+  for (const [k, u] of newer.usage) {
+    const into = older.usage.get(k);
+    if (into) {
+      into.count += u.count;
+      into.errors += u.errors;
+    } else older.usage.set(k, u);
+  }
+  for (const [k, g] of newer.groups) {
+    const into = older.groups.get(k);
+    if (into) {
+      into.count += g.count;
+      into.firstSeen = Math.min(into.firstSeen, g.firstSeen);
+      into.lastSeen = Math.max(into.lastSeen, g.lastSeen);
+    } else older.groups.set(k, g);
+  }
+  const room = Math.max(0, maxSamples - older.samples.length);
+  older.samples.push(...newer.samples.slice(0, room));
+  return older;
+}
+
+/** What was dropped to stay within the memory bound. */
+export interface Dropped {
+  buckets: number;
+  events: number;
+}
+
+/** Drops the oldest entries of each map beyond `max`; request buckets dropped are counted in `dropped`. */
+export function enforceBound(p: Pending, max: number, dropped: Dropped): void {
+  while (p.buckets.size > max) {
+    const oldest = p.buckets.entries().next().value;
+    if (!oldest) break;
+    p.buckets.delete(oldest[0]);
+    dropped.buckets++;
+    dropped.events += oldest[1].count;
+  }
+  trim(p.usage, max);
+  trim(p.groups, max);
+}
+
+function trim<V>(m: Map<string, V>, max: number): void {
+  while (m.size > max) {
+    const oldest = m.keys().next().value;
+    if (oldest === undefined) break;
+    m.delete(oldest);
+  }
+}

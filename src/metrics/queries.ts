@@ -1,0 +1,224 @@
+import { sql } from 'kysely';
+import type { Db } from '../store/tables.js';
+import { DAY_MS, errorRatePercent, type Traffic } from './bucket.js';
+import { quantile } from './sketch-codec.js';
+import { defaultRetention, planRange, planSeries, type MetricsRetention } from './tiers.js';
+import { groupRows, readRows, total } from './traffic-read.js';
+
+export type SeriesMetric =
+  'latency_p50' | 'latency_p95' | 'latency_p99' | 'latency_avg' | 'rps' | 'error_rate';
+export type GaugeMetric = 'active_connections' | 'cpu' | 'memory';
+
+export interface SeriesPoint {
+  /** Start of the step, epoch ms. */
+  t: number;
+  v: number | null;
+}
+
+export interface SeriesQuery {
+  serverId: string;
+  metric: SeriesMetric;
+  from: number;
+  to: number;
+  endpoint?: string | undefined;
+  maxPoints: number;
+  /** '1w': the same series a week earlier, overlaid on this one's times. */
+  compare?: '1w' | undefined;
+  now?: number | undefined;
+  retention?: MetricsRetention | undefined;
+}
+
+export interface SeriesResult {
+  metric: SeriesMetric;
+  resolution: string;
+  stepMs: number;
+  /** The range the points cover: [from, to) widened to whole steps. */
+  from: number;
+  to: number;
+  points: SeriesPoint[];
+  /** The metric over the whole range (percentiles from all sketches merged). */
+  aggregate: number | null;
+  compare?: {
+    /** The previous week's values, at this period's times. */
+    points: SeriesPoint[];
+    aggregate: number | null;
+    /** (this − previous) / previous, %; null when the previous is null or 0. */
+    changePercent: number | null;
+  };
+}
+
+const WEEK_MS = 7 * DAY_MS;
+
+/** A metric of a traffic total over `seconds` seconds; null where it is undefined (no requests). */
+export function metricValue(metric: SeriesMetric, t: Traffic, seconds: number): number | null {
+  switch (metric) {
+    case 'rps':
+      return seconds > 0 ? t.count / seconds : null;
+    case 'error_rate':
+      return errorRatePercent(t);
+    case 'latency_avg':
+      return t.count > 0 ? t.sumMs / t.count : null;
+    case 'latency_p50':
+      return quantile(t.sketch, 0.5);
+    case 'latency_p95':
+      return quantile(t.sketch, 0.95);
+    case 'latency_p99':
+      return quantile(t.sketch, 0.99);
+  }
+}
+
+/** Seconds of [start, end) that are not in the future. */
+const elapsedS = (start: number, end: number, now: number): number =>
+  Math.max(0, Math.min(end, now) - start) / 1000;
+
+/** One metric of a server (or one of its endpoints) over time, at most `maxPoints` points. */
+export async function series(db: Db, q: SeriesQuery): Promise<SeriesResult> {
+  const now = q.now ?? Date.now();
+  const retention = q.retention ?? defaultRetention;
+  const earliest = q.compare === '1w' ? q.from - WEEK_MS : q.from;
+  const plan = planSeries({ from: q.from, to: q.to, maxPoints: q.maxPoints, now, earliest }, retention);
+  const filter = { serverId: q.serverId, endpoint: q.endpoint };
+
+  // Both periods stop at the bucket holding `now`, so that a period in progress is compared
+  // with the same stretch of the previous week, not with all of it.
+  const until = Math.min(plan.end, Math.ceil((now + 1) / plan.tier.ms) * plan.tier.ms);
+  const read = async (shift: number) => {
+    const rows = await readRows(db, plan, plan.start - shift, until - shift, filter);
+    const byStep = groupRows(
+      rows,
+      (r) => plan.start + Math.floor((r.bucket_start + shift - plan.start) / plan.stepMs) * plan.stepMs,
+    );
+    const points: SeriesPoint[] = [];
+    for (let t = plan.start; t < plan.end; t += plan.stepMs) {
+      const seconds = elapsedS(t, t + plan.stepMs, now);
+      const traffic = byStep.get(t);
+      const v = traffic
+        ? metricValue(q.metric, traffic, seconds)
+        : q.metric === 'rps' && seconds > 0
+          ? 0
+          : null;
+      points.push({ t, v });
+    }
+    const aggregate = metricValue(q.metric, total(rows), elapsedS(plan.start, plan.end, now));
+    return { points, aggregate };
+  };
+
+  const current = await read(0);
+  const result: SeriesResult = {
+    metric: q.metric,
+    resolution: plan.tier.resolution,
+    stepMs: plan.stepMs,
+    from: plan.start,
+    to: plan.end,
+    ...current,
+  };
+  if (q.compare === '1w') {
+    const previous = await read(WEEK_MS);
+    const [cur, prev] = [current.aggregate, previous.aggregate];
+    result.compare = {
+      ...previous,
+      changePercent: cur !== null && prev !== null && prev !== 0 ? ((cur - prev) / prev) * 100 : null,
+    };
+  }
+  return result;
+}
+
+export interface TrafficSummary {
+  requests: number;
+  rps: number;
+  errors: number;
+  toolErrors: number;
+  timeouts: number;
+  /** Failed requests (tool errors included) / requests, %. */
+  errorRatePercent: number | null;
+  avgMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+function summarise(t: Traffic, seconds: number): TrafficSummary {
+  return {
+    requests: t.count,
+    rps: seconds > 0 ? t.count / seconds : 0,
+    errors: t.errors,
+    toolErrors: t.toolErrors,
+    timeouts: t.timeouts,
+    errorRatePercent: errorRatePercent(t),
+    avgMs: t.count > 0 ? t.sumMs / t.count : null,
+    p50Ms: quantile(t.sketch, 0.5),
+    p95Ms: quantile(t.sketch, 0.95),
+    p99Ms: quantile(t.sketch, 0.99),
+  };
+}
+
+interface RangeQuery {
+  from: number;
+  to: number;
+  now?: number | undefined;
+  retention?: MetricsRetention | undefined;
+}
+
+/** A server's traffic per endpoint over [from, to) (widened to whole buckets), busiest first. */
+export async function endpoints(
+  db: Db,
+  q: RangeQuery & { serverId: string },
+): Promise<(TrafficSummary & { endpoint: string })[]> {
+  const now = q.now ?? Date.now();
+  const plan = planRange({ from: q.from, to: q.to, now }, q.retention ?? defaultRetention);
+  const rows = await readRows(db, plan, plan.start, plan.end, { serverId: q.serverId });
+  const seconds = elapsedS(plan.start, plan.end, now);
+  return [...groupRows(rows, (r) => r.endpoint)]
+    .map(([endpoint, t]) => ({ endpoint, ...summarise(t, seconds) }))
+    .sort((a, b) => b.requests - a.requests || (a.endpoint < b.endpoint ? -1 : 1));
+}
+
+/** The whole fleet's traffic over [from, to) (widened to whole buckets). */
+export async function overview(db: Db, q: RangeQuery): Promise<TrafficSummary & { servers: number }> {
+  const now = q.now ?? Date.now();
+  const plan = planRange({ from: q.from, to: q.to, now }, q.retention ?? defaultRetention);
+  const rows = await readRows(db, plan, plan.start, plan.end, {});
+  const servers = new Set(rows.map((r) => r.server_id)).size;
+  return { ...summarise(total(rows), elapsedS(plan.start, plan.end, now)), servers };
+}
+
+export interface GaugePoint {
+  t: number;
+  avg: number;
+  max: number;
+}
+
+/**
+ * A gauge from `server_metrics` (rows whose `metric_name` is the gauge's name) averaged per step,
+ * at most `maxPoints` points; steps without samples are absent.
+ */
+export async function gaugeSeries(
+  db: Db,
+  q: { serverId: string; metric: GaugeMetric; from: number; to: number; maxPoints: number },
+): Promise<{ metric: GaugeMetric; stepMs: number; points: GaugePoint[] }> {
+  const stepMs = Math.max(
+    1000,
+    Math.ceil(Math.max(1, q.to - q.from) / Math.max(1, Math.floor(q.maxPoints)) / 1000) * 1000,
+  );
+  const start = Math.floor(q.from / stepMs) * stepMs;
+  const bucket = sql<number | string>`(${sql.ref('timestamp')} - ${start}) / ${stepMs}`;
+  const rows = await db
+    .selectFrom('server_metrics')
+    .select((eb) => [
+      bucket.as('b'),
+      eb.fn.avg('metric_value').as('avg'),
+      eb.fn.max<number | string>('metric_value').as('max'),
+    ])
+    .where('server_id', '=', q.serverId)
+    .where('metric_name', '=', q.metric)
+    .where('timestamp', '>=', q.from)
+    .where('timestamp', '<', q.to)
+    .groupBy(bucket)
+    .orderBy(bucket)
+    .execute();
+  return {
+    metric: q.metric,
+    stepMs,
+    points: rows.map((r) => ({ t: start + Number(r.b) * stepMs, avg: Number(r.avg), max: Number(r.max) })),
+  };
+}

@@ -1,0 +1,166 @@
+import type { Logger } from 'pino';
+import { rollupsRepo, type NewRollup, type Resolution, type RollupRow } from '../store/rollups-repo.js';
+import type { Db } from '../store/tables.js';
+import { usageRepo } from '../store/usage-repo.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo } from './bucket.js';
+import { errorStore } from './error-store.js';
+import { encodeSketch } from './sketch-codec.js';
+import { TIERS, defaultRetention, keepMs, type MetricsRetention } from './tiers.js';
+import { groupRows } from './traffic-read.js';
+
+const BATCH = 5000;
+
+/** Another instance rolled some of the same rows first: this batch is rolled back and the pass ends. */
+class RolledElsewhere extends Error {}
+
+/**
+ * Rolls minute rows into hour rows for complete hours, then hour rows into day rows for complete
+ * days. A row is marked `rolled` in the same transaction that writes what it went into, so a
+ * pass is idempotent, a crash mid-pass loses or doubles nothing, and late rows (a flush retried
+ * after the hour was rolled) go into an extra row for their hour, which readers merge.
+ * `graceMs` leaves time for the last flush of a bucket to arrive.
+ */
+export async function rollUp(
+  db: Db,
+  now = Date.now(),
+  graceMs = 2 * MINUTE_MS,
+): Promise<{ hour: number; day: number }> {
+  const hour = await rollTier(db, '1m', '1h', floorTo(now - graceMs, HOUR_MS));
+  const day = await rollTier(db, '1h', '1d', floorTo(now - graceMs, DAY_MS));
+  return { hour, day };
+}
+
+async function rollTier(db: Db, from: Resolution, to: Resolution, before: number): Promise<number> {
+  const toMs = TIERS.find((t) => t.resolution === to)?.ms ?? DAY_MS;
+  let total = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = await db.transaction().execute(async (trx) => {
+        const rows = await rollupsRepo.pending(trx, from, before, BATCH);
+        if (rows.length === 0) return 0;
+        await rollupsRepo.insertMany(trx, merge(rows, to, toMs));
+        const marked = await rollupsRepo.markRolled(
+          trx,
+          rows.map((r) => r.id),
+        );
+        if (marked !== rows.length) throw new RolledElsewhere();
+        return rows.length;
+      });
+    } catch (err) {
+      if (err instanceof RolledElsewhere) return total;
+      throw err;
+    }
+    total += n;
+    if (n < BATCH) return total;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function merge(rows: RollupRow[], resolution: Resolution, ms: number): NewRollup[] {
+  const sep = '\u0000';
+  const byKey = groupRows(
+    rows,
+    (r) => `${r.server_id}${sep}${r.endpoint}${sep}${floorTo(r.bucket_start, ms)}`,
+  );
+  return [...byKey].map(([key, t]) => {
+    const [serverId = '', endpoint = '', start = '0'] = key.split(sep);
+    return {
+      server_id: serverId,
+      endpoint,
+      resolution,
+      bucket_start: Number(start),
+      count: t.count,
+      errors: t.errors,
+      tool_errors: t.toolErrors,
+      timeouts: t.timeouts,
+      sum_ms: t.sumMs,
+      min_ms: t.minMs,
+      max_ms: t.maxMs,
+      sketch: encodeSketch(t.sketch),
+    };
+  });
+}
+
+export interface PruneResult {
+  minute: number;
+  hour: number;
+  day: number;
+  errorSamples: number;
+  errorGroups: number;
+  usage: number;
+}
+
+/**
+ * Deletes what is past retention, in batches of 5,000 with a pause between (never one giant
+ * DELETE): '1m' after 48 h and '1h' after `metrics_retention_days` — only rows already rolled
+ * into the next tier — '1d' after 400 days, error samples and groups after
+ * `error_retention_days`, usage after `metrics_retention_days`.
+ */
+export async function pruneMetrics(
+  db: Db,
+  retention: MetricsRetention,
+  now = Date.now(),
+): Promise<PruneResult> {
+  const tier = (r: Resolution) =>
+    batches((n) => rollupsRepo.deleteOlderThan(db, r, now - keepMs(r, retention), n, r !== '1d'));
+  const errorsBefore = now - retention.errorRetentionDays * DAY_MS;
+  return {
+    minute: await tier('1m'),
+    hour: await tier('1h'),
+    day: await tier('1d'),
+    errorSamples: await batches((n) => errorStore.deleteSamplesOlderThan(db, errorsBefore, n)),
+    errorGroups: await batches((n) => errorStore.deleteGroupsOlderThan(db, errorsBefore, n)),
+    usage: await batches((n) =>
+      usageRepo.deleteOlderThan(db, now - retention.metricsRetentionDays * DAY_MS, n),
+    ),
+  };
+}
+
+async function batches(deleteBatch: (n: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await deleteBatch(BATCH);
+    total += n;
+    if (n < BATCH) return total;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Rolls up every 5 minutes and prunes every hour (first run after 10 s); returns a function that
+ * stops it. Failures are logged and retried on the next run.
+ */
+export function startRollups(
+  store: { readonly db: Db },
+  log: Logger,
+  retention: MetricsRetention = defaultRetention,
+): () => void {
+  let running = false;
+  let lastPrune = 0;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const rolled = await rollUp(store.db);
+      if (rolled.hour + rolled.day > 0) log.debug({ rolled }, 'metrics rolled up');
+      if (Date.now() - lastPrune >= HOUR_MS) {
+        const pruned = await pruneMetrics(store.db, retention);
+        lastPrune = Date.now();
+        if (Object.values(pruned).some((n) => n > 0)) log.info({ pruned }, 'old metrics pruned');
+      }
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'metrics roll-up or pruning failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void run(), 5 * MINUTE_MS);
+  timer.unref();
+  const first = setTimeout(() => void run(), 10_000);
+  first.unref();
+  return () => {
+    clearInterval(timer);
+    clearTimeout(first);
+  };
+}
