@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import { Checker } from './checker/checker.js';
+import { Gateway } from './gateway/gateway.js';
 import { openSession } from './checker/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './checker/probe-types.js';
 import type { Config } from './config/schema.js';
 import { Bus } from './live/bus.js';
 import { Aggregator } from './metrics/aggregator.js';
 import { FanoutSink } from './metrics/fanout-sink.js';
+import { GaugeSampler } from './metrics/gauges.js';
 import { startRollups } from './metrics/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './metrics/request-event.js';
@@ -34,6 +36,11 @@ export interface Monitor {
   sink: RequestEventSink;
   prometheus: PrometheusMetrics;
   aggregator: Aggregator;
+  /** The transparent MCP proxy at /mcp/<server-id>. */
+  gateway: Gateway;
+  gauges: GaugeSampler;
+  /** Open client sessions and streams through the gateway, per server. */
+  activeConnections(serverId: string): number;
   stop(): Promise<void>;
 }
 
@@ -69,8 +76,22 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     },
   });
   checker.start();
-  const prometheus = new PrometheusMetrics(() => registry.list());
+  const activeConnections = (id: string): number => gateway.activeConnections(id);
+  const gauges = new GaugeSampler({
+    store,
+    servers: () => registry.list(),
+    pidOf: (id) => checker.pidOf(id),
+    activeConnections: (id) => activeConnections(id),
+    intervalMs: config.metrics_collection_interval * 1000,
+    log,
+  });
+  gauges.start();
+  const prometheus = new PrometheusMetrics(
+    () => registry.list(),
+    (id) => activeConnections(id),
+  );
   const sink = new FanoutSink([aggregator, prometheus]);
+  const gateway = new Gateway({ servers: registry, sink, log: log.child({ part: 'gateway' }) });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
   log.info({ servers: registry.list().length }, 'checking servers');
   return {
@@ -83,9 +104,14 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     sink,
     prometheus,
     aggregator,
+    gateway,
+    gauges,
+    activeConnections,
     async stop() {
+      await gateway.close();
       stopRetention();
       stopRollups();
+      gauges.stop();
       await checker.stop();
       await aggregator.stop();
       await store.close();

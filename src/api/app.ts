@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { LiveHub } from '../live/hub.js';
 import type { Monitor } from '../monitor.js';
-import { authorised, LIVE_PATH, registerAuth } from './auth.js';
+import { authorised, LIVE_PATH, registerAuth, tokenMatches } from './auth.js';
 import { registerErrorHandler } from './errors.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -18,7 +19,30 @@ export interface Api {
 export async function buildApi(monitor: Monitor): Promise<Api> {
   const loggerInstance: FastifyBaseLogger = monitor.log.child({ part: 'api' });
   const logController = new LogController({ disableRequestLogging: true });
-  const app = Fastify({ loggerInstance, logController, bodyLimit: 1024 * 1024 });
+  // The gateway speaks raw Streamable HTTP at /mcp/<server-id>; it sits in front of Fastify's router.
+  const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+    createServer((req, res) => {
+      if (!(req.url ?? '').startsWith('/mcp/')) return handler(req, res);
+      if (!tokenMatches(req.headers.authorization, monitor.config.api_token)) {
+        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+        res.end(
+          JSON.stringify({
+            error: { code: 'unauthorised', message: 'the gateway requires the api_token as a Bearer token' },
+          }),
+        );
+        return;
+      }
+      // The monitor's own token is for the monitor: it never travels on to a server.
+      if (monitor.config.api_token) delete req.headers.authorization;
+      monitor.gateway.handle(req, res).then(
+        (handled) => handled || handler(req, res),
+        (err: unknown) => {
+          loggerInstance.error({ err }, 'gateway failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
+    });
+  const app = Fastify({ loggerInstance, logController, bodyLimit: 1024 * 1024, serverFactory });
   registerErrorHandler(app);
   registerAuth(app, monitor.config.api_token);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

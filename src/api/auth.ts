@@ -18,6 +18,12 @@ function tokenOf(req: FastifyRequest): string | undefined {
 
 export const LIVE_PATH = '/api/v1/live';
 
+/** For raw requests (the gateway): true when no token is configured or the Bearer header carries it. */
+export function tokenMatches(authorization: string | undefined, apiToken: string | undefined): boolean {
+  if (!apiToken) return true;
+  return authorization?.startsWith('Bearer ') === true && equal(authorization.slice(7).trim(), apiToken);
+}
+
 /** True when no token is configured, or the request carries the right one. */
 export function authorised(req: FastifyRequest, apiToken: string | undefined): boolean {
   if (!apiToken) return true;

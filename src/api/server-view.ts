@@ -9,7 +9,7 @@ export function serverView(s: ServerRecord, activeConnections = 0) {
   const transportFields =
     spec.transport === 'stdio'
       ? { command: spec.command, args: spec.args, env: redactEnv(spec.env), cwd: spec.cwd ?? null }
-      : { url: spec.url, headers: redactHeaders(spec.headers) };
+      : { url: spec.url, headers: redactHeaders(spec.headers), prometheus_url: spec.prometheusUrl ?? null };
   const st = s.state;
   return {
     id: s.id,

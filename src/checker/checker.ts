@@ -66,6 +66,11 @@ export class Checker {
     return row;
   }
 
+  /** The stdio child's pid while it runs (for its CPU and memory). */
+  pidOf(id: string): number | undefined {
+    return this.watched.get(id)?.session?.pid();
+  }
+
   recentLogs(id: string): LogLine[] {
     return this.watched.get(id)?.session?.recentLogs() ?? [];
   }

@@ -38,6 +38,8 @@ export const httpServerInput = z.strictObject({
   transport: z.enum(['streamable-http', 'sse']),
   url: httpUrl,
   headers: z.record(z.string(), z.string()).default({}),
+  /** The server's own Prometheus endpoint, for its CPU and memory (`process_cpu_seconds_total`, `process_resident_memory_bytes`). */
+  prometheus_url: httpUrl.optional(),
 });
 
 /** The body of a new server, and an entry of `servers:` in the config file: the same fields. */

@@ -32,8 +32,8 @@ export class LiveHub {
     batchMs = 500,
   ) {
     const { bus } = monitor;
-    bus.on('server.status', (s) => this.broadcast({ type: 'server', server: serverView(s) }, s.id));
-    bus.on('server.saved', (s) => this.broadcast({ type: 'server', server: serverView(s) }, s.id));
+    bus.on('server.status', (s) => this.broadcast({ type: 'server', server: this.view(s) }, s.id));
+    bus.on('server.saved', (s) => this.broadcast({ type: 'server', server: this.view(s) }, s.id));
     bus.on('server.removed', (id) => this.broadcast({ type: 'server.removed', id }, id));
     bus.on('server.checked', (s, check) => {
       this.dirty.set(s.id, s);
@@ -48,6 +48,10 @@ export class LiveHub {
     );
     this.timer = setInterval(() => this.flushDirty(), batchMs);
     this.timer.unref();
+  }
+
+  private view(s: ServerRecord) {
+    return serverView(s, this.monitor.activeConnections(s.id));
   }
 
   get size(): number {
@@ -67,7 +71,7 @@ export class LiveHub {
         // A client that sends garbage is ignored, not disconnected.
       }
     });
-    this.send(client, { type: 'snapshot', servers: this.monitor.registry.list().map((s) => serverView(s)) });
+    this.send(client, { type: 'snapshot', servers: this.monitor.registry.list().map((s) => this.view(s)) });
   }
 
   close(): void {
@@ -78,7 +82,7 @@ export class LiveHub {
 
   private flushDirty(): void {
     if (this.dirty.size === 0) return;
-    const servers = [...this.dirty.values()].map((s) => serverView(this.monitor.registry.find(s.id) ?? s));
+    const servers = [...this.dirty.values()].map((s) => this.view(this.monitor.registry.find(s.id) ?? s));
     this.dirty.clear();
     this.broadcast({ type: 'servers', servers });
   }

@@ -12,7 +12,12 @@ export function specFromInput(input: ServerInput): ServerSpec {
       env: toEnvValues(input.env),
       ...(input.cwd ? { cwd: input.cwd } : {}),
     };
-  return { transport: input.transport, url: input.url, headers: input.headers };
+  return {
+    transport: input.transport,
+    url: input.url,
+    headers: input.headers,
+    ...(input.prometheus_url ? { prometheusUrl: input.prometheus_url } : {}),
+  };
 }
 
 export function overridesFromInput(input: ServerInput): ServerOverrides {
@@ -36,12 +41,18 @@ export function inputOf(record: ServerRecord): ServerInputRaw {
       ),
       ...(spec.cwd ? { cwd: spec.cwd } : {}),
     };
-  return { ...common, transport: spec.transport, url: spec.url, headers: spec.headers };
+  return {
+    ...common,
+    transport: spec.transport,
+    url: spec.url,
+    headers: spec.headers,
+    ...(spec.prometheusUrl ? { prometheus_url: spec.prometheusUrl } : {}),
+  };
 }
 
 const transportFields = {
   stdio: ['command', 'args', 'env', 'cwd'],
-  http: ['url', 'headers'],
+  http: ['url', 'headers', 'prometheus_url'],
 } as const;
 
 /**

@@ -26,7 +26,12 @@ export type ServerSpec =
       env: Record<string, EnvValue>;
       cwd?: string | undefined;
     }
-  | { transport: 'streamable-http' | 'sse'; url: string; headers: Record<string, string> };
+  | {
+      transport: 'streamable-http' | 'sse';
+      url: string;
+      headers: Record<string, string>;
+      prometheusUrl?: string | undefined;
+    };
 
 /** What the last checks found; kept in `servers` so a restart shows the last known state. */
 export interface ServerState {

@@ -10,21 +10,40 @@ const BATCH = 5000;
  * yielding between batches so that checks keep being written meanwhile.
  */
 export async function pruneChecks(store: Store, retentionDays: number, now = Date.now()): Promise<number> {
+  return inBatches((batch) => checksRepo.deleteOlderThan(store.db, now - retentionDays * DAY_MS, batch));
+}
+
+/** Gauge samples (`server_metrics`) past the retention, the same way. */
+export async function pruneGauges(store: Store, retentionDays: number, now = Date.now()): Promise<number> {
   const before = now - retentionDays * DAY_MS;
+  return inBatches(async (batch) => {
+    const ids = store.db
+      .selectFrom('server_metrics')
+      .select('id')
+      .where('timestamp', '<', before)
+      .limit(batch);
+    const result = await store.db.deleteFrom('server_metrics').where('id', 'in', ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  });
+}
+
+async function inBatches(deleteBatch: (batch: number) => Promise<number>): Promise<number> {
   let total = 0;
   for (;;) {
-    const n = await checksRepo.deleteOlderThan(store.db, before, BATCH);
+    const n = await deleteBatch(BATCH);
     total += n;
     if (n < BATCH) return total;
     await new Promise((r) => setImmediate(r));
   }
 }
 
-/** Runs `pruneChecks` now and then every hour; returns a function that stops it. */
+/** Prunes checks and gauges soon after start, then every hour; returns a function that stops it. */
 export function startRetention(store: Store, retentionDays: number, log: Logger): () => void {
   const run = () =>
-    pruneChecks(store, retentionDays).then(
-      (n) => n > 0 && log.info({ deleted: n, retention_days: retentionDays }, 'old checks pruned'),
+    Promise.all([pruneChecks(store, retentionDays), pruneGauges(store, retentionDays)]).then(
+      ([checks, gauges]) =>
+        checks + gauges > 0 &&
+        log.info({ checks, gauges, retention_days: retentionDays }, 'old checks and gauges pruned'),
       (err: unknown) => log.error({ err: (err as Error).message }, 'pruning old checks failed'),
     );
   const timer = setInterval(() => void run(), 3600 * 1000);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
-import { statuses } from '../../servers/server-types.js';
+import { statuses, type ServerRecord } from '../../servers/server-types.js';
 import { AppError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
 import { checksRepo } from '../../store/checks-repo.js';
@@ -34,6 +34,7 @@ const disableBody = z
 
 export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
   const { registry, checker, store } = monitor;
+  const view = (s: ServerRecord) => serverView(s, monitor.activeConnections(s.id));
 
   app.get('/api/v1/servers', (req) => {
     const q = validate(listQuery, req.query, 'query');
@@ -43,20 +44,20 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
       .filter((s) => !q.status || s.state.status === q.status)
       .filter((s) => !q.tag || s.tags.includes(q.tag))
       .filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.id.includes(needle))
-      .map((s) => serverView(s));
+      .map((s) => view(s));
     return { servers };
   });
 
   app.post('/api/v1/servers', async (req, reply) => {
     const server = await registry.create(req.body, actorOf(req));
-    return reply.status(201).send(serverView(server));
+    return reply.status(201).send(view(server));
   });
 
-  app.get('/api/v1/servers/:id', (req) => serverView(registry.get(validate(idParams, req.params).id)));
+  app.get('/api/v1/servers/:id', (req) => view(registry.get(validate(idParams, req.params).id)));
 
   app.patch('/api/v1/servers/:id', async (req) => {
     const { id } = validate(idParams, req.params);
-    return serverView(await registry.update(id, req.body ?? {}, actorOf(req)));
+    return view(await registry.update(id, req.body ?? {}, actorOf(req)));
   });
 
   app.delete('/api/v1/servers/:id', async (req, reply) => {
@@ -77,7 +78,7 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
     if (server.state.status === 'disabled')
       throw new AppError('conflict', `server "${server.name}" is disabled; enable it to check it`);
     const check = await checker.checkNow(id);
-    return { check, server: serverView(registry.get(id)) };
+    return { check, server: view(registry.get(id)) };
   });
 
   app.post('/api/v1/servers/:id/disable', async (req) => {
@@ -92,12 +93,12 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
       throw new AppError('validation_failed', 'until must be within a year', {
         fields: [{ field: 'until', message: 'must be within a year' }],
       });
-    return serverView(await registry.disable(id, until, body.reason ?? null, actorOf(req)));
+    return view(await registry.disable(id, until, body.reason ?? null, actorOf(req)));
   });
 
   app.post('/api/v1/servers/:id/enable', async (req) => {
     const { id } = validate(idParams, req.params);
-    return serverView(await registry.enable(id, actorOf(req)));
+    return view(await registry.enable(id, actorOf(req)));
   });
 
   app.get('/api/v1/servers/:id/logs', async (req) => {

@@ -1,0 +1,251 @@
+/**
+ * The transparent MCP gateway (DESIGN §2): `/mcp/<server-id>` speaks Streamable HTTP to
+ * clients and forwards every JSON-RPC message, unchanged, to the registered server over its
+ * own transport. Each client request becomes a request event.
+ *
+ * - `initialize` opens a client session, mapped one to one to an upstream session (a child
+ *   process of its own for stdio servers, at most `maxStdioSessionsPerServer` at a time).
+ * - A POST without a session (modern era, `server/discover`) is one self-contained exchange;
+ *   stdio servers answer those from one shared child.
+ * - Upstream headers are the server's configured ones; the client's Authorization header is
+ *   forwarded only when the server has no Authorization header configured.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/client';
+import type { Logger } from 'pino';
+import type { RequestEventSink } from '../metrics/request-event.js';
+import type { ServerRecord } from '../servers/server-types.js';
+import { headerOf } from './client-facing.js';
+import { ClientSession } from './client-session.js';
+import { INTERNAL_ERROR, isRequest, SESSION_NOT_FOUND, UPSTREAM_UNAVAILABLE } from './json-rpc.js';
+import { readMessages } from './read-body.js';
+import { replyAppError, replyMethodNotAllowed, replyRpcError } from './replies.js';
+import { RequestTracker } from './request-tracker.js';
+import { serveSessionless } from './sessionless-exchange.js';
+import { Upstreams } from './upstream/upstreams.js';
+
+export interface GatewayDeps {
+  servers: { find(id: string): ServerRecord | undefined };
+  sink: RequestEventSink;
+  log: Logger;
+  /** Default 1 MiB; a larger body gets HTTP 413 with a JSON-RPC error body. */
+  maxBodyBytes?: number;
+  /** Default 8; a further `initialize` gets HTTP 503 with a JSON-RPC error body. */
+  maxStdioSessionsPerServer?: number;
+  /** How long a request may wait for the server's answer; default 60 s. */
+  requestTimeoutMs?: number;
+  /** A session without requests or open streams this long is closed; default 10 min. */
+  idleSessionTimeoutMs?: number;
+}
+
+const PREFIX = '/mcp/';
+
+function pausedReason(server: ServerRecord): string | undefined {
+  if (!server.enabled) return `server "${server.id}" is disabled`;
+  if (server.disabledUntil === null || server.disabledUntil <= Date.now()) return undefined;
+  const why = server.disabledReason === null ? '' : ` (${server.disabledReason})`;
+  return `server "${server.id}" is disabled until ${new Date(server.disabledUntil).toISOString()}${why}`;
+}
+
+export class Gateway {
+  private readonly sessions = new Map<string, ClientSession>();
+  /** Sessions not yet given an id (their `initialize` is in flight). */
+  private readonly opening = new Set<ClientSession>();
+  private readonly streams = new Map<string, number>();
+  private readonly upstreams: Upstreams;
+  private readonly maxBodyBytes: number;
+  private readonly requestTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
+  private closed = false;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
+    this.requestTimeoutMs = deps.requestTimeoutMs ?? 60_000;
+    this.idleTimeoutMs = deps.idleSessionTimeoutMs ?? 10 * 60_000;
+    this.upstreams = new Upstreams(deps.log, deps.maxStdioSessionsPerServer ?? 8, this.idleTimeoutMs);
+  }
+
+  /** Node-level handler for requests under /mcp/: returns true when it handled it. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (!path.startsWith(PREFIX)) return false;
+    try {
+      await this.route(req, res, path.slice(PREFIX.length).replace(/\/$/, ''));
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'gateway: request failed');
+      if (!res.headersSent)
+        replyRpcError(res, 500, INTERNAL_ERROR, 'internal gateway error; see the monitor log');
+      else res.end();
+    }
+    return true;
+  }
+
+  /** Open client sessions (plus open streams) per server: the "active connections" gauge. */
+  activeConnections(serverId: string): number {
+    let sessions = 0;
+    for (const s of this.sessions.values()) if (s.serverId === serverId) sessions += 1;
+    return sessions + (this.streams.get(serverId) ?? 0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const why = {
+      outcome: 'transport_error' as const,
+      errorCode: null,
+      errorMessage: 'the gateway shut down',
+      errorData: null,
+    };
+    const all = [...this.sessions.values(), ...this.opening];
+    await Promise.all(all.map((s) => s.close(why)));
+    await this.upstreams.close();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, rawId: string): Promise<void> {
+    let id: string;
+    try {
+      id = decodeURIComponent(rawId);
+    } catch {
+      id = rawId;
+    }
+    const server = id === '' || id.includes('/') ? undefined : this.deps.servers.find(id);
+    if (server === undefined) {
+      replyAppError(res, 404, 'not_found', `no MCP server "${id}" is registered with this monitor`);
+      return;
+    }
+    const paused = pausedReason(server);
+    if (paused !== undefined || this.closed) {
+      const message =
+        paused === undefined ? 'the gateway is shutting down' : `${paused}; not forwarding to it`;
+      replyAppError(res, 503, 'unavailable', message);
+      return;
+    }
+    this.countStream(server.id, res);
+    const sessionId = headerOf(req, 'mcp-session-id');
+    if (req.method === 'POST') {
+      await this.post(server, req, res, sessionId);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'DELETE') {
+      replyMethodNotAllowed(res, 'GET, POST, DELETE');
+      return;
+    }
+    if (sessionId === undefined) {
+      if (req.method === 'GET') replyMethodNotAllowed(res, 'POST, DELETE');
+      else replyRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+      return;
+    }
+    const session = this.sessionFor(server, sessionId);
+    if (session === undefined) replyRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found');
+    else await session.handle(req, res, undefined, []);
+  }
+
+  private async post(
+    server: ServerRecord,
+    req: IncomingMessage,
+    res: ServerResponse,
+    sessionId: string | undefined,
+  ): Promise<void> {
+    const parsed = await readMessages(req, this.maxBodyBytes);
+    if (parsed.kind === 'too_large') {
+      const message = `Request body too large: the gateway accepts at most ${parsed.limit} bytes`;
+      replyRpcError(res, 413, -32000, message, null, { connection: 'close' });
+      return;
+    }
+    if (parsed.kind === 'bad') {
+      replyRpcError(res, 400, parsed.code, parsed.message, parsed.id);
+      return;
+    }
+    const requests = parsed.messages.filter(isRequest);
+    const requestIds = requests.map((r) => r.id);
+    if (sessionId !== undefined) {
+      const session = this.sessionFor(server, sessionId);
+      if (session === undefined) replyRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found');
+      else await session.handle(req, res, parsed.body, requestIds);
+      return;
+    }
+    const initialize = requests.find((r) => r.method === 'initialize');
+    if (initialize !== undefined) {
+      await this.openSession(server, req, res, parsed.body, initialize, requestIds);
+      return;
+    }
+    const upstream = this.upstreams.forExchange(server, headerOf(req, 'authorization'));
+    await serveSessionless(server.id, upstream, this.relayOptions(), {
+      req,
+      res,
+      body: parsed.body,
+      requestIds,
+    });
+  }
+
+  private async openSession(
+    server: ServerRecord,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    initialize: JSONRPCRequest,
+    requestIds: RequestId[],
+  ): Promise<void> {
+    const upstream = this.upstreams.forSession(server, headerOf(req, 'authorization'));
+    if (upstream === undefined) {
+      this.refuseSession(server, req, res, initialize);
+      return;
+    }
+    const session = new ClientSession(server.id, upstream, {
+      ...this.relayOptions(),
+      idleTimeoutMs: this.idleTimeoutMs,
+      onOpened: (s) => {
+        this.opening.delete(s);
+        if (s.id !== undefined && !s.isClosed) this.sessions.set(s.id, s);
+      },
+      onClosed: (s) => {
+        this.opening.delete(s);
+        if (s.id !== undefined && this.sessions.get(s.id) === s) this.sessions.delete(s.id);
+      },
+    });
+    this.opening.add(session);
+    await session.handle(req, res, body, requestIds);
+  }
+
+  /** The stdio pool is full: 503, and the refused `initialize` is still a request event. */
+  private refuseSession(
+    server: ServerRecord,
+    req: IncomingMessage,
+    res: ServerResponse,
+    init: JSONRPCRequest,
+  ): void {
+    const message = `server "${server.id}" already has ${this.upstreams.maxStdioSessions} gateway sessions, the most a stdio server is given; close one or retry later`;
+    const facts = {
+      serverId: server.id,
+      sessionId: () => null,
+      clientInfo: undefined,
+      protocolVersion: undefined,
+    };
+    const tracker = new RequestTracker(facts, this.deps.sink, this.deps.log);
+    const tracked = tracker.begin(init, headerOf(req, 'mcp-protocol-version'));
+    tracker.forget(tracked);
+    replyRpcError(res, 503, UPSTREAM_UNAVAILABLE, message, init.id);
+    tracker.record(
+      tracked,
+      { outcome: 'transport_error', errorCode: null, errorMessage: message, errorData: null },
+      0,
+    );
+  }
+
+  private sessionFor(server: ServerRecord, sessionId: string): ClientSession | undefined {
+    const session = this.sessions.get(sessionId);
+    return session !== undefined && session.serverId === server.id && !session.isClosed ? session : undefined;
+  }
+
+  private relayOptions(): { requestTimeoutMs: number; sink: RequestEventSink; log: Logger } {
+    return { requestTimeoutMs: this.requestTimeoutMs, sink: this.deps.sink, log: this.deps.log };
+  }
+
+  private countStream(serverId: string, res: ServerResponse): void {
+    this.streams.set(serverId, (this.streams.get(serverId) ?? 0) + 1);
+    res.once('close', () => {
+      const now = (this.streams.get(serverId) ?? 1) - 1;
+      if (now > 0) this.streams.set(serverId, now);
+      else this.streams.delete(serverId);
+    });
+  }
+}

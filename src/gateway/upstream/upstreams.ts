@@ -1,0 +1,70 @@
+/**
+ * Makes the upstream for a client session or a session-less exchange, by the server's
+ * transport, and owns what outlives them: the per-server count of stdio session children
+ * (the pool bound) and the shared stdio child for session-less traffic.
+ */
+import type { Logger } from 'pino';
+import type { ServerRecord } from '../../servers/server-types.js';
+import { HttpUpstream } from './http-upstream.js';
+import { SseUpstream } from './sse-upstream.js';
+import { StdioLane } from './stdio-lane.js';
+import { StdioUpstream } from './stdio-upstream.js';
+import type { Upstream } from './upstream.js';
+
+export class Upstreams {
+  private readonly stdioSessions = new Map<string, number>();
+  private readonly lanes = new Map<string, { lane: StdioLane; spec: ServerRecord['spec'] }>();
+
+  constructor(
+    private readonly log: Logger,
+    readonly maxStdioSessions: number,
+    private readonly laneIdleMs: number,
+  ) {}
+
+  /** The upstream of a new client session; undefined when the stdio pool of the server is full. */
+  forSession(server: ServerRecord, authorization: string | undefined): Upstream | undefined {
+    const { spec } = server;
+    if (spec.transport === 'stdio') {
+      const used = this.stdioSessions.get(server.id) ?? 0;
+      if (used >= this.maxStdioSessions) return undefined;
+      this.stdioSessions.set(server.id, used + 1);
+      return new StdioUpstream(spec, this.log, () => this.releaseStdio(server.id));
+    }
+    const url = new URL(spec.url);
+    if (spec.transport === 'sse') return new SseUpstream(url, spec.headers, authorization, this.log);
+    return new HttpUpstream(url, spec.headers, 'session', authorization, this.log);
+  }
+
+  /** The upstream of one session-less exchange. */
+  forExchange(server: ServerRecord, authorization: string | undefined): Upstream {
+    const { spec } = server;
+    if (spec.transport === 'stdio') {
+      let entry = this.lanes.get(server.id);
+      if (entry !== undefined && entry.spec !== spec) {
+        // The server's definition changed: new traffic goes to a child of the new one.
+        void entry.lane.close();
+        entry = undefined;
+      }
+      if (entry === undefined) {
+        entry = { lane: new StdioLane(spec, this.log, this.laneIdleMs), spec };
+        this.lanes.set(server.id, entry);
+      }
+      return entry.lane.view();
+    }
+    const url = new URL(spec.url);
+    if (spec.transport === 'sse') return new SseUpstream(url, spec.headers, authorization, this.log);
+    return new HttpUpstream(url, spec.headers, 'sessionless', authorization, this.log);
+  }
+
+  async close(): Promise<void> {
+    const lanes = [...this.lanes.values()];
+    this.lanes.clear();
+    await Promise.all(lanes.map(({ lane }) => lane.close()));
+  }
+
+  private releaseStdio(serverId: string): void {
+    const now = (this.stdioSessions.get(serverId) ?? 1) - 1;
+    if (now > 0) this.stdioSessions.set(serverId, now);
+    else this.stdioSessions.delete(serverId);
+  }
+}
