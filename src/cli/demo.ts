@@ -13,7 +13,7 @@ const DEMO_TRAFFIC: TrafficTarget[] = [
       { name: 'echo', args: { message: 'hello' } },
       { name: 'get-sum', args: { a: 2, b: 3 } },
       { name: 'get-tiny-image', args: {} },
-      { name: 'get-sum', args: { a: 'two' } },
+      { name: 'get-sum', args: { a: 'two' }, rare: true },
     ],
   },
   {
@@ -22,7 +22,7 @@ const DEMO_TRAFFIC: TrafficTarget[] = [
       { name: 'echo', args: { text: 'hi' } },
       { name: 'add', args: { a: 1, b: 2 } },
       { name: 'slow', args: { ms: 120 } },
-      { name: 'no-such-tool', args: {} },
+      { name: 'no-such-tool', args: {}, rare: true },
     ],
   },
   {

@@ -3,8 +3,11 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 export interface TrafficTarget {
   /** The server's id in the monitor: traffic goes to `<base>/mcp/<id>`. */
   serverId: string;
-  /** Tools to call, with arguments; a name the server lacks produces JSON-RPC errors on purpose. */
-  calls: { name: string; args: Record<string, unknown> }[];
+  /**
+   * Tools to call, with arguments, in turn. A `rare` call (an unknown tool, bad arguments: an
+   * error on purpose) is made instead of the next one with a small probability.
+   */
+  calls: { name: string; args: Record<string, unknown>; rare?: boolean }[];
 }
 
 export interface TrafficOptions {
@@ -16,6 +19,9 @@ export interface TrafficOptions {
   dayMs?: number;
   headers?: Record<string, string>;
 }
+
+/** How often a `rare` (failing) call replaces a usual one: errors show, without turning servers Critical. */
+const RARE_SHARE = 0.006;
 
 const CLIENTS = [
   { name: 'claude-desktop', version: '1.4.2' },
@@ -49,7 +55,11 @@ export function startDemoTraffic(options: TrafficOptions): () => Promise<void> {
           );
           clients.push(client);
         }
-        const call = target.calls[n++ % target.calls.length];
+        const rare = target.calls.filter((c) => c.rare);
+        const usual = target.calls.filter((c) => !c.rare);
+        const call =
+          rare.length > 0 && Math.random() < RARE_SHARE ? rare[n % rare.length] : usual[n % usual.length];
+        n++;
         if (n % 7 === 0) await client.listTools();
         else if (call) await client.callTool({ name: call.name, arguments: call.args }, { timeout: 10_000 });
       } catch {
