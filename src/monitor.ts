@@ -91,7 +91,13 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     (id) => activeConnections(id),
   );
   const sink = new FanoutSink([aggregator, prometheus]);
-  const gateway = new Gateway({ servers: registry, sink, log: log.child({ part: 'gateway' }) });
+  const gateway = new Gateway({
+    servers: registry,
+    sink,
+    log: log.child({ part: 'gateway' }),
+    maxBodyBytes: config.gateway_max_body_bytes,
+    requestTimeoutMs: config.gateway_request_timeout * 1000,
+  });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
   log.info({ servers: registry.list().length }, 'checking servers');
   return {

@@ -6,7 +6,10 @@ import { startHarness, waitFor } from './helpers/harness.js';
 
 test('through the monitor: /mcp/<id> proxies real traffic into the endpoint table, the grid and /metrics', async () => {
   const upstream = await startEverythingHttp();
-  const h = await startHarness({ listen: true, settings: { api_token: 'gateway-token-123' } });
+  const h = await startHarness({
+    listen: true,
+    settings: { api_token: 'gateway-token-123', gateway_max_body_bytes: 4096 },
+  });
   const auth = { authorization: 'Bearer gateway-token-123' };
   try {
     const res = await h.app.inject({
@@ -23,6 +26,18 @@ test('through the monitor: /mcp/<id> proxies real traffic into the endpoint tabl
     assert.equal(res.statusCode, 201);
     const refused = await fetch(`${h.url}/mcp/everything`, { method: 'POST', body: '{}' });
     assert.equal(refused.status, 401);
+    const big = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { message: 'x'.repeat(8000) } },
+    });
+    const tooBig = await fetch(`${h.url}/mcp/everything`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: big,
+    });
+    assert.equal(tooBig.status, 413, 'gateway_max_body_bytes is the limit');
 
     const client = new Client(
       { name: 'e2e-client', version: '3.1' },

@@ -17,6 +17,15 @@ export const settingsShape = {
   max_timeline_points: z.number().int().min(10).max(100_000).default(1000),
   /** How many health checks may run at the same moment. */
   check_concurrency: z.number().int().min(1).max(10_000).default(200),
+  /** Largest request body the gateway forwards, bytes; larger gets HTTP 413. */
+  gateway_max_body_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** How long the gateway waits for a server's answer, seconds. */
+  gateway_request_timeout: z.number().positive().max(3600).default(60),
   port: z.number().int().min(0).max(65_535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   data_dir: z.string().min(1).default('./data'),
