@@ -89,6 +89,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const prometheus = new PrometheusMetrics(
     () => registry.list(),
     (id) => activeConnections(id),
+    () => aggregator.stats(),
   );
   const sink = new FanoutSink([aggregator, prometheus]);
   const gateway = new Gateway({

@@ -86,5 +86,6 @@ describe('ingest API and the instrumentation helper', () => {
     );
     assert.match(text, /mcp_health_server_status\{server="reported",status="unknown"\} 1/);
     assert.match(text, /mcp_health_process_cpu_seconds_total/);
+    assert.match(text, /mcp_health_event_pipeline\{counter="droppedEvents"\} 0/);
   });
 });

@@ -14,7 +14,13 @@ export class PrometheusMetrics implements RequestEventSink {
   private readonly requests: Counter;
   private readonly errors: Counter;
 
-  constructor(servers: () => ServerRecord[], activeConnections: (serverId: string) => number = () => 0) {
+  constructor(
+    servers: () => ServerRecord[],
+    activeConnections: (serverId: string) => number = () => 0,
+    pipeline: () => Partial<
+      Record<'droppedEvents' | 'rejectedEvents' | 'pendingBuckets' | 'failedFlushes', number>
+    > = () => ({}),
+  ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'mcp_health_' });
     const labels = ['server', 'mcp_method_name', 'gen_ai_tool_name'] as const;
@@ -58,6 +64,16 @@ export class PrometheusMetrics implements RequestEventSink {
         for (const s of servers())
           if (s.state.responseTimeMs !== null)
             responseTime.set({ server: s.id }, s.state.responseTimeMs / 1000);
+      },
+    });
+    const events: Gauge = new Gauge({
+      name: 'mcp_health_event_pipeline',
+      help: 'The request-event pipeline: events dropped (memory bound reached while the store was down), rejected, pending buckets, failed flushes',
+      labelNames: ['counter'],
+      registers,
+      collect: () => {
+        for (const [counter, value] of Object.entries(pipeline()))
+          if (typeof value === 'number') events.set({ counter }, value);
       },
     });
     const connections: Gauge = new Gauge({
