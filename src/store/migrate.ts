@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './tables.js';
 import * as initial from './migrations/001-initial.js';
 import * as traffic from './migrations/002-traffic.js';
+import * as alerts from './migrations/003-alerts.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -9,6 +10,7 @@ type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise
 const migrations: Record<string, DialectMigration> = {
   '001-initial': initial,
   '002-traffic': traffic,
+  '003-alerts': alerts,
 };
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {

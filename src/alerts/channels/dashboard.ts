@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import {
+  singleTry,
+  type AlertMessage,
+  type Channel,
+  type DeliveryResult,
+  type SendContext,
+} from './channel.js';
+
+export const dashboardConfigSchema = z.object({}).strict();
+export type DashboardConfig = z.output<typeof dashboardConfigSchema>;
+
+/** Hands the message to the injected `notify` (the live hub: a notification with unread count). */
+export const dashboardChannel: Channel<DashboardConfig> = {
+  kind: 'dashboard',
+  configSchema: dashboardConfigSchema,
+  secretFields: [],
+  send(_config: DashboardConfig, message: AlertMessage, ctx: SendContext): Promise<DeliveryResult> {
+    return singleTry('dashboard', ctx, async () => {
+      const notify = ctx.deps.notify;
+      if (!notify) throw new Error('dashboard notifications are not wired');
+      await notify({ title: message.summary, message });
+    });
+  },
+};

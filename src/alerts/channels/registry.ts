@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type {
+  AlertMessage,
+  Channel,
+  ChannelKind,
+  DeliveryAttempt,
+  DeliveryResult,
+  SendContext,
+} from './channel.js';
+import { CHANNEL_KINDS, errorText } from './channel.js';
+import { dashboardChannel } from './dashboard.js';
+import { emailChannel } from './email.js';
+import { logChannel } from './log.js';
+import { webhookChannel } from './webhook.js';
+
+/** Every kind of channel, one file each. */
+export const channelRegistry = {
+  email: emailChannel,
+  webhook: webhookChannel,
+  dashboard: dashboardChannel,
+  log: logChannel,
+} satisfies Record<ChannelKind, Channel<unknown>>;
+
+/** `POST /api/v1/alerts/channels` body; `config` is checked against the kind's own schema. */
+export const channelInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    kind: z.enum(CHANNEL_KINDS),
+    config: z.record(z.string(), z.unknown()).default({}),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const parsed = channelRegistry[c.kind].configSchema.safeParse(c.config);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', path: ['config', ...issue.path.map(String)], message: issue.message });
+  });
+export type ChannelInput = z.output<typeof channelInputSchema>;
+
+/** A configured channel, as the dispatcher needs it. `config` is raw (validated on send). */
+export interface ChannelTarget {
+  id: number;
+  kind: ChannelKind;
+  config: unknown;
+}
+
+export interface TargetResult extends DeliveryResult {
+  channel_id: number;
+  kind: ChannelKind;
+}
+
+/** Validates the config for its kind, then sends; never throws. */
+export async function sendTo(
+  target: ChannelTarget,
+  message: AlertMessage,
+  ctx: SendContext,
+): Promise<DeliveryResult> {
+  // The registry's entries differ in config type; the schema of the same entry produced `config`.
+  const channel = channelRegistry[target.kind] as Channel<unknown>;
+  const parsed = channel.configSchema.safeParse(target.config ?? {});
+  if (!parsed.success) {
+    const error = `invalid ${target.kind} config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ')}`;
+    ctx.onAttempt?.({
+      kind: target.kind,
+      try: 1,
+      outcome: 'error',
+      error,
+      started_at: Date.now(),
+      duration_ms: 0,
+    });
+    return { ok: false, tries: 1, error };
+  }
+  try {
+    return await channel.send(parsed.data, message, ctx);
+  } catch (e) {
+    // Channels report failures as results; this is a last line of defence.
+    return { ok: false, tries: 1, error: errorText(e) };
+  }
+}
+
+/**
+ * Sends one message to every target at once. A slow or failing channel never blocks or
+ * fails the others; every try is reported with its channel id.
+ */
+export async function dispatch(
+  targets: readonly ChannelTarget[],
+  message: AlertMessage,
+  deps: SendContext['deps'],
+  onAttempt?: (channelId: number, a: DeliveryAttempt) => void,
+): Promise<TargetResult[]> {
+  return Promise.all(
+    targets.map(async (t) => {
+      const r = await sendTo(t, message, { deps, onAttempt: onAttempt && ((a) => onAttempt(t.id, a)) });
+      return { ...r, channel_id: t.id, kind: t.kind };
+    }),
+  );
+}

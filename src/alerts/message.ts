@@ -1,0 +1,54 @@
+import type { AlertMessage } from './channels/channel.js';
+import type { AlertRule } from './rule.js';
+import type { PendingNotification } from './state-machine.js';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The dashboard page of a server. */
+export const serverUrl = (baseUrl: string, serverId: string): string =>
+  `${baseUrl.replace(/\/+$/, '')}/#/servers/${encodeURIComponent(serverId)}`;
+
+/** Turns a state-machine notification into the message every channel sends. */
+export function buildAlertMessage(
+  rule: Pick<AlertRule, 'id' | 'name' | 'metric' | 'condition' | 'threshold' | 'severity'>,
+  server: { id: string; name: string },
+  n: PendingNotification,
+  baseUrl: string,
+): AlertMessage {
+  const state = n.kind === 'resolved' ? 'resolved' : 'firing';
+  const tag = n.kind === 'resolved' ? 'RESOLVED' : n.kind === 'repeat' ? 'STILL FIRING' : 'FIRING';
+  return {
+    rule: { id: rule.id, name: rule.name },
+    server: { id: server.id, name: server.name },
+    state,
+    notification: n.kind,
+    metric: rule.metric,
+    condition: rule.condition,
+    value: n.value,
+    threshold: rule.threshold,
+    severity: rule.severity,
+    triggered_at: iso(n.triggeredAt),
+    resolved_at: n.kind === 'resolved' ? iso(n.at) : null,
+    sent_at: iso(n.at),
+    url: serverUrl(baseUrl, server.id),
+    summary: `[${tag}] ${rule.name} on ${server.name}`,
+  };
+}
+
+/** Plain-text details, shared by email and logs. */
+export function messageText(m: AlertMessage): string {
+  return [
+    m.summary,
+    '',
+    `Rule:      ${m.rule.name} (#${m.rule.id})`,
+    `Server:    ${m.server.name} (${m.server.id})`,
+    `State:     ${m.state}${m.notification === 'repeat' ? ' (reminder)' : ''}`,
+    `Severity:  ${m.severity}`,
+    `Metric:    ${m.metric} ${m.condition} ${m.threshold}`,
+    `Value:     ${m.value ?? 'n/a'}`,
+    `Triggered: ${m.triggered_at}`,
+    ...(m.resolved_at ? [`Resolved:  ${m.resolved_at}`] : []),
+    '',
+    m.url,
+  ].join('\n');
+}

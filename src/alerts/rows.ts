@@ -1,0 +1,81 @@
+import type { Insertable, Selectable } from 'kysely';
+import { fromJson, toJson } from '../store/json.js';
+import type { AlertRulesTable003, AlertStatesTable } from './alert-tables.js';
+import { ALERT_CONDITIONS, ALERT_METRICS, SEVERITIES, type AlertRule, type RuleInput } from './rule.js';
+import type { AlertStateName, InstanceState } from './state-machine.js';
+
+/** Row ↔ model mapping for rules and instance states; the one place column names differ. */
+
+const oneOf = <T extends string>(list: readonly T[], v: string, fallback: T): T =>
+  (list as readonly string[]).includes(v) ? (v as T) : fallback;
+
+export function ruleToRow(rule: RuleInput, now: number): Insertable<AlertRulesTable003> {
+  return {
+    name: rule.name,
+    description: rule.description,
+    metric_name: rule.metric,
+    condition: rule.condition,
+    threshold: rule.threshold,
+    evaluation_period: rule.evaluation_period,
+    servers: rule.servers === null ? null : toJson(rule.servers),
+    severity: rule.severity,
+    channels: toJson(rule.channels),
+    repeat_interval: rule.repeat_interval,
+    enabled: rule.enabled ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+export function ruleFromRow(row: Selectable<AlertRulesTable003>): AlertRule {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    metric: oneOf(ALERT_METRICS, row.metric_name, 'status_offline'),
+    condition: oneOf(ALERT_CONDITIONS, row.condition, 'gt'),
+    threshold: row.threshold,
+    evaluation_period: row.evaluation_period,
+    servers: row.servers === null ? null : fromJson<string[]>(row.servers, []),
+    severity: oneOf(SEVERITIES, row.severity, 'warning'),
+    channels: fromJson<number[]>(row.channels, []),
+    repeat_interval: row.repeat_interval,
+    enabled: row.enabled === 1,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+const STATES: readonly AlertStateName[] = ['normal', 'pending', 'firing', 'resolved'];
+
+export function stateToRow(
+  ruleId: number,
+  serverId: string,
+  s: InstanceState,
+  historyId: number | null,
+  now: number,
+): AlertStatesTable {
+  return {
+    rule_id: ruleId,
+    server_id: serverId,
+    state: s.state,
+    active_since: s.activeSince,
+    fired_at: s.firedAt,
+    last_notified_at: s.lastNotifiedAt,
+    resolved_at: s.resolvedAt,
+    value: s.value,
+    history_id: historyId,
+    updated_at: now,
+  };
+}
+
+export function stateFromRow(row: AlertStatesTable): InstanceState {
+  return {
+    state: oneOf(STATES, row.state, 'normal'),
+    activeSince: row.active_since,
+    firedAt: row.fired_at,
+    lastNotifiedAt: row.last_notified_at,
+    resolvedAt: row.resolved_at,
+    value: row.value,
+  };
+}
