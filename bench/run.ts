@@ -1,9 +1,15 @@
 // `npm run bench`: every benchmark, printed as the rows docs/BENCHMARKS.md keeps.
 // BENCH_ONLY=probe|ingest runs one. BENCH_SERVERS (10000), BENCH_INTERVAL (30 s) and
 // BENCH_SECONDS (60) scale the probe benchmark; BENCH_EVENTS (1,000,000) the ingest one.
+// BENCH_ONLY=gateway|query run the gateway overhead (BENCH_GATEWAY_CALLS 2,000 sequential,
+// BENCH_GATEWAY_CLIENTS 32 × BENCH_GATEWAY_CONCURRENT_CALLS 10,000 in all) and the query scale
+// (BENCH_QUERY_SERVERS 1,000, BENCH_QUERY_MINUTE_SERVERS 100) benchmarks; a plain
+// `npm run bench` leaves them out.
 import { cpus, totalmem } from 'node:os';
+import { gatewayOverhead } from './gateway-overhead.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
+import { queryScale } from './query-scale.js';
 
 const only = process.env.BENCH_ONLY;
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -41,6 +47,54 @@ if (!only || only === 'ingest') {
     '| events | servers × endpoints | events/s (record + flush) | events/s (record only) | flushes | flush avg | flush max | rows | SQLite MB | heap used max |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     `| ${r.events} | ${r.servers} × ${r.endpoints / r.servers} | ${r.eventsPerSecond} | ${r.recordEventsPerSecond} | ${r.flushes} | ${r.flushMsAvg} ms | ${r.flushMsMax} ms | ${r.rowsWritten} | ${r.dbMb} | ${r.heapUsedMaxMb} MB |`,
+  ]);
+}
+if (only === 'gateway') {
+  const sequential = Number(process.env.BENCH_GATEWAY_CALLS ?? 2000);
+  const clients = Number(process.env.BENCH_GATEWAY_CLIENTS ?? 32);
+  const concurrentCalls = Number(process.env.BENCH_GATEWAY_CONCURRENT_CALLS ?? 10_000);
+  process.stderr.write(
+    `gateway overhead: tools/call echo to server-everything, direct and through /mcp/<id>: ${sequential} sequential, ${clients} clients × ${concurrentCalls} calls…\n`,
+  );
+  const r = await gatewayOverhead({ sequential, clients, concurrentCalls });
+  out([
+    `## Gateway overhead — ${day}, ${machine}`,
+    '',
+    `\`BENCH_ONLY=gateway BENCH_GATEWAY_CALLS=${sequential} BENCH_GATEWAY_CLIENTS=${clients} BENCH_GATEWAY_CONCURRENT_CALLS=${concurrentCalls} npm run bench\``,
+    '',
+    `\`tools/call echo\` to server-everything (Streamable HTTP, its own process); the monitor (startMonitor + buildApi) runs in the bench process. Sequential: ${r.sequential} calls from 1 client in the bench process after ${r.warmup} warm-up; concurrent: ${r.concurrentCalls} calls from ${r.clients} clients, one session each, in a child process of their own.`,
+    '',
+    '| path | p50 (1 client) | p99 (1 client) | calls/s (32 clients) |',
+    '| --- | --- | --- | --- |',
+    `| direct | ${r.direct.p50Ms} ms | ${r.direct.p99Ms} ms | ${r.direct.callsPerSecond} |`,
+    `| gateway | ${r.gateway.p50Ms} ms | ${r.gateway.p99Ms} ms | ${r.gateway.callsPerSecond} |`,
+    `| **added / ratio** | **${r.addedP50Ms} ms** (goal ≤ 0.5) | **${r.addedP99Ms} ms** (goal ≤ 2) | **${Math.round(r.throughputRatio * 100)} %** (goal ≥ 90 %) |`,
+    '',
+    `CPU of the bench process (the monitor) during the concurrent runs: ${r.directRunCpuCores} cores direct (idle monitor), ${r.gatewayRunCpuCores} cores through the gateway.`,
+  ]);
+}
+
+if (only === 'query') {
+  const servers = Number(process.env.BENCH_QUERY_SERVERS ?? 1000);
+  const minuteServers = Number(process.env.BENCH_QUERY_MINUTE_SERVERS ?? 100);
+  process.stderr.write(
+    `query scale: filling SQLite with 30 days of rollups for ${servers} servers × 10 endpoints (${minuteServers} with 48 h of '1m' rows)…\n`,
+  );
+  const r = await queryScale({ servers, minuteServers });
+  const rows = r.rows.minute + r.rows.hour + r.rows.day;
+  out([
+    `## Query scale — ${day}, ${machine}`,
+    '',
+    `\`BENCH_ONLY=query BENCH_QUERY_SERVERS=${servers} BENCH_QUERY_MINUTE_SERVERS=${minuteServers} npm run bench\``,
+    '',
+    `${r.servers} servers × ${r.endpointsPerServer} endpoints: ${r.rows.hour} '1h' rows (30 d), ${r.rows.day} '1d' rows, ${r.rows.minute} '1m' rows (48 h, ${r.minuteServers} servers); ${rows} rows, filled in ${r.fillS} s; SQLite ${r.dbMb} MB + WAL ${r.walMb} MB. One server queried (it has every tier), ${r.repetitions} repetitions after a first, timed apart.`,
+    '',
+    '| query | tier read | rows read | result | first | p50 | p99 | store read p50 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...r.queries.map(
+      (q) =>
+        `| ${q.name} | ${q.resolution} | ${q.rowsRead} | ${q.resultSize} | ${q.firstMs} ms | ${q.p50Ms} ms | ${q.p99Ms} ms | ${q.readP50Ms} ms |`,
+    ),
   ]);
 }
 process.exit(0);

@@ -1,15 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { everythingEntry, freePort } from './helpers/everything.js';
+import { cliPath, serveConfig } from './helpers/cli.js';
+import { everythingEntry } from './helpers/everything.js';
 import { waitFor } from './helpers/harness.js';
 import { startModernServer } from './fixtures/sdk-servers/modern-http-server.js';
 
-const cli = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+const cli = cliPath;
 const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
     encoding: 'utf8',
@@ -66,22 +64,14 @@ test('check: one probe of a URL and of a command, printed', async () => {
 });
 
 test('serve: SIGTERM stops the monitor and the stdio servers it launched, flushing checks', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-health-cli-'));
-  const port = await freePort();
-  const file = join(dir, 'config.yaml');
-  writeFileSync(
-    file,
-    [
-      `port: ${port}`,
-      `data_dir: ${join(dir, 'data')}`,
-      'servers:',
-      '  - name: child',
-      '    transport: stdio',
-      `    command: ${JSON.stringify(process.execPath)}`,
-      `    args: [${JSON.stringify(everythingEntry())}, stdio]`,
-      '    health_check_interval: 1',
-    ].join('\n'),
-  );
+  const { file, base } = await serveConfig([
+    'servers:',
+    '  - name: child',
+    '    transport: stdio',
+    `    command: ${JSON.stringify(process.execPath)}`,
+    `    args: [${JSON.stringify(everythingEntry())}, stdio]`,
+    '    health_check_interval: 1',
+  ]);
   const proc = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--config', file], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,7 +83,6 @@ test('serve: SIGTERM stops the monitor and the stdio servers it launched, flushi
       // not a log line
     }
   });
-  const base = `http://127.0.0.1:${port}`;
   const server = await waitFor(
     'a healthy check',
     async () => {

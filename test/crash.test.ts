@@ -1,31 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from './helpers/everything.js';
+import { cliPath, serveConfig } from './helpers/cli.js';
 import { waitFor } from './helpers/harness.js';
 
-const cli = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
-
 test('kill -9 during traffic loses at most the unflushed interval; a restart continues the series', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-health-crash-'));
-  const port = await freePort();
-  const file = join(dir, 'config.yaml');
-  writeFileSync(
-    file,
-    [
-      `port: ${port}`,
-      `data_dir: ${join(dir, 'data')}`,
-      'metrics_collection_interval: 1',
-      'servers:',
-      '  - { name: reported, transport: streamable-http, url: "http://127.0.0.1:9/mcp", health_check_interval: 3600 }',
-    ].join('\n'),
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const { file, base } = await serveConfig([
+    'metrics_collection_interval: 1',
+    'servers:',
+    '  - { name: reported, transport: streamable-http, url: "http://127.0.0.1:9/mcp", health_check_interval: 3600 }',
+  ]);
   const start = async (): Promise<ChildProcess> => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--config', file], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', cliPath, 'serve', '--config', file], {
       stdio: 'ignore',
     });
     await waitFor(

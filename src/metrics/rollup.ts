@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { rollupsRepo, type NewRollup, type Resolution, type RollupRow } from '../store/rollups-repo.js';
 import type { Db } from '../store/tables.js';
+import { inBatches } from '../store/in-batches.js';
 import { usageRepo } from '../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo } from './bucket.js';
 import { errorStore } from './error-store.js';
@@ -103,28 +104,18 @@ export async function pruneMetrics(
   now = Date.now(),
 ): Promise<PruneResult> {
   const tier = (r: Resolution) =>
-    batches((n) => rollupsRepo.deleteOlderThan(db, r, now - keepMs(r, retention), n, r !== '1d'));
+    inBatches((n) => rollupsRepo.deleteOlderThan(db, r, now - keepMs(r, retention), n, r !== '1d'));
   const errorsBefore = now - retention.errorRetentionDays * DAY_MS;
   return {
     minute: await tier('1m'),
     hour: await tier('1h'),
     day: await tier('1d'),
-    errorSamples: await batches((n) => errorStore.deleteSamplesOlderThan(db, errorsBefore, n)),
-    errorGroups: await batches((n) => errorStore.deleteGroupsOlderThan(db, errorsBefore, n)),
-    usage: await batches((n) =>
+    errorSamples: await inBatches((n) => errorStore.deleteSamplesOlderThan(db, errorsBefore, n)),
+    errorGroups: await inBatches((n) => errorStore.deleteGroupsOlderThan(db, errorsBefore, n)),
+    usage: await inBatches((n) =>
       usageRepo.deleteOlderThan(db, now - retention.metricsRetentionDays * DAY_MS, n),
     ),
   };
-}
-
-async function batches(deleteBatch: (n: number) => Promise<number>): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await deleteBatch(BATCH);
-    total += n;
-    if (n < BATCH) return total;
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 /**

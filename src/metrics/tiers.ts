@@ -49,7 +49,9 @@ export function planSeries(
   const maxPoints = Math.max(1, Math.floor(range.maxPoints));
   const earliest = range.earliest ?? from;
   const rawStep = Math.max(1, to - from) / maxPoints;
-  const usable = TIERS.filter((t) => floorTo(earliest, t.ms) >= now - keepMs(t.resolution, retention));
+  // One bucket of slack: "the last 30 days" on a 30-day tier keeps its hourly points (the
+  // oldest bucket may be half pruned) instead of falling to daily ones.
+  const usable = TIERS.filter((t) => floorTo(earliest, t.ms) + t.ms >= now - keepMs(t.resolution, retention));
   const fitting = usable.filter((t) => t.ms <= rawStep);
   // safe because TIERS is a non-empty constant
   const coarsest = TIERS[TIERS.length - 1] as Tier;

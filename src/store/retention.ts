@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { checksRepo } from './checks-repo.js';
+import { inBatches } from './in-batches.js';
 import type { Store } from './open-store.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-const BATCH = 5000;
 
 /**
  * Deletes check rows older than the retention in small batches (never one giant DELETE),
@@ -25,16 +25,6 @@ export async function pruneGauges(store: Store, retentionDays: number, now = Dat
     const result = await store.db.deleteFrom('server_metrics').where('id', 'in', ids).executeTakeFirst();
     return Number(result.numDeletedRows);
   });
-}
-
-async function inBatches(deleteBatch: (batch: number) => Promise<number>): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await deleteBatch(BATCH);
-    total += n;
-    if (n < BATCH) return total;
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 /** Prunes checks and gauges soon after start, then every hour; returns a function that stops it. */
