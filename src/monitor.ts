@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { AlertEvaluator } from './alerts/evaluator.js';
 import { Checker } from './checker/checker.js';
 import { Gateway } from './gateway/gateway.js';
 import { openSession } from './checker/open-session.js';
@@ -22,6 +23,8 @@ export interface MonitorOptions {
   schema?: string;
   /** Replaces how sessions are opened (benchmarks count probes with it). */
   openSession?: (target: ProbeTarget, hooks: SessionHooks) => ServerSession;
+  /** Alert evaluation tick (default 10 s). */
+  alertIntervalMs?: number;
 }
 
 /** The running parts of one instance, wired together: store, registry, checker, bus. */
@@ -39,6 +42,8 @@ export interface Monitor {
   /** The transparent MCP proxy at /mcp/<server-id>. */
   gateway: Gateway;
   gauges: GaugeSampler;
+  /** Evaluates alert rules, persists instance states and notifies. */
+  alerts: AlertEvaluator;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   stop(): Promise<void>;
@@ -100,6 +105,17 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     requestTimeoutMs: config.gateway_request_timeout * 1000,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
+  const alerts = new AlertEvaluator({
+    db: store.db,
+    bus,
+    log: log.child({ part: 'alerts' }),
+    servers: () => registry.list(),
+    live: (id) => aggregator.live(id),
+    activeConnections,
+    baseUrl: `http://localhost:${config.port}`,
+    ...(options.alertIntervalMs === undefined ? {} : { intervalMs: options.alertIntervalMs }),
+  });
+  await alerts.start();
   log.info({ servers: registry.list().length }, 'checking servers');
   return {
     config,
@@ -113,9 +129,11 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     aggregator,
     gateway,
     gauges,
+    alerts,
     activeConnections,
     async stop() {
       await gateway.close();
+      await alerts.stop();
       stopRetention();
       stopRollups();
       gauges.stop();

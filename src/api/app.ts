@@ -6,6 +6,7 @@ import { LiveHub } from '../live/hub.js';
 import type { Monitor } from '../monitor.js';
 import { authorised, LIVE_PATH, registerAuth, tokenMatches } from './auth.js';
 import { registerErrorHandler } from './errors.js';
+import { alertRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { serverRoutes } from './routes/servers.js';
@@ -61,6 +62,7 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
   serverRoutes(app, monitor);
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
+  alertRoutes(app, monitor);
   const page = await readFile(new URL('../../web/index.html', import.meta.url), 'utf8');
   app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.addHook('onClose', () => hub.close());

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { DashboardNotification } from '../alerts/channels/channel.js';
 import type { LogLine } from '../checker/probe-types.js';
 import type { ServerRecord, Status } from '../servers/server-types.js';
 import type { CheckRow } from '../store/checks-repo.js';
@@ -12,6 +13,8 @@ export interface BusEvents {
   'server.checked': [server: ServerRecord, check: CheckRow];
   'server.status': [server: ServerRecord, previous: Status];
   'server.log': [serverId: string, line: LogLine];
+  /** An alert notification for the dashboard channel. */
+  notification: [notification: DashboardNotification];
 }
 
 export class Bus extends EventEmitter<BusEvents> {

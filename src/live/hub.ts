@@ -1,4 +1,5 @@
 import type { WebSocket } from '@fastify/websocket';
+import type { DashboardNotification } from '../alerts/channels/channel.js';
 import { serverView } from '../api/server-view.js';
 import type { Monitor } from '../monitor.js';
 import type { ServerRecord } from '../servers/server-types.js';
@@ -10,7 +11,8 @@ export type LiveMessage =
   | { type: 'servers'; servers: ReturnType<typeof serverView>[] }
   | { type: 'server.removed'; id: string }
   | { type: 'check'; server_id: string; check: unknown }
-  | { type: 'log'; server_id: string; line: { at: string; stream: string; line: string } };
+  | { type: 'log'; server_id: string; line: { at: string; stream: string; line: string } }
+  | { type: 'notification'; notification: DashboardNotification };
 
 interface Client {
   socket: WebSocket;
@@ -35,6 +37,7 @@ export class LiveHub {
     bus.on('server.status', (s) => this.broadcast({ type: 'server', server: this.view(s) }, s.id));
     bus.on('server.saved', (s) => this.broadcast({ type: 'server', server: this.view(s) }, s.id));
     bus.on('server.removed', (id) => this.broadcast({ type: 'server.removed', id }, id));
+    bus.on('notification', (notification) => this.broadcast({ type: 'notification', notification }));
     bus.on('server.checked', (s, check) => {
       this.dirty.set(s.id, s);
       this.toTailers(s.id, { type: 'check', server_id: s.id, check });

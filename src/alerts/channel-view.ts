@@ -1,0 +1,47 @@
+import { REDACTED } from '../servers/secrets.js';
+import type { AlertMessage } from './channels/channel.js';
+import { channelRegistry } from './channels/registry.js';
+import type { ChannelKind } from './channels/channel.js';
+import type { StoredChannel } from './config-repo.js';
+
+/** A channel as the API shows it: every secret field replaced by the marker. */
+export function channelView(c: StoredChannel): StoredChannel {
+  const config = { ...c.config };
+  for (const f of channelRegistry[c.kind].secretFields)
+    if (config[f] !== undefined && config[f] !== null && config[f] !== '') config[f] = REDACTED;
+  return { ...c, config };
+}
+
+/** A PATCH that sends the marker back keeps the stored secret. */
+export function keepRedacted(
+  kind: ChannelKind,
+  next: Record<string, unknown>,
+  previous: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...next };
+  for (const f of channelRegistry[kind].secretFields)
+    if (out[f] === REDACTED && previous[f] !== undefined) out[f] = previous[f];
+  return out;
+}
+
+/** The message "send test notification" delivers. */
+export function testMessage(channel: StoredChannel, baseUrl: string, now: number): AlertMessage {
+  const at = new Date(now).toISOString();
+  return {
+    rule: { id: 0, name: 'Test notification' },
+    server: { id: 'test', name: 'test' },
+    state: 'firing',
+    notification: 'firing',
+    metric: 'status_offline',
+    condition: 'eq',
+    value: 1,
+    threshold: 1,
+    severity: 'info',
+    triggered_at: at,
+    resolved_at: null,
+    sent_at: at,
+    url: baseUrl,
+    summary: `[TEST] mcp-health test notification to "${channel.name}"`,
+    test: true,
+  };
+}

@@ -1,0 +1,153 @@
+import type { Kysely } from 'kysely';
+import { fromJson, toJson } from '../store/json.js';
+import type { Db } from '../store/tables.js';
+import { alertsDb, type AlertsDatabase } from './alert-tables.js';
+import { CHANNEL_KINDS, type ChannelKind } from './channels/channel.js';
+import { DEFAULT_RULES, type AlertRule, type RuleInput } from './rule.js';
+import { ruleFromRow, ruleToRow } from './rows.js';
+
+/** Rules and channels: thin typed queries over the alert tables (migration 003). */
+
+export interface StoredChannel {
+  id: number;
+  name: string;
+  kind: ChannelKind;
+  config: Record<string, unknown>;
+  enabled: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChannelRecordInput {
+  name: string;
+  kind: ChannelKind;
+  config: Record<string, unknown>;
+  enabled: boolean;
+}
+
+const kindOf = (v: string): ChannelKind =>
+  (CHANNEL_KINDS as readonly string[]).includes(v) ? (v as ChannelKind) : 'log';
+
+const typed = (db: Db): Kysely<AlertsDatabase> => alertsDb(db);
+
+export const rulesRepo = {
+  async list(db: Db): Promise<AlertRule[]> {
+    const rows = await typed(db).selectFrom('alert_rules').selectAll().orderBy('id').execute();
+    return rows.map(ruleFromRow);
+  },
+  async get(db: Db, id: number): Promise<AlertRule | undefined> {
+    const row = await typed(db).selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? ruleFromRow(row) : undefined;
+  },
+  async insert(db: Db, rule: RuleInput, now: number): Promise<AlertRule> {
+    const { id } = await typed(db)
+      .insertInto('alert_rules')
+      .values(ruleToRow(rule, now))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...rule, id, created_at: now, updated_at: now };
+  },
+  async update(db: Db, rule: AlertRule): Promise<void> {
+    const r = ruleToRow(rule, rule.updated_at);
+    // Every column but created_at, which never changes.
+    await typed(db)
+      .updateTable('alert_rules')
+      .set({
+        name: r.name,
+        description: r.description,
+        metric_name: r.metric_name,
+        condition: r.condition,
+        threshold: r.threshold,
+        evaluation_period: r.evaluation_period,
+        servers: r.servers,
+        severity: r.severity,
+        channels: r.channels,
+        repeat_interval: r.repeat_interval,
+        enabled: r.enabled,
+        updated_at: r.updated_at,
+      })
+      .where('id', '=', rule.id)
+      .execute();
+  },
+  async delete(db: Db, id: number): Promise<boolean> {
+    await typed(db).deleteFrom('alert_states').where('rule_id', '=', id).execute();
+    const r = await typed(db).deleteFrom('alert_rules').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  },
+  /** Seeds DEFAULT_RULES once, when there is no rule at all. */
+  async seedDefaults(db: Db, now: number): Promise<void> {
+    const row = await typed(db)
+      .selectFrom('alert_rules')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) > 0) return;
+    for (const rule of DEFAULT_RULES) await rulesRepo.insert(db, rule, now);
+  },
+};
+
+export const channelsRepo = {
+  async list(db: Db): Promise<StoredChannel[]> {
+    const rows = await typed(db).selectFrom('notification_channels').selectAll().orderBy('id').execute();
+    return rows.map(channelFromRow);
+  },
+  async get(db: Db, id: number): Promise<StoredChannel | undefined> {
+    const row = await typed(db)
+      .selectFrom('notification_channels')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? channelFromRow(row) : undefined;
+  },
+  async insert(db: Db, c: ChannelRecordInput, now: number): Promise<StoredChannel> {
+    const { id } = await typed(db)
+      .insertInto('notification_channels')
+      .values({
+        name: c.name,
+        kind: c.kind,
+        config: toJson(c.config),
+        enabled: c.enabled ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...c, id, created_at: now, updated_at: now };
+  },
+  async update(db: Db, c: StoredChannel): Promise<void> {
+    await typed(db)
+      .updateTable('notification_channels')
+      .set({
+        name: c.name,
+        kind: c.kind,
+        config: toJson(c.config),
+        enabled: c.enabled ? 1 : 0,
+        updated_at: c.updated_at,
+      })
+      .where('id', '=', c.id)
+      .execute();
+  },
+  async delete(db: Db, id: number): Promise<boolean> {
+    const r = await typed(db).deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  },
+};
+
+function channelFromRow(row: {
+  id: number;
+  name: string;
+  kind: string;
+  config: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}): StoredChannel {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: kindOf(row.kind),
+    config: fromJson<Record<string, unknown>>(row.config, {}),
+    enabled: row.enabled === 1,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
