@@ -6,7 +6,7 @@ import { rulesRepo } from '../src/alerts/config-repo.js';
 import { historyRepo, statesRepo } from '../src/alerts/history-repo.js';
 import { Bus } from '../src/live/bus.js';
 import type { LiveFigures } from '../src/metrics/live-window.js';
-import type { ServerRecord, Status } from '../src/servers/server-types.js';
+import { initialState, type ServerRecord, type Status } from '../src/servers/server-types.js';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { dropStoreTarget, newStoreTarget, type StoreTarget } from './helpers/stores.js';
 
@@ -28,20 +28,7 @@ function server(id: string, status: Status = 'healthy', enabled = true): ServerR
     enabled,
     disabledUntil: null,
     disabledReason: null,
-    state: {
-      status,
-      statusReason: null,
-      lastCheck: null,
-      responseTimeMs: null,
-      responseTimeSource: 'probe',
-      consecutiveFailures: 0,
-      lastError: null,
-      protocolVersion: null,
-      era: null,
-      serverInfo: null,
-      capabilities: null,
-      toolCount: null,
-    },
+    state: { ...initialState(), status, statusReason: null },
     createdAt: 0,
     updatedAt: 0,
   };
