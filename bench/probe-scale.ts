@@ -28,7 +28,7 @@ export interface ProbeScaleResult {
 const quantile = (sorted: number[], q: number): number =>
   sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
 
-async function startResponder(): Promise<{ port: number; stop(): void }> {
+export async function startResponder(): Promise<{ port: number; stop(): void }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(import.meta.dirname, 'responder-process.ts')],
