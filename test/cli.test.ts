@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { cliPath, serveConfig } from './helpers/cli.js';
 import { everythingEntry } from './helpers/everything.js';
 import { waitFor } from './helpers/harness.js';
+import { isAlive } from './helpers/processes.js';
 import { startModernServer } from './fixtures/sdk-servers/modern-http-server.js';
 
 const cli = cliPath;
@@ -27,15 +28,6 @@ const runAsync = (args: string[]) =>
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('exit', (status) => resolve({ status, stdout, stderr }));
   });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('a bad setting stops start-up with a message naming the key', () => {
   const r = run(['serve', '--port', '8080'], { MCP_HEALTH_HEALTH_CHECK_TIMEOUT: 'soon' });
@@ -99,11 +91,11 @@ test('serve: SIGTERM stops the monitor and the stdio servers it launched, flushi
     return body.logs.map((l) => /pid (\d+)/.exec(l.line)?.[1]).find(Boolean);
   });
   const childPid = Number(pidLine);
-  assert.ok(alive(childPid));
+  assert.ok(isAlive(childPid));
   const exit = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   proc.kill('SIGTERM');
   assert.equal(await exit, 0);
-  await waitFor('the stdio child gone', () => !alive(childPid), 5000);
+  await waitFor('the stdio child gone', () => !isAlive(childPid), 5000);
   assert.ok(
     logs.some((l) => l.msg === 'stopped'),
     'logged its shutdown',
