@@ -1,7 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../src/store/open-store.js';
-import { alertsDb } from '../src/alerts/alert-tables.js';
 import { DEFAULT_RULES, ruleInputSchema } from '../src/alerts/rule.js';
 import { ruleFromRow, ruleToRow, stateFromRow, stateToRow } from '../src/alerts/rows.js';
 import { step } from '../src/alerts/state-machine.js';
@@ -21,7 +20,7 @@ for (const kind of kinds) {
     test('adds the columns and tables the typed view names', async () => {
       target = newStoreTarget(kind);
       store = await openStore(target);
-      const db = alertsDb(store.db);
+      const db = store.db;
       const now = 1_800_000_000_000;
 
       // A seed-era insert still works: the new rule columns have defaults.
@@ -163,7 +162,7 @@ for (const kind of kinds) {
 
     test('rules and instance states round-trip through their rows', async () => {
       assert.ok(store);
-      const db = alertsDb(store.db);
+      const db = store.db;
       const now = 1_800_000_000_000;
       const input = ruleInputSchema.parse({
         ...DEFAULT_RULES[1],

@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
-import { alertsDb, type AlertsDatabase } from './alert-tables.js';
 import { CHANNEL_KINDS, type ChannelKind } from './channels/channel.js';
 import { DEFAULT_RULES, type AlertRule, type RuleInput } from './rule.js';
 import { ruleFromRow, ruleToRow } from './rows.js';
@@ -28,19 +26,17 @@ export interface ChannelRecordInput {
 const kindOf = (v: string): ChannelKind =>
   (CHANNEL_KINDS as readonly string[]).includes(v) ? (v as ChannelKind) : 'log';
 
-const typed = (db: Db): Kysely<AlertsDatabase> => alertsDb(db);
-
 export const rulesRepo = {
   async list(db: Db): Promise<AlertRule[]> {
-    const rows = await typed(db).selectFrom('alert_rules').selectAll().orderBy('id').execute();
+    const rows = await db.selectFrom('alert_rules').selectAll().orderBy('id').execute();
     return rows.map(ruleFromRow);
   },
   async get(db: Db, id: number): Promise<AlertRule | undefined> {
-    const row = await typed(db).selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await db.selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? ruleFromRow(row) : undefined;
   },
   async insert(db: Db, rule: RuleInput, now: number): Promise<AlertRule> {
-    const { id } = await typed(db)
+    const { id } = await db
       .insertInto('alert_rules')
       .values(ruleToRow(rule, now))
       .returning('id')
@@ -50,7 +46,7 @@ export const rulesRepo = {
   async update(db: Db, rule: AlertRule): Promise<void> {
     const r = ruleToRow(rule, rule.updated_at);
     // Every column but created_at, which never changes.
-    await typed(db)
+    await db
       .updateTable('alert_rules')
       .set({
         name: r.name,
@@ -70,13 +66,13 @@ export const rulesRepo = {
       .execute();
   },
   async delete(db: Db, id: number): Promise<boolean> {
-    await typed(db).deleteFrom('alert_states').where('rule_id', '=', id).execute();
-    const r = await typed(db).deleteFrom('alert_rules').where('id', '=', id).executeTakeFirst();
+    await db.deleteFrom('alert_states').where('rule_id', '=', id).execute();
+    const r = await db.deleteFrom('alert_rules').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   },
   /** Seeds DEFAULT_RULES once, when there is no rule at all. */
   async seedDefaults(db: Db, now: number): Promise<void> {
-    const row = await typed(db)
+    const row = await db
       .selectFrom('alert_rules')
       .select((eb) => eb.fn.countAll<string | number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -87,11 +83,11 @@ export const rulesRepo = {
 
 export const channelsRepo = {
   async list(db: Db): Promise<StoredChannel[]> {
-    const rows = await typed(db).selectFrom('notification_channels').selectAll().orderBy('id').execute();
+    const rows = await db.selectFrom('notification_channels').selectAll().orderBy('id').execute();
     return rows.map(channelFromRow);
   },
   async get(db: Db, id: number): Promise<StoredChannel | undefined> {
-    const row = await typed(db)
+    const row = await db
       .selectFrom('notification_channels')
       .selectAll()
       .where('id', '=', id)
@@ -99,7 +95,7 @@ export const channelsRepo = {
     return row ? channelFromRow(row) : undefined;
   },
   async insert(db: Db, c: ChannelRecordInput, now: number): Promise<StoredChannel> {
-    const { id } = await typed(db)
+    const { id } = await db
       .insertInto('notification_channels')
       .values({
         name: c.name,
@@ -114,7 +110,7 @@ export const channelsRepo = {
     return { ...c, id, created_at: now, updated_at: now };
   },
   async update(db: Db, c: StoredChannel): Promise<void> {
-    await typed(db)
+    await db
       .updateTable('notification_channels')
       .set({
         name: c.name,
@@ -127,7 +123,7 @@ export const channelsRepo = {
       .execute();
   },
   async delete(db: Db, id: number): Promise<boolean> {
-    const r = await typed(db).deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst();
+    const r = await db.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   },
 };

@@ -1,14 +1,10 @@
-import type { Kysely } from 'kysely';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
-import { alertsDb, type AlertsDatabase } from './alert-tables.js';
 import type { DeliveryAttempt } from './channels/channel.js';
 import { stateFromRow, stateToRow } from './rows.js';
 import type { InstanceState } from './state-machine.js';
 
 /** Instance states, history rows and delivery tries: thin typed queries (migration 003). */
-
-const typed = (db: Db): Kysely<AlertsDatabase> => alertsDb(db);
 
 export interface StoredState {
   ruleId: number;
@@ -50,7 +46,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 export const statesRepo = {
   async list(db: Db): Promise<StoredState[]> {
-    const rows = await typed(db).selectFrom('alert_states').selectAll().execute();
+    const rows = await db.selectFrom('alert_states').selectAll().execute();
     return rows.map((r) => ({
       ruleId: r.rule_id,
       serverId: r.server_id,
@@ -70,14 +66,14 @@ export const statesRepo = {
       history_id: row.history_id,
       updated_at: row.updated_at,
     };
-    await typed(db)
+    await db
       .insertInto('alert_states')
       .values(row)
       .onConflict((oc) => oc.columns(['rule_id', 'server_id']).doUpdateSet(rest))
       .execute();
   },
   async delete(db: Db, ruleId: number, serverId: string): Promise<void> {
-    await typed(db)
+    await db
       .deleteFrom('alert_states')
       .where('rule_id', '=', ruleId)
       .where('server_id', '=', serverId)
@@ -97,7 +93,7 @@ export const historyRepo = {
       snapshot: MetricSnapshot;
     },
   ): Promise<number> {
-    const { id } = await typed(db)
+    const { id } = await db
       .insertInto('alert_history')
       .values({
         rule_id: h.ruleId,
@@ -116,21 +112,21 @@ export const historyRepo = {
     return id;
   },
   async resolve(db: Db, id: number, resolvedAt: number): Promise<void> {
-    await typed(db)
+    await db
       .updateTable('alert_history')
       .set({ state: 'resolved', resolved_at: resolvedAt })
       .where('id', '=', id)
       .execute();
   },
   async markSent(db: Db, id: number, results: unknown): Promise<void> {
-    await typed(db)
+    await db
       .updateTable('alert_history')
       .set({ notification_sent: 1, channel_results: toJson(results) })
       .where('id', '=', id)
       .execute();
   },
   async list(db: Db, f: HistoryFilter): Promise<HistoryEntry[]> {
-    let q = typed(db).selectFrom('alert_history').selectAll();
+    let q = db.selectFrom('alert_history').selectAll();
     if (f.server !== undefined) q = q.where('server_id', '=', f.server);
     if (f.rule !== undefined) q = q.where('rule_id', '=', f.rule);
     if (f.state !== undefined) q = q.where('state', '=', f.state);
@@ -158,7 +154,7 @@ export const notificationsRepo = {
     n: { historyId: number | null; channelId: number | null; notification: string; attempt: DeliveryAttempt },
   ): Promise<void> {
     const a = n.attempt;
-    await typed(db)
+    await db
       .insertInto('alert_notifications')
       .values({
         history_id: n.historyId,

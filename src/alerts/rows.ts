@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import { fromJson, toJson } from '../store/json.js';
-import type { AlertRulesTable003, AlertStatesTable } from './alert-tables.js';
+import type { AlertRulesTable, AlertStatesTable } from '../store/tables.js';
 import { ALERT_CONDITIONS, ALERT_METRICS, SEVERITIES, type AlertRule, type RuleInput } from './rule.js';
 import type { AlertStateName, InstanceState } from './state-machine.js';
 
@@ -9,7 +9,7 @@ import type { AlertStateName, InstanceState } from './state-machine.js';
 const oneOf = <T extends string>(list: readonly T[], v: string, fallback: T): T =>
   (list as readonly string[]).includes(v) ? (v as T) : fallback;
 
-export function ruleToRow(rule: RuleInput, now: number): Insertable<AlertRulesTable003> {
+export function ruleToRow(rule: RuleInput, now: number): Insertable<AlertRulesTable> {
   return {
     name: rule.name,
     description: rule.description,
@@ -27,7 +27,7 @@ export function ruleToRow(rule: RuleInput, now: number): Insertable<AlertRulesTa
   };
 }
 
-export function ruleFromRow(row: Selectable<AlertRulesTable003>): AlertRule {
+export function ruleFromRow(row: Selectable<AlertRulesTable>): AlertRule {
   return {
     id: row.id,
     name: row.name,

@@ -3,6 +3,7 @@ import type { Dialect } from './tables.js';
 import * as initial from './migrations/001-initial.js';
 import * as traffic from './migrations/002-traffic.js';
 import * as alerts from './migrations/003-alerts.js';
+import * as alertActions from './migrations/004-alert-actions.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -11,6 +12,7 @@ const migrations: Record<string, DialectMigration> = {
   '001-initial': initial,
   '002-traffic': traffic,
   '003-alerts': alerts,
+  '004-alert-actions': alertActions,
 };
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {

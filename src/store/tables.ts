@@ -65,6 +65,7 @@ export interface ErrorEventsTable {
   timestamp: number;
 }
 
+/** The seed's alert_rules + severity, channels (JSON ids), repeat interval (003), source (004). */
 export interface AlertRulesTable {
   id: Generated<number>;
   name: string;
@@ -77,8 +78,18 @@ export interface AlertRulesTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  severity: Generated<string>;
+  channels: Generated<string>;
+  repeat_interval: number | null;
+  /** 'api' or 'config' (declared in the config file's `alert_rules`, read-only through the API). */
+  source: Generated<string>;
 }
 
+/**
+ * The seed's alert_history + state, severity, metric snapshot and channel results (003), and why
+ * it resolved (004: 'condition', 'rule_disabled', 'rule_changed', 'rule_deleted', 'server_disabled',
+ * 'server_removed').
+ */
 export interface AlertHistoryTable {
   id: Generated<number>;
   rule_id: number | null;
@@ -87,6 +98,80 @@ export interface AlertHistoryTable {
   resolved_at: number | null;
   metric_value: number | null;
   notification_sent: number;
+  state: Generated<string>;
+  severity: string | null;
+  snapshot: string | null;
+  channel_results: string | null;
+  resolved_reason: string | null;
+}
+
+export interface NotificationChannelsTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  /** JSON; secrets included (redacted only in API answers). */
+  config: string;
+  enabled: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Persisted state-machine state per (rule, server) instance. */
+export interface AlertStatesTable {
+  rule_id: number;
+  server_id: string;
+  state: string;
+  active_since: number | null;
+  fired_at: number | null;
+  last_notified_at: number | null;
+  resolved_at: number | null;
+  value: number | null;
+  history_id: number | null;
+  updated_at: number;
+}
+
+/**
+ * Every delivery try; `outcome` 'suppressed' (try 0) when a silence (`silence_id`) or a history
+ * entry's silence action (`action_id`) held the notification back (004).
+ */
+export interface AlertNotificationsTable {
+  id: Generated<number>;
+  history_id: number | null;
+  channel_id: number | null;
+  channel_kind: string;
+  notification: string;
+  try: number;
+  outcome: string;
+  status: number | null;
+  error: string | null;
+  at: number;
+  duration_ms: number;
+  silence_id: number | null;
+  action_id: number | null;
+}
+
+/** Acknowledge, silence until, comment on a history entry: who (`actor`) and when. */
+export interface AlertActionsTable {
+  id: Generated<number>;
+  history_id: number;
+  action: string;
+  actor: string;
+  comment: string | null;
+  silence_until: number | null;
+  at: number;
+}
+
+/** Silences / maintenance windows: rule, server and tag matchers (null = any), from–to. */
+export interface AlertSilencesTable {
+  id: Generated<number>;
+  rule_id: number | null;
+  server_id: string | null;
+  tag: string | null;
+  starts_at: number;
+  ends_at: number;
+  comment: string | null;
+  created_by: string;
+  created_at: number;
 }
 
 /** Deployments (a server's reported version changed), config changes, disable/enable. */
@@ -160,6 +245,11 @@ export interface Database {
   error_events: ErrorEventsTable;
   alert_rules: AlertRulesTable;
   alert_history: AlertHistoryTable;
+  notification_channels: NotificationChannelsTable;
+  alert_states: AlertStatesTable;
+  alert_notifications: AlertNotificationsTable;
+  alert_actions: AlertActionsTable;
+  alert_silences: AlertSilencesTable;
   events: EventsTable;
   audit_log: AuditLogTable;
   request_rollups: RequestRollupsTable;
