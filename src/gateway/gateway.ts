@@ -7,16 +7,23 @@
  *   process of its own for stdio servers, at most `maxStdioSessionsPerServer` at a time).
  * - A POST without a session (modern era, `server/discover`) is one self-contained exchange;
  *   stdio servers answer those from one shared child.
+ * - Streamable HTTP servers are proxied at the HTTP level (`http-proxy/`): pooled keep-alive
+ *   connections, the server's status, headers and bytes passed through unchanged (a 401 with
+ *   its WWW-Authenticate reaches the client as a 401; SSE event ids, and so `Last-Event-ID`
+ *   resumption, work end to end). Stdio and legacy SSE servers go through the SDK transports.
  * - Upstream headers are the server's configured ones; the client's Authorization header is
  *   forwarded only when the server has no Authorization header configured.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/client';
+import { type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
 import type { RequestEventSink } from '../metrics/request-event.js';
 import type { ServerRecord } from '../servers/server-types.js';
 import { headerOf } from './client-facing.js';
 import { ClientSession } from './client-session.js';
+import { HttpChannel } from './http-proxy/http-channel.js';
+import { HttpSession } from './http-proxy/http-session.js';
+import { UpstreamPool } from './http-proxy/upstream-pool.js';
 import { INTERNAL_ERROR, isRequest, SESSION_NOT_FOUND, UPSTREAM_UNAVAILABLE } from './json-rpc.js';
 import { readMessages } from './read-body.js';
 import { replyAppError, replyMethodNotAllowed, replyRpcError } from './replies.js';
@@ -40,6 +47,13 @@ export interface GatewayDeps {
 
 const PREFIX = '/mcp/';
 
+const noSession = {
+  outcome: 'transport_error' as const,
+  errorCode: null,
+  errorMessage: 'the server opened no session',
+  errorData: null,
+};
+
 function pausedReason(server: ServerRecord): string | undefined {
   if (!server.enabled) return `server "${server.id}" is disabled`;
   if (server.disabledUntil === null || server.disabledUntil <= Date.now()) return undefined;
@@ -47,10 +61,13 @@ function pausedReason(server: ServerRecord): string | undefined {
   return `server "${server.id}" is disabled until ${new Date(server.disabledUntil).toISOString()}${why}`;
 }
 
+type Session = ClientSession | HttpSession;
+
 export class Gateway {
-  private readonly sessions = new Map<string, ClientSession>();
+  private readonly sessions = new Map<string, Session>();
   /** Sessions not yet given an id (their `initialize` is in flight). */
-  private readonly opening = new Set<ClientSession>();
+  private readonly opening = new Set<Session>();
+  private readonly pool = new UpstreamPool();
   private readonly streams = new Map<string, number>();
   private readonly upstreams: Upstreams;
   private readonly maxBodyBytes: number;
@@ -98,6 +115,7 @@ export class Gateway {
     const all = [...this.sessions.values(), ...this.opening];
     await Promise.all(all.map((s) => s.close(why)));
     await this.upstreams.close();
+    this.pool.close();
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, rawId: string): Promise<void> {
@@ -136,6 +154,7 @@ export class Gateway {
     }
     const session = this.sessionFor(server, sessionId);
     if (session === undefined) replyRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found');
+    else if (session instanceof HttpSession) session.handle(req, res, undefined);
     else await session.handle(req, res, undefined, []);
   }
 
@@ -160,7 +179,13 @@ export class Gateway {
     if (sessionId !== undefined) {
       const session = this.sessionFor(server, sessionId);
       if (session === undefined) replyRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found');
+      else if (session instanceof HttpSession) session.handle(req, res, parsed);
       else await session.handle(req, res, parsed.body, requestIds);
+      return;
+    }
+    const { spec } = server;
+    if (spec.transport === 'streamable-http') {
+      this.proxyPost(server, spec, req, res, parsed);
       return;
     }
     const initialize = requests.find((r) => r.method === 'initialize');
@@ -206,6 +231,52 @@ export class Gateway {
     await session.handle(req, res, body, requestIds);
   }
 
+  /** A POST without a session to a Streamable HTTP server: an `initialize` or one exchange. */
+  private proxyPost(
+    server: ServerRecord,
+    spec: { url: string; headers: Record<string, string> },
+    req: IncomingMessage,
+    res: ServerResponse,
+    post: { raw: Buffer; messages: JSONRPCMessage[] },
+  ): void {
+    const target = { url: new URL(spec.url), headers: spec.headers };
+    const authorization = headerOf(req, 'authorization');
+    const options = { ...this.relayOptions(), pool: this.pool };
+    if (!post.messages.some((m) => isRequest(m) && m.method === 'initialize')) {
+      const facts = {
+        serverId: server.id,
+        sessionId: () => null,
+        clientInfo: undefined,
+        protocolVersion: undefined,
+      };
+      new HttpChannel(target, facts, options).post(req, res, post.raw, post.messages);
+      return;
+    }
+    const session = new HttpSession(
+      server.id,
+      target,
+      {
+        ...options,
+        idleTimeoutMs: this.idleTimeoutMs,
+        onOpened: (s) => {
+          this.opening.delete(s);
+          if (s.id !== undefined && !s.isClosed) this.sessions.set(s.id, s);
+        },
+        onClosed: (s) => {
+          this.opening.delete(s);
+          if (s.id !== undefined && this.sessions.get(s.id) === s) this.sessions.delete(s.id);
+        },
+      },
+      authorization,
+    );
+    this.opening.add(session);
+    // The server may answer without a session id (a stateless server): nothing to keep then.
+    res.once('close', () => {
+      if (session.id === undefined) void session.close(noSession, false);
+    });
+    session.handle(req, res, post);
+  }
+
   /** The stdio pool is full: 503, and the refused `initialize` is still a request event. */
   private refuseSession(
     server: ServerRecord,
@@ -231,7 +302,7 @@ export class Gateway {
     );
   }
 
-  private sessionFor(server: ServerRecord, sessionId: string): ClientSession | undefined {
+  private sessionFor(server: ServerRecord, sessionId: string): Session | undefined {
     const session = this.sessions.get(sessionId);
     return session !== undefined && session.serverId === server.id && !session.isClosed ? session : undefined;
   }

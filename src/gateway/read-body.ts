@@ -8,7 +8,7 @@ import { parseJSONRPCMessage, type JSONRPCMessage } from '@modelcontextprotocol/
 import { INVALID_REQUEST, isObject, PARSE_ERROR } from './json-rpc.js';
 
 export type BodyResult =
-  | { kind: 'ok'; body: unknown; messages: JSONRPCMessage[] }
+  | { kind: 'ok'; raw: Buffer; body: unknown; messages: JSONRPCMessage[] }
   | { kind: 'too_large'; limit: number }
   | { kind: 'bad'; status: 400; code: number; message: string; id: string | number | null };
 
@@ -78,7 +78,7 @@ export function parseBody(raw: Buffer): BodyResult {
       );
     }
   }
-  return { kind: 'ok', body, messages };
+  return { kind: 'ok', raw, body, messages };
 }
 
 export async function readMessages(req: IncomingMessage, limit: number): Promise<BodyResult> {

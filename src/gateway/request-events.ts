@@ -1,7 +1,9 @@
 /** What a request event says about a request and its answer (DESIGN §2). */
+import { STATUS_CODES } from 'node:http';
 import {
   CLIENT_INFO_META_KEY,
   PROTOCOL_VERSION_META_KEY,
+  SdkErrorCode,
   SdkHttpError,
   type JSONRPCMessage,
   type JSONRPCRequest,
@@ -94,6 +96,17 @@ export function failureOf(error: unknown, timeoutMs: number): OutcomeDetails {
     errorMessage: `upstream server unavailable: ${reason}`,
     errorData: null,
   };
+}
+
+/** Why a request failed when the server answered its HTTP request with an error status. */
+export function httpFailureOf(status: number, text: string, timeoutMs: number): OutcomeDetails {
+  const statusText = STATUS_CODES[status] ?? '';
+  const error = new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, `HTTP ${status}`, {
+    status,
+    statusText,
+    text,
+  });
+  return failureOf(error, timeoutMs);
 }
 
 export function clientInfoOf(request: JSONRPCRequest): ClientInfo | undefined {

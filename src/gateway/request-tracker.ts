@@ -49,7 +49,8 @@ export class RequestTracker {
     private readonly log: Logger,
   ) {}
 
-  begin(request: JSONRPCRequest, headerVersion: string | undefined): Tracked {
+  /** `bytesIn` when the size is known (the raw body of a single message). */
+  begin(request: JSONRPCRequest, headerVersion: string | undefined, bytesIn?: number): Tracked {
     const claimed = claimedVersionOf(request);
     const token = metaOf(request)?.progressToken;
     const tracked: Tracked = {
@@ -58,7 +59,7 @@ export class RequestTracker {
       endpoint: endpointOf(request),
       startedAt: Date.now(),
       t0: performance.now(),
-      bytesIn: jsonBytes(request),
+      bytesIn: bytesIn ?? jsonBytes(request),
       modern: request.method !== 'initialize' && isModernVersion(claimed),
       progressToken: typeof token === 'string' || typeof token === 'number' ? token : undefined,
       clientInfo: clientInfoOf(request) ?? this.facts.clientInfo,
@@ -105,8 +106,11 @@ export class RequestTracker {
     if (this.waiting.get(idKey(tracked.id)) === tracked) this.waiting.delete(idKey(tracked.id));
   }
 
-  /** Records the request's event once; `bytesOut` is the size of what the client was sent. */
-  record(tracked: Tracked, details: OutcomeDetails, bytesOut: number): void {
+  /**
+   * Records the request's event once; `bytesOut` is the size of what the client was sent.
+   * `later`: hand it to the sink after the current I/O turn, off the forwarding path.
+   */
+  record(tracked: Tracked, details: OutcomeDetails, bytesOut: number, later = false): void {
     if (tracked.recorded) return;
     tracked.recorded = true;
     clearTimeout(tracked.timer);
@@ -128,10 +132,27 @@ export class RequestTracker {
       bytesIn: tracked.bytesIn,
       bytesOut,
     };
-    try {
-      this.sink.record(event);
-    } catch (error) {
-      this.log.warn({ err: error, server: this.facts.serverId }, 'gateway: the request event sink threw');
-    }
+    if (later) queueEvent(this.sink, event, this.log);
+    else deliver(this.sink, event, this.log);
   }
+}
+
+function deliver(sink: RequestEventSink, event: RequestEvent, log: Logger): void {
+  try {
+    sink.record(event);
+  } catch (error) {
+    log.warn({ err: error, server: event.serverId }, 'gateway: the request event sink threw');
+  }
+}
+
+/** Events queued for the sink after the current I/O turn (the answers are written by then). */
+const queue: { sink: RequestEventSink; event: RequestEvent; log: Logger }[] = [];
+
+function queueEvent(sink: RequestEventSink, event: RequestEvent, log: Logger): void {
+  if (queue.length === 0) setImmediate(drain);
+  queue.push({ sink, event, log });
+}
+
+function drain(): void {
+  for (const { sink, event, log } of queue.splice(0)) deliver(sink, event, log);
 }

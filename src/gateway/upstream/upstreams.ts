@@ -1,11 +1,10 @@
 /**
- * Makes the upstream for a client session or a session-less exchange, by the server's
- * transport, and owns what outlives them: the per-server count of stdio session children
+ * Makes the SDK-transport upstream (stdio, legacy SSE) for a client session or a session-less
+ * exchange, and owns what outlives them: the per-server count of stdio session children
  * (the pool bound) and the shared stdio child for session-less traffic.
  */
 import type { Logger } from 'pino';
 import type { ServerRecord } from '../../servers/server-types.js';
-import { HttpUpstream } from './http-upstream.js';
 import { SseUpstream } from './sse-upstream.js';
 import { StdioLane } from './stdio-lane.js';
 import { StdioUpstream } from './stdio-upstream.js';
@@ -30,9 +29,7 @@ export class Upstreams {
       this.stdioSessions.set(server.id, used + 1);
       return new StdioUpstream(spec, this.log, () => this.releaseStdio(server.id));
     }
-    const url = new URL(spec.url);
-    if (spec.transport === 'sse') return new SseUpstream(url, spec.headers, authorization, this.log);
-    return new HttpUpstream(url, spec.headers, 'session', authorization, this.log);
+    return this.sse(spec, authorization);
   }
 
   /** The upstream of one session-less exchange. */
@@ -51,15 +48,19 @@ export class Upstreams {
       }
       return entry.lane.view();
     }
-    const url = new URL(spec.url);
-    if (spec.transport === 'sse') return new SseUpstream(url, spec.headers, authorization, this.log);
-    return new HttpUpstream(url, spec.headers, 'sessionless', authorization, this.log);
+    return this.sse(spec, authorization);
   }
 
   async close(): Promise<void> {
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
     await Promise.all(lanes.map(({ lane }) => lane.close()));
+  }
+
+  private sse(spec: ServerRecord['spec'], authorization: string | undefined): Upstream {
+    // Streamable HTTP servers are proxied at the HTTP level (../http-proxy/), never from here.
+    if (spec.transport !== 'sse') throw new Error(`no SDK upstream for a ${spec.transport} server`);
+    return new SseUpstream(new URL(spec.url), spec.headers, authorization, this.log);
   }
 
   private releaseStdio(serverId: string): void {

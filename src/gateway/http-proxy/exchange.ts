@@ -1,0 +1,177 @@
+/**
+ * One HTTP request forwarded to a Streamable HTTP server, and its answer piped back to the
+ * client unchanged: the same status, the relevant headers (WWW-Authenticate…), the same
+ * bytes. The JSON-RPC messages of the answer (a JSON body or SSE events) are read on the way
+ * past, after the bytes have been written to the client.
+ */
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import type { Tracked } from '../request-tracker.js';
+import { SseReader, type SseEvent } from './sse-reader.js';
+import type { UpstreamPool } from './upstream-pool.js';
+
+export interface ExchangeHooks {
+  /** The headers to give the client for this upstream answer. */
+  headersFor(upstream: IncomingMessage): OutgoingHttpHeaders;
+  /** A message of the upstream's answer, with its size in bytes. */
+  onMessage(message: JSONRPCMessage, bytes: number, exchange: Exchange): void;
+  /** The upstream answered with an HTTP error (already passed on to the client). */
+  onHttpError(status: number, text: string, exchange: Exchange): void;
+  /** No answer could be had (connection refused, reset…). */
+  onFailed(error: Error, exchange: Exchange): void;
+  /** The upstream's answer is complete; `resumable` when its SSE events carried ids. */
+  onEnd(exchange: Exchange, resumable: boolean): void;
+  /** The client went away before the answer was complete. */
+  onClientGone(exchange: Exchange): void;
+}
+
+const isSse = (upstream: IncomingMessage): boolean =>
+  (upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
+
+function parse(text: string): JSONRPCMessage[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    // safe because: the messages are only read structurally (json-rpc.ts guards) on the way past.
+    return (Array.isArray(value) ? value : [value]) as JSONRPCMessage[];
+  } catch {
+    return [];
+  }
+}
+
+export class Exchange {
+  /** The client requests this HTTP request carries that still wait for their answer. */
+  readonly waiting = new Set<Tracked>();
+  /** The upstream answer has begun (status known). */
+  answered = false;
+  private upstream: ClientRequest | undefined;
+  private reader: SseReader | undefined;
+  /** The gateway, not the upstream, opened the client's SSE stream (to answer a timeout). */
+  private ownStream = false;
+  private ended = false;
+  private status: number | undefined;
+
+  constructor(
+    readonly res: ServerResponse,
+    private readonly hooks: ExchangeHooks,
+    /** Called once the upstream's answer is over (complete, failed or aborted). */
+    private readonly onSettled?: (status: number | undefined) => void,
+  ) {
+    res.once('close', () => {
+      if (!res.writableFinished) hooks.onClientGone(this);
+    });
+  }
+
+  get clientOpen(): boolean {
+    return !this.res.destroyed && !this.res.writableEnded;
+  }
+
+  start(pool: UpstreamPool, url: URL, method: string, headers: OutgoingHttpHeaders, body?: Buffer): void {
+    if (body !== undefined) headers['content-length'] = body.length;
+    const upstream = pool.request(url, method, headers);
+    this.upstream = upstream;
+    upstream.once('response', (answer) => this.answer(answer));
+    upstream.once('error', (error) => this.failed(error));
+    upstream.end(body);
+  }
+
+  /** Stops reading the upstream's answer (its request is aborted). */
+  abort(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.upstream?.destroy();
+    this.onSettled?.(this.status);
+  }
+
+  /**
+   * Sends the client a message of the gateway's own (a timeout, a lost request) as an SSE
+   * event: on the upstream's SSE stream, or on one the gateway opens when nothing was sent yet.
+   */
+  deliver(message: JSONRPCMessage): void {
+    if (!this.clientOpen) return;
+    if (!this.res.headersSent) {
+      this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      this.ownStream = true;
+    } else if (this.reader === undefined && !this.ownStream) return;
+    // Mid-event, a blank line first: the half-read event is cut short rather than corrupted.
+    const cut = this.reader !== undefined && !this.reader.atBoundary ? '\n\n' : '';
+    this.res.write(`${cut}event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  }
+
+  /** Ends the client's answer and the upstream request when no request of it still waits. */
+  finishIfDone(): void {
+    if (this.waiting.size > 0) return;
+    if (this.clientOpen && this.res.headersSent) this.res.end();
+    this.abort();
+  }
+
+  private answer(upstream: IncomingMessage): void {
+    this.answered = true;
+    const status = upstream.statusCode ?? 502;
+    this.status = status;
+    if (status >= 200 && status < 300 && isSse(upstream)) {
+      this.stream(upstream, status);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    upstream.once('end', () => {
+      const body = Buffer.concat(chunks);
+      if (!this.res.headersSent) {
+        const headers = { ...this.hooks.headersFor(upstream), 'content-length': body.length };
+        this.res.writeHead(status, headers).end(body);
+      }
+      this.ended = true;
+      if (status >= 300) this.hooks.onHttpError(status, body.toString('utf8'), this);
+      else if (body.length > 0) {
+        const messages = parse(body.toString('utf8'));
+        const bytes = messages.length === 1 ? body.length : Math.round(body.length / messages.length);
+        for (const message of messages) {
+          if (this.ownStream) this.deliver(message);
+          this.hooks.onMessage(message, bytes, this);
+        }
+      }
+      this.hooks.onEnd(this, false);
+      if (this.ownStream && this.clientOpen) this.res.end();
+      this.onSettled?.(status);
+    });
+    upstream.once('error', (error) => this.failed(error));
+  }
+
+  private stream(upstream: IncomingMessage, status: number): void {
+    const res = this.res;
+    if (!res.headersSent) {
+      res.writeHead(status, this.hooks.headersFor(upstream));
+      res.flushHeaders();
+    }
+    const reader = new SseReader((event) => this.event(event));
+    this.reader = reader;
+    upstream.on('data', (chunk: Buffer) => {
+      if (this.clientOpen && !res.write(chunk)) {
+        upstream.pause();
+        res.once('drain', () => upstream.resume());
+      }
+      reader.push(chunk);
+    });
+    upstream.once('end', () => {
+      this.ended = true;
+      this.hooks.onEnd(this, reader.lastEventId !== undefined);
+      if (this.clientOpen) res.end();
+      this.onSettled?.(status);
+    });
+    upstream.once('error', (error) => this.failed(error));
+  }
+
+  private event(event: SseEvent): void {
+    if ((event.event !== undefined && event.event !== 'message') || event.data === '') return;
+    const bytes = Buffer.byteLength(event.data, 'utf8');
+    for (const message of parse(event.data)) this.hooks.onMessage(message, bytes, this);
+  }
+
+  private failed(error: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.hooks.onFailed(error, this);
+    if (this.clientOpen && this.res.headersSent) this.res.end();
+    this.onSettled?.(this.status);
+  }
+}
