@@ -12,6 +12,29 @@ function find(dir) {
   });
 }
 
+/** The newest modification time under a folder (the dashboard's sources), 0 when absent. */
+function newest(dir) {
+  try {
+    return Math.max(
+      0,
+      ...readdirSync(dir).map((name) => {
+        const path = join(dir, name);
+        const st = statSync(path);
+        return st.isDirectory() ? newest(path) : st.mtimeMs;
+      }),
+    );
+  } catch {
+    return 0;
+  }
+}
+
+// The browser tests load the built dashboard: build it when its sources are newer than the build.
+const built = newest('dist/web');
+if (built === 0 || newest('web') > built) {
+  const vite = spawnSync('npm', ['run', 'build:web', '--silent'], { stdio: 'inherit' });
+  if (vite.status !== 0) process.exit(vite.status ?? 1);
+}
+
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find('src'), ...find('test')].sort();
 const result = spawnSync(

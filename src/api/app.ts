@@ -1,15 +1,20 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { LiveHub } from '../live/hub.js';
 import type { Monitor } from '../monitor.js';
-import { authorised, LIVE_PATH, registerAuth, tokenMatches } from './auth.js';
-import { registerErrorHandler } from './errors.js';
+import { authorised, INFO_PATH, LIVE_PATH, registerAuth, tokenMatches } from './auth.js';
+import { registerDashboard } from './dashboard.js';
+import { registerErrorHandler, registerNotFound } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { serverRoutes } from './routes/servers.js';
+
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface Api {
   app: FastifyInstance;
@@ -63,8 +68,13 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
   alertRoutes(app, monitor);
-  const page = await readFile(new URL('../../web/index.html', import.meta.url), 'utf8');
-  app.get('/', (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get(INFO_PATH, () => ({
+    version: packageVersion,
+    auth_required: Boolean(monitor.config.api_token),
+    dashboard_refresh_interval_ms: monitor.config.dashboard_refresh_interval * 1000,
+    store: monitor.store.dialect,
+  }));
+  registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub };
 }

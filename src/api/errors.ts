@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorStatus, type ErrorCode } from '../shared/errors.js';
 
 function codeFor(err: FastifyError): { code: ErrorCode; status: number; message: string } {
@@ -12,7 +12,10 @@ function codeFor(err: FastifyError): { code: ErrorCode; status: number; message:
   return { code: 'internal', status: 500, message: 'internal error; see the server log' };
 }
 
-/** One handler maps every error to `{ error: { code, message, details, request_id } }`. */
+/**
+ * One handler maps every error to `{ error: { code, message, details, request_id } }`. Register it
+ * before the routes: Fastify binds a route to the error handler in place when the route is added.
+ */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const { code, status, message } = codeFor(err);
@@ -20,14 +23,23 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const details = err instanceof AppError ? (err.details ?? null) : null;
     return reply.status(status).send({ error: { code, message, details, request_id: req.id } });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({
-      error: {
-        code: 'not_found',
-        message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}`,
-        details: null,
-        request_id: req.id,
-      },
-    }),
+}
+
+/** Unknown routes: a 404 in the same shape, unless `fallback` answers (the dashboard's deep links). */
+export function registerNotFound(
+  app: FastifyInstance,
+  fallback?: (req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
+): void {
+  app.setNotFoundHandler(
+    (req, reply) =>
+      fallback?.(req, reply) ??
+      reply.status(404).send({
+        error: {
+          code: 'not_found',
+          message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}`,
+          details: null,
+          request_id: req.id,
+        },
+      }),
   );
 }

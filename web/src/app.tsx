@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, authNeeded } from './lib/api.js';
+import { live } from './lib/live.js';
+import { useObservable } from './lib/observable.js';
+import { onLinkClick, useRoute } from './lib/router.js';
+import type { Info } from './types.js';
+import { Header } from './views/header.js';
+import { Login } from './views/login.js';
+import { NotFound } from './views/not-found.js';
+import { Overview } from './views/grid/overview.js';
+import { ServerDetail } from './views/detail/server-detail.js';
+import { AddServer } from './views/add-server.js';
+import { AlertsPage } from './views/alerts/alerts-page.js';
+
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`. */
+function Page() {
+  const { path } = useRoute();
+  if (path === '/' || path === '') return <Overview />;
+  if (path === '/servers/new') return <AddServer />;
+  const server = /^\/servers\/([^/]+)(?:\/(diagnostics|performance|endpoints|logs))?\/?$/.exec(path);
+  if (server?.[1])
+    return <ServerDetail id={decodeURIComponent(server[1])} tab={server[2] ?? 'diagnostics'} />;
+  const alerts = /^\/alerts(?:\/(rules|channels|history|silences))?\/?$/.exec(path);
+  if (alerts) return <AlertsPage tab={alerts[1] ?? 'history'} />;
+  return <NotFound />;
+}
+
+export function App() {
+  const needLogin = useObservable(authNeeded);
+  const [info, setInfo] = useState<Info | undefined>();
+  useEffect(() => {
+    api<Info>('/api/v1/info')
+      .then((i) => {
+        setInfo(i);
+        live.start(i.dashboard_refresh_interval_ms);
+      })
+      .catch(() => live.start());
+  }, []);
+  return (
+    <div class="app" onClick={onLinkClick}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <Header info={info} />
+      <main id="main" tabIndex={-1}>
+        {needLogin ? <Login /> : <Page />}
+      </main>
+    </div>
+  );
+}

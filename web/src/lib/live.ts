@@ -1,0 +1,179 @@
+import type { ActiveAlert, Check, DashboardNotification, LogLine, Server } from '../types.js';
+import { api, token } from './api.js';
+import { Observable } from './observable.js';
+
+export type Connection = 'connecting' | 'live' | 'reconnecting';
+
+type LiveMessage =
+  | { type: 'snapshot'; servers: Server[] }
+  | { type: 'server'; server: Server }
+  | { type: 'servers'; servers: Server[] }
+  | { type: 'server.removed'; id: string }
+  | { type: 'check'; server_id: string; check: Check }
+  | { type: 'log'; server_id: string; line: LogLine }
+  | { type: 'notification'; notification: DashboardNotification };
+
+export interface Notice extends DashboardNotification {
+  at: number;
+}
+
+type TailListener = (m: { kind: 'check'; check: Check } | { kind: 'log'; line: LogLine }) => void;
+
+/**
+ * The dashboard's view of the fleet, kept current by the live hub (`/api/v1/live`). While the
+ * socket is down it polls `/api/v1/servers` every `dashboard_refresh_interval` and says so.
+ */
+export class Live {
+  readonly servers = new Map<string, Server>();
+  /** Bumped on every change of `servers`; views watch it. */
+  readonly version = new Observable(0);
+  readonly connection = new Observable<Connection>('connecting');
+  /** Whether the first list of servers has arrived (before it, the grid shows "loading"). */
+  readonly loaded = new Observable(false);
+  readonly notices = new Observable<Notice[]>([]);
+  readonly unread = new Observable(0);
+  /** Firing alerts by server id. */
+  readonly firing = new Observable<Map<string, ActiveAlert[]>>(new Map());
+  private socket: WebSocket | undefined;
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private retryMs = 500;
+  private tailId: string | undefined;
+  private readonly tailListeners = new Set<TailListener>();
+
+  constructor(private refreshMs = 5000) {}
+
+  start(refreshMs?: number): void {
+    if (refreshMs) this.refreshMs = refreshMs;
+    this.connect();
+    void this.refreshAlerts();
+  }
+
+  private connect(): void {
+    const t = token.get();
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live${t ? `?token=${encodeURIComponent(t)}` : ''}`;
+    const ws = new WebSocket(url);
+    this.socket = ws;
+    ws.onopen = () => {
+      this.retryMs = 500;
+      this.connection.set('live');
+      this.stopPolling();
+      if (this.tailId) ws.send(JSON.stringify({ type: 'tail', server: this.tailId }));
+    };
+    ws.onmessage = (e: MessageEvent<string>) => this.receive(JSON.parse(e.data) as LiveMessage);
+    ws.onclose = (e) => {
+      if (this.socket !== ws) return;
+      this.socket = undefined;
+      this.connection.set('reconnecting');
+      this.startPolling();
+      // 4401: the token is missing or wrong; polling's 401 shows the login form.
+      const wait = e.code === 4401 ? this.refreshMs : this.retryMs;
+      this.retryMs = Math.min(this.retryMs * 2, this.refreshMs);
+      setTimeout(() => this.connect(), wait);
+    };
+  }
+
+  /** Drops the socket and connects again (after a login). */
+  reconnect(): void {
+    const ws = this.socket;
+    this.socket = undefined;
+    ws?.close();
+    this.connect();
+  }
+
+  private receive(m: LiveMessage): void {
+    switch (m.type) {
+      case 'snapshot':
+        this.servers.clear();
+        for (const s of m.servers) this.servers.set(s.id, s);
+        this.loaded.set(true);
+        break;
+      case 'server':
+        this.servers.set(m.server.id, m.server);
+        break;
+      case 'servers':
+        for (const s of m.servers) this.servers.set(s.id, s);
+        break;
+      case 'server.removed':
+        this.servers.delete(m.id);
+        break;
+      case 'check':
+        for (const l of this.tailListeners) l({ kind: 'check', check: m.check });
+        return;
+      case 'log':
+        for (const l of this.tailListeners) l({ kind: 'log', line: m.line });
+        return;
+      case 'notification':
+        this.notices.set([{ ...m.notification, at: Date.now() }, ...this.notices.get()].slice(0, 100));
+        this.unread.set(this.unread.get() + 1);
+        void this.refreshAlerts();
+        return;
+    }
+    this.version.set(this.version.get() + 1);
+  }
+
+  private startPolling(): void {
+    if (this.pollTimer) return;
+    const poll = async () => {
+      try {
+        const { servers } = await api<{ servers: Server[] }>('/api/v1/servers');
+        this.servers.clear();
+        for (const s of servers) this.servers.set(s.id, s);
+        this.loaded.set(true);
+        this.version.set(this.version.get() + 1);
+      } catch {
+        // The marker already says "reconnecting"; the next poll tries again.
+      }
+    };
+    void poll();
+    this.pollTimer = setInterval(() => void poll(), this.refreshMs);
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  /** Applies a server the API just returned (after an action), without waiting for the hub. */
+  upsert(s: Server): void {
+    this.servers.set(s.id, s);
+    this.version.set(this.version.get() + 1);
+  }
+
+  remove(id: string): void {
+    this.servers.delete(id);
+    this.version.set(this.version.get() + 1);
+  }
+
+  /** Streams a server's checks and log lines to `listener` until the returned function is called. */
+  tail(serverId: string, listener: TailListener): () => void {
+    this.tailId = serverId;
+    this.tailListeners.add(listener);
+    if (this.socket?.readyState === WebSocket.OPEN)
+      this.socket.send(JSON.stringify({ type: 'tail', server: serverId }));
+    return () => {
+      this.tailListeners.delete(listener);
+      if (this.tailListeners.size === 0) {
+        this.tailId = undefined;
+        if (this.socket?.readyState === WebSocket.OPEN)
+          this.socket.send(JSON.stringify({ type: 'tail', server: null }));
+      }
+    };
+  }
+
+  markRead(): void {
+    this.unread.set(0);
+  }
+
+  async refreshAlerts(): Promise<void> {
+    try {
+      const { alerts } = await api<{ alerts: ActiveAlert[] }>('/api/v1/alerts/active');
+      const byServer = new Map<string, ActiveAlert[]>();
+      for (const a of alerts) byServer.set(a.server_id, [...(byServer.get(a.server_id) ?? []), a]);
+      this.firing.set(byServer);
+    } catch {
+      // Alerts are a decoration of the grid; the grid works without them.
+    }
+  }
+}
+
+export const live = new Live();

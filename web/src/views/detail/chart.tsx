@@ -1,0 +1,74 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+  /** Dashed: the previous period's values (compare with last week). */
+  dashed?: boolean;
+  format: (v: number | null) => string;
+}
+
+interface Props {
+  /** x in epoch ms, then one array per series. */
+  xs: number[];
+  ys: (number | null)[][];
+  series: ChartSeries[];
+  height?: number;
+  label: string;
+}
+
+const axisColour = () =>
+  getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#888';
+const gridColour = () =>
+  getComputedStyle(document.documentElement).getPropertyValue('--grid').trim() || '#8883';
+
+/** A uPlot time-series chart that fills its box and shows exact values in its legend on hover. */
+export function Chart({ xs, ys, series, height = 220, label }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const axis = {
+      stroke: axisColour(),
+      grid: { stroke: gridColour(), width: 1 },
+      ticks: { stroke: gridColour(), width: 1 },
+    };
+    const fmt = series[0]?.format ?? ((v: number | null) => String(v));
+    const plot = new uPlot(
+      {
+        width: Math.max(200, el.clientWidth),
+        height,
+        legend: { live: true },
+        cursor: { drag: { x: false, y: false } },
+        scales: {
+          x: { time: true },
+          y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+        },
+        axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => fmt(v)) }],
+        series: [
+          { value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleString()) },
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: s.dashed ? 1.25 : 1.75,
+            ...(s.dashed ? { dash: [6, 4] } : {}),
+            spanGaps: false,
+            points: { show: false },
+            value: (_u: uPlot, v: number | null) => s.format(v),
+          })),
+        ],
+      },
+      [xs.map((x) => x / 1000), ...ys] as uPlot.AlignedData,
+      el,
+    );
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [xs, ys, series, height]);
+  return <div ref={box} class="chart" role="img" aria-label={label} data-testid="chart" />;
+}

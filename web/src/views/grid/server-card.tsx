@@ -1,0 +1,73 @@
+import { memo } from 'preact/compat';
+import { exact, ms, relative } from '../../lib/format.js';
+import { statusIcon, statusLabel } from '../../lib/status.js';
+import type { Server } from '../../types.js';
+
+interface Props {
+  server: Server;
+  now: number;
+  firing: number;
+}
+
+/** One server in the grid: the status word and shape, not colour alone; every figure says where it comes from. */
+function Card({ server: s, now, firing }: Props) {
+  const source = s.response_time_source === 'traffic' ? 'traffic, 1 min avg' : 'probe';
+  return (
+    <a
+      class={`card status-${s.status}`}
+      href={`/servers/${encodeURIComponent(s.id)}`}
+      data-testid="server-card"
+      data-server={s.id}
+      data-status={s.status}
+    >
+      <div class="card-head">
+        <span class="card-name">{s.name}</span>
+        <span class={`status-badge status-${s.status}`} data-testid="status">
+          <span aria-hidden="true">{statusIcon[s.status]}</span> {statusLabel[s.status]}
+        </span>
+      </div>
+      <div class="card-endpoint muted" title={s.endpoint}>
+        {s.endpoint}
+      </div>
+      <dl class="card-figures">
+        <div>
+          <dt>Response</dt>
+          <dd data-testid="latency" title={s.response_time_ms === null ? 'no data yet' : `from ${source}`}>
+            {ms(s.response_time_ms)}
+            {s.response_time_ms !== null && (
+              <small class="muted"> {s.response_time_source === 'traffic' ? 'traffic' : 'probe'}</small>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Connections</dt>
+          <dd>{s.active_connections}</dd>
+        </div>
+        <div>
+          <dt>Last check</dt>
+          <dd data-testid="last-check" title={exact(s.last_check)}>
+            {s.status === 'disabled' && s.disabled_until
+              ? `off until ${new Date(s.disabled_until).toLocaleTimeString()}`
+              : relative(s.last_check, now)}
+          </dd>
+        </div>
+      </dl>
+      {s.tags.length > 0 && (
+        <div class="card-tags">
+          {s.tags.slice(0, 4).map((t) => (
+            <span class="tag" key={t}>
+              {t}
+            </span>
+          ))}
+        </div>
+      )}
+      {firing > 0 && (
+        <div class="card-alert" data-testid="card-alert">
+          <span aria-hidden="true">!</span> {firing} alert{firing > 1 ? 's' : ''} firing
+        </div>
+      )}
+    </a>
+  );
+}
+
+export const ServerCard = memo(Card);

@@ -1,0 +1,47 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, authNeeded, token } from '../lib/api.js';
+import { live } from '../lib/live.js';
+
+/** Asked for when the monitor runs with an `api_token`: the token is kept in this browser only. */
+export function Login() {
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    token.set(value.trim());
+    try {
+      await api('/api/v1/servers');
+      authNeeded.set(false);
+      live.reconnect();
+    } catch (err) {
+      token.set(null);
+      setError(err instanceof ApiError && err.status === 401 ? 'That token was not accepted.' : String(err));
+    }
+  };
+  return (
+    <form class="panel login" onSubmit={(e) => void submit(e)}>
+      <h2>Sign in</h2>
+      <p>
+        This monitor requires its API token (the <code>api_token</code> setting).
+      </p>
+      <label>
+        API token
+        <input
+          type="password"
+          autoComplete="current-password"
+          value={value}
+          onInput={(e) => setValue(e.currentTarget.value)}
+          required
+        />
+      </label>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="primary">
+        Sign in
+      </button>
+    </form>
+  );
+}
