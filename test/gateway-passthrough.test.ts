@@ -224,7 +224,7 @@ test('Last-Event-ID reaches the upstream: a broken stream resumes through the ga
     const before = progressOf(seen);
     const after = progressOf(rest);
     assert.ok(after.length > 0, 'the progress after the break was replayed');
-    assert.ok(Math.min(...after) > Math.max(...before), `${JSON.stringify({ before, after })}`);
+    assert.ok(Math.min(...after) > Math.max(...before), JSON.stringify({ before, after }));
     const event = h.eventsOf('everything', from).find((e) => e.requestId === 'resume-1');
     assert.equal(event?.outcome, 'ok');
   } finally {
