@@ -15,6 +15,8 @@ export function percent(v: number | null | undefined): string {
 
 export function rate(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  if (v === 0) return '0/s';
+  if (v < 0.1) return `${v.toPrecision(2)}/s`;
   return v >= 100 ? `${Math.round(v)}/s` : `${v.toFixed(v >= 10 ? 1 : 2)}/s`;
 }
 

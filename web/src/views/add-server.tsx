@@ -1,3 +1,4 @@
+import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api.js';
 import { live } from '../lib/live.js';
@@ -73,13 +74,30 @@ export function AddServer() {
       setBusy(false);
     }
   };
-  const problem = (field: string) => {
-    const m = error?.fieldMessage(field);
-    return m ? (
-      <span class="field-error" role="alert" data-testid={`error-${field}`}>
-        {m}
-      </span>
-    ) : null;
+  /** A labelled field; the API's message for it sits below, tied to the input by aria-describedby. */
+  const field = (
+    name: string,
+    label: ComponentChildren,
+    input: (a: Record<string, unknown>) => JSX.Element,
+  ) => {
+    const message = error?.fieldMessage(name);
+    const id = `field-${name}`;
+    return (
+      <div class="field">
+        <label for={id}>{label}</label>
+        {input({
+          id,
+          name,
+          'aria-invalid': message ? 'true' : undefined,
+          'aria-describedby': message ? `${id}-error` : undefined,
+        })}
+        {message && (
+          <span class="field-error" id={`${id}-error`} role="alert" data-testid={`error-${name}`}>
+            {message}
+          </span>
+        )}
+      </div>
+    );
   };
   return (
     <section class="add-server">
@@ -88,17 +106,9 @@ export function AddServer() {
       </nav>
       <h1>Add a server</h1>
       <form class="panel form" onSubmit={(e) => void submit(e)} noValidate>
-        <label>
-          Name
-          <input
-            name="name"
-            required
-            maxLength={100}
-            placeholder="billing-tools"
-            aria-invalid={Boolean(error?.fieldMessage('name'))}
-          />
-          {problem('name')}
-        </label>
+        {field('name', 'Name', (a) => (
+          <input {...a} required maxLength={100} placeholder="billing-tools" />
+        ))}
         <fieldset>
           <legend>Transport</legend>
           {(['streamable-http', 'sse', 'stdio'] as const).map((t) => (
@@ -117,79 +127,57 @@ export function AddServer() {
                   : 'stdio (the monitor runs it)'}
             </label>
           ))}
-          {problem('transport')}
         </fieldset>
         {transport === 'stdio' ? (
           <>
-            <label>
-              Command
-              <input
-                name="command"
-                placeholder="npx"
-                aria-invalid={Boolean(error?.fieldMessage('command'))}
-              />
-              {problem('command')}
-            </label>
-            <label>
-              Arguments, one per line
-              <textarea
-                name="args"
-                rows={3}
-                placeholder={'-y\n@modelcontextprotocol/server-everything\nstdio'}
-              />
-              {problem('args')}
-            </label>
-            <label>
-              Environment, one <code>KEY=value</code> per line
-              <textarea name="env" rows={2} />
-              {problem('env')}
-            </label>
-            <label>
-              Working directory (optional)
-              <input name="cwd" />
-              {problem('cwd')}
-            </label>
+            {field('command', 'Command', (a) => (
+              <input {...a} placeholder="npx" />
+            ))}
+            {field('args', 'Arguments, one per line', (a) => (
+              <textarea {...a} rows={3} placeholder={'-y\n@modelcontextprotocol/server-everything\nstdio'} />
+            ))}
+            {field(
+              'env',
+              <>
+                Environment, one <code>KEY=value</code> per line
+              </>,
+              (a) => (
+                <textarea {...a} rows={2} />
+              ),
+            )}
+            {field('cwd', 'Working directory (optional)', (a) => (
+              <input {...a} />
+            ))}
           </>
         ) : (
           <>
-            <label>
-              URL
-              <input
-                name="url"
-                type="url"
-                placeholder="http://127.0.0.1:3001/mcp"
-                aria-invalid={Boolean(error?.fieldMessage('url'))}
-              />
-              {problem('url')}
-            </label>
-            <label>
-              Headers, one <code>Name: value</code> per line (values are stored as secrets, never shown again)
-              <textarea name="headers" rows={2} placeholder="Authorization: Bearer …" />
-              {problem('headers')}
-            </label>
-            <label>
-              Prometheus URL for CPU and memory (optional)
-              <input name="prometheus_url" type="url" />
-              {problem('prometheus_url')}
-            </label>
+            {field('url', 'URL', (a) => (
+              <input {...a} type="url" placeholder="http://127.0.0.1:3001/mcp" />
+            ))}
+            {field(
+              'headers',
+              <>
+                Headers, one <code>Name: value</code> per line (stored as secrets, never shown again)
+              </>,
+              (a) => (
+                <textarea {...a} rows={2} placeholder="Authorization: Bearer …" />
+              ),
+            )}
+            {field('prometheus_url', 'Prometheus URL for CPU and memory (optional)', (a) => (
+              <input {...a} type="url" />
+            ))}
           </>
         )}
-        <label>
-          Tags, comma-separated
-          <input name="tags" placeholder="prod, billing" />
-          {problem('tags')}
-        </label>
+        {field('tags', 'Tags, comma-separated', (a) => (
+          <input {...a} placeholder="prod, billing" />
+        ))}
         <div class="row">
-          <label>
-            Check every (s)
-            <input name="health_check_interval" type="number" min={1} placeholder="30" />
-            {problem('health_check_interval')}
-          </label>
-          <label>
-            Timeout (s)
-            <input name="health_check_timeout" type="number" min={0.1} step={0.1} placeholder="5" />
-            {problem('health_check_timeout')}
-          </label>
+          {field('health_check_interval', 'Check every (s)', (a) => (
+            <input {...a} type="number" min={1} placeholder="30" />
+          ))}
+          {field('health_check_timeout', 'Timeout (s)', (a) => (
+            <input {...a} type="number" min={0.1} step={0.1} placeholder="5" />
+          ))}
         </div>
         {error && (
           <p class="error" role="alert" data-testid="form-error">

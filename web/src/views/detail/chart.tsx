@@ -17,6 +17,9 @@ interface Props {
   series: ChartSeries[];
   height?: number;
   label: string;
+  /** The x range shown (epoch ms), whatever the data covers. */
+  from: number;
+  to: number;
 }
 
 const axisColour = () =>
@@ -25,7 +28,7 @@ const gridColour = () =>
   getComputedStyle(document.documentElement).getPropertyValue('--grid').trim() || '#8883';
 
 /** A uPlot time-series chart that fills its box and shows exact values in its legend on hover. */
-export function Chart({ xs, ys, series, height = 220, label }: Props) {
+export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -43,7 +46,7 @@ export function Chart({ xs, ys, series, height = 220, label }: Props) {
         legend: { live: true },
         cursor: { drag: { x: false, y: false } },
         scales: {
-          x: { time: true },
+          x: { time: true, range: (): uPlot.Range.MinMax => [from / 1000, to / 1000] },
           y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
         },
         axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => fmt(v)) }],
@@ -55,7 +58,6 @@ export function Chart({ xs, ys, series, height = 220, label }: Props) {
             width: s.dashed ? 1.25 : 1.75,
             ...(s.dashed ? { dash: [6, 4] } : {}),
             spanGaps: false,
-            points: { show: false },
             value: (_u: uPlot, v: number | null) => s.format(v),
           })),
         ],
@@ -69,6 +71,6 @@ export function Chart({ xs, ys, series, height = 220, label }: Props) {
       resize.disconnect();
       plot.destroy();
     };
-  }, [xs, ys, series, height]);
+  }, [xs, ys, series, height, from, to]);
   return <div ref={box} class="chart" role="img" aria-label={label} data-testid="chart" />;
 }

@@ -16,7 +16,7 @@ export function CheckTable({ checks, now }: { checks: Check[]; now: number }) {
         </thead>
         <tbody>
           {checks.map((c) => (
-            <tr key={c.id} class={c.ok ? '' : 'failed'}>
+            <tr key={c.checked_at} class={c.ok ? '' : 'failed'}>
               <td title={exact(c.checked_at)}>{relative(c.checked_at, now)}</td>
               <td>{c.ok ? '✔ ok' : '✖ failed'}</td>
               <td>{ms(c.response_time_ms)}</td>
@@ -28,3 +28,10 @@ export function CheckTable({ checks, now }: { checks: Check[]; now: number }) {
     </div>
   );
 }
+
+/**
+ * A check put in front of a list, replacing the same check seen before: live checks arrive before
+ * they are stored (id 0), so a check is known by its time.
+ */
+export const withCheck = (list: Check[], c: Check, max: number): Check[] =>
+  [c, ...list.filter((x) => x.checked_at !== c.checked_at)].slice(0, max);

@@ -6,7 +6,7 @@ import { useNow } from '../../lib/observable.js';
 import { statusLabel } from '../../lib/status.js';
 import type { Check, Server, ServerEvent } from '../../types.js';
 import { Actions } from './actions.js';
-import { CheckTable } from './check-table.js';
+import { CheckTable, withCheck } from './check-table.js';
 
 /** Why the server is in its status, what it said about itself, and its latest checks and events. */
 export function Diagnostics({ server: s }: { server: Server }) {
@@ -26,8 +26,7 @@ export function Diagnostics({ server: s }: { server: Server }) {
   useEffect(() => {
     void load();
     return live.tail(s.id, (m) => {
-      if (m.kind === 'check')
-        setChecks((c) => [m.check, ...c.filter((x) => x.id !== m.check.id)].slice(0, 20));
+      if (m.kind === 'check') setChecks((c) => withCheck(c, m.check, 20));
     });
   }, [s.id]);
   const info = s.server_info;
@@ -68,10 +67,7 @@ export function Diagnostics({ server: s }: { server: Server }) {
             <dt>Last check</dt>
             <dd title={exact(s.last_check)}>{relative(s.last_check, now)}</dd>
           </dl>
-          <Actions
-            server={s}
-            onChecked={(c) => setChecks((x) => [c, ...x.filter((y) => y.id !== c.id)].slice(0, 20))}
-          />
+          <Actions server={s} onChecked={(c) => setChecks((x) => withCheck(x, c, 20))} />
         </section>
         <section class="panel">
           <h2>Server</h2>

@@ -4,7 +4,7 @@ import { exact } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useNow } from '../../lib/observable.js';
 import type { Check, LogLine, Server } from '../../types.js';
-import { CheckTable } from './check-table.js';
+import { CheckTable, withCheck } from './check-table.js';
 
 const MAX_LINES = 1000;
 
@@ -27,7 +27,7 @@ export function Logs({ server: s }: { server: Server }) {
     if (paused) return;
     return live.tail(s.id, (m) => {
       if (m.kind === 'log') setLines((l) => [m.line, ...l].slice(0, MAX_LINES));
-      else setChecks((c) => [m.check, ...c.filter((x) => x.id !== m.check.id)].slice(0, 200));
+      else setChecks((c) => withCheck(c, m.check, 200));
     });
   }, [s.id, paused]);
   return (

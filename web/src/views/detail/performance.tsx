@@ -229,7 +229,14 @@ export function Performance({ server }: { server: Server }) {
               {p.empty ? (
                 <p class="muted chart-empty">{p.empty}</p>
               ) : (
-                <Chart xs={p.xs} ys={p.ys} series={p.series} label={p.title} />
+                <Chart
+                  xs={p.xs}
+                  ys={p.ys}
+                  series={p.series}
+                  label={p.title}
+                  from={range.from}
+                  to={range.to}
+                />
               )}
             </section>
           ))}

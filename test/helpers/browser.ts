@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install -y chromium`, done by .ci/run); never a downloaded browser. */
+export const CHROMIUM = process.env.MCP_HEALTH_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'artifacts', 'screenshots');
+
+/**
+ * `false` when the browser tests can run; otherwise the reason to skip them, shown in the test
+ * output. CI sets MCP_HEALTH_REQUIRE_BROWSER=1, which turns a missing browser into a failure.
+ */
+export function browserSkip(): string | false {
+  if (existsSync(CHROMIUM)) return false;
+  const reason = `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set MCP_HEALTH_CHROMIUM)`;
+  if (process.env.MCP_HEALTH_REQUIRE_BROWSER === '1') throw new Error(`browser tests required: ${reason}`);
+  return reason;
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  page: Page;
+  /** Console errors and uncaught page errors seen so far; a test ends by asserting it is empty. */
+  errors: string[];
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openBrowser(
+  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<BrowserSession> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const page = await browser.newPage({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  return {
+    browser,
+    page,
+    errors,
+    async screenshot(name) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const path = join(SCREENSHOTS, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    close: () => browser.close(),
+  };
+}
