@@ -2,6 +2,9 @@
 // and through the gateway of a full monitor (startMonitor + buildApi, in this process — the
 // sequential client shares this process with the monitor; the concurrent clients run in a
 // child process of their own, so that they do not compete with the monitor's event loop).
+// Direct and gateway runs are interleaved (blocks of sequential calls, rounds of concurrent
+// ones, alternating which goes first), so that a machine shared with other work slows both
+// paths alike rather than whichever ran during a busy spell.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,9 +54,18 @@ const quantile = (sorted: number[], q: number): number =>
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
+/**
+ * The SDK gives every fetch of a transport its one long-lived AbortSignal; Node 20's fetch adds
+ * an abort listener to it per request and drops it only when the request is garbage-collected
+ * (a MaxListenersExceededWarning past 1,500 calls of one client). A signal per request that
+ * follows the transport's keeps the listeners on short-lived signals.
+ */
+const fetchWithOwnSignal: typeof fetch = (input, init) =>
+  fetch(input, init?.signal ? { ...init, signal: AbortSignal.any([init.signal]) } : init);
+
 async function connect(url: string): Promise<Client> {
   const client = new Client({ name: 'bench-gateway', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: fetchWithOwnSignal }));
   return client;
 }
 
@@ -84,28 +96,62 @@ async function concurrentLoad(
   return { wallMs: Number(m[1]), parentCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-async function measure(
-  url: string,
-  o: Required<GatewayOverheadOptions>,
-): Promise<PathResult & { cpuCores: number }> {
-  const one = await connect(url);
-  for (let i = 0; i < o.warmup; i++) await echo(one);
-  const lat: number[] = [];
-  for (let i = 0; i < o.sequential; i++) {
-    const t0 = performance.now();
-    await echo(one);
-    lat.push(performance.now() - t0);
-  }
-  await one.close();
-  lat.sort((a, b) => a - b);
+const BLOCK = 100;
+const ROUNDS = 4;
 
-  const load = await concurrentLoad(url, o.clients, o.concurrentCalls);
-  return {
-    p50Ms: quantile(lat, 0.5),
-    p99Ms: quantile(lat, 0.99),
-    callsPerSecond: Math.round((o.concurrentCalls / load.wallMs) * 1000),
-    cpuCores: round2(load.parentCpuMs / load.wallMs),
-  };
+/** Sequential latencies of both paths, measured in alternating blocks. */
+async function sequential(
+  urls: [string, string],
+  o: Required<GatewayOverheadOptions>,
+): Promise<[number[], number[]]> {
+  const clients = await Promise.all(urls.map(connect));
+  for (const c of clients) for (let i = 0; i < o.warmup; i++) await echo(c);
+  const lat: [number[], number[]] = [[], []];
+  for (let block = 0; lat[0].length < o.sequential; block++) {
+    const order = block % 2 === 0 ? [0, 1] : [1, 0];
+    const n = Math.min(BLOCK, o.sequential - lat[0].length);
+    for (const which of order) {
+      const client = clients[which];
+      const into = lat[which];
+      if (client === undefined || into === undefined) continue;
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await echo(client);
+        into.push(performance.now() - t0);
+      }
+    }
+  }
+  await Promise.all(clients.map((c) => c.close()));
+  for (const l of lat) l.sort((a, b) => a - b);
+  return lat;
+}
+
+/** Concurrent throughput of both paths, in alternating rounds; CPU of this process meanwhile. */
+async function concurrent(
+  urls: [string, string],
+  o: Required<GatewayOverheadOptions>,
+): Promise<[{ callsPerSecond: number; cpuCores: number }, { callsPerSecond: number; cpuCores: number }]> {
+  const totals = [
+    { wallMs: 0, cpuMs: 0 },
+    { wallMs: 0, cpuMs: 0 },
+  ];
+  const perRound = Math.ceil(o.concurrentCalls / ROUNDS);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const load = await concurrentLoad(urls[which] ?? '', o.clients, perRound);
+      const total = totals[which];
+      if (total === undefined) continue;
+      total.wallMs += load.wallMs;
+      total.cpuMs += load.parentCpuMs;
+    }
+  }
+  const result = (t: { wallMs: number; cpuMs: number }) => ({
+    callsPerSecond: Math.round(((perRound * ROUNDS) / t.wallMs) * 1000),
+    cpuCores: round2(t.cpuMs / t.wallMs),
+  });
+  const [d, g] = totals;
+  if (d === undefined || g === undefined) throw new Error('unreachable: two paths');
+  return [result(d), result(g)];
 }
 
 export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Promise<GatewayOverheadResult> {
@@ -133,8 +179,11 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
   const { app } = await buildApi(monitor);
   try {
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const d = await measure(direct.url, o);
-    const g = await measure(`${base}/mcp/everything`, o);
+    const urls: [string, string] = [direct.url, `${base}/mcp/everything`];
+    const [dLat, gLat] = await sequential(urls, o);
+    const [dLoad, gLoad] = await concurrent(urls, o);
+    const d = { p50Ms: quantile(dLat, 0.5), p99Ms: quantile(dLat, 0.99), ...dLoad };
+    const g = { p50Ms: quantile(gLat, 0.5), p99Ms: quantile(gLat, 0.99), ...gLoad };
     return {
       ...o,
       direct: { callsPerSecond: d.callsPerSecond, p50Ms: round2(d.p50Ms), p99Ms: round2(d.p99Ms) },

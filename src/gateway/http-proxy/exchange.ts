@@ -139,13 +139,19 @@ export class Exchange {
 
   private stream(upstream: IncomingMessage, status: number): void {
     const res = this.res;
+    let wrote = false;
     if (!res.headersSent) {
       res.writeHead(status, this.hooks.headersFor(upstream));
-      res.flushHeaders();
+      // The headers leave with the first event when it comes in this turn (one write, not
+      // two); on their own otherwise, so that the client of a quiet stream sees them.
+      setImmediate(() => {
+        if (!wrote && this.clientOpen) res.flushHeaders();
+      });
     }
     const reader = new SseReader((event) => this.event(event));
     this.reader = reader;
     upstream.on('data', (chunk: Buffer) => {
+      wrote = true;
       if (this.clientOpen && !res.write(chunk)) {
         upstream.pause();
         res.once('drain', () => upstream.resume());
