@@ -23,7 +23,7 @@ export interface MonitorOptions {
   schema?: string;
   /** Replaces how sessions are opened (benchmarks count probes with it). */
   openSession?: (target: ProbeTarget, hooks: SessionHooks) => ServerSession;
-  /** Alert evaluation tick (default 10 s). */
+  /** Alert evaluation tick; overrides `alert_evaluation_interval` (benchmarks). */
   alertIntervalMs?: number;
 }
 
@@ -113,7 +113,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     live: (id) => aggregator.live(id),
     activeConnections,
     baseUrl: `http://localhost:${config.port}`,
-    ...(options.alertIntervalMs === undefined ? {} : { intervalMs: options.alertIntervalMs }),
+    intervalMs: options.alertIntervalMs ?? config.alert_evaluation_interval * 1000,
+    configRules: config.alert_rules,
   });
   await alerts.start();
   log.info({ servers: registry.list().length }, 'checking servers');
@@ -133,6 +134,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     activeConnections,
     async stop() {
       await gateway.close();
+      // Waits (at most 10 s) for webhook/email retries in flight, before the store closes.
       await alerts.stop();
       stopRetention();
       stopRollups();

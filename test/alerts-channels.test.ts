@@ -27,7 +27,7 @@ const must = <T>(v: T | undefined): T => {
 };
 
 const T0 = Date.UTC(2026, 10, 27, 7, 0, 0);
-const rule: AlertRule = { ...must(DEFAULT_RULES[1]), id: 42, created_at: T0, updated_at: T0 };
+const rule: AlertRule = { ...must(DEFAULT_RULES[1]), id: 42, source: 'api', created_at: T0, updated_at: T0 };
 const server = { id: 'chaos', name: 'Chaos Server' };
 const firing = buildAlertMessage(
   rule,

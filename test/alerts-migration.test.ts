@@ -176,7 +176,7 @@ for (const kind of kinds) {
         .returningAll()
         .executeTakeFirstOrThrow();
       const rule = ruleFromRow(row);
-      assert.deepEqual(rule, { ...input, id: row.id, created_at: now, updated_at: now });
+      assert.deepEqual(rule, { ...input, id: row.id, source: 'api', created_at: now, updated_at: now });
       const allServers = ruleFromRow(
         await db
           .insertInto('alert_rules')

@@ -117,7 +117,13 @@ describe('alert rule validation', () => {
     assert.deepEqual(rulePatchSchema.parse({ threshold: 7, servers: null }), { threshold: 7, servers: null });
     assert.equal(rulePatchSchema.safeParse({}).success, false);
     assert.equal(rulePatchSchema.safeParse({ metric_name: 'cpu' }).success, false);
-    const rule: AlertRule = { ...ruleInputSchema.parse(fullBody), id: 1, created_at: 1, updated_at: 1 };
+    const rule: AlertRule = {
+      ...ruleInputSchema.parse(fullBody),
+      id: 1,
+      source: 'api',
+      created_at: 1,
+      updated_at: 1,
+    };
     const patched = applyRulePatch(rule, rulePatchSchema.parse({ enabled: true }), 5);
     assert.equal(patched.enabled, true);
     assert.equal(patched.updated_at, 5);

@@ -1,7 +1,7 @@
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
 import { CHANNEL_KINDS, type ChannelKind } from './channels/channel.js';
-import { DEFAULT_RULES, type AlertRule, type RuleInput } from './rule.js';
+import { DEFAULT_RULES, type AlertRule, type RuleInput, type RuleSource } from './rule.js';
 import { ruleFromRow, ruleToRow } from './rows.js';
 
 /** Rules and channels: thin typed queries over the alert tables (migration 003). */
@@ -35,13 +35,13 @@ export const rulesRepo = {
     const row = await db.selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? ruleFromRow(row) : undefined;
   },
-  async insert(db: Db, rule: RuleInput, now: number): Promise<AlertRule> {
+  async insert(db: Db, rule: RuleInput, now: number, source: RuleSource = 'api'): Promise<AlertRule> {
     const { id } = await db
       .insertInto('alert_rules')
-      .values(ruleToRow(rule, now))
+      .values(ruleToRow(rule, now, source))
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { ...rule, id, created_at: now, updated_at: now };
+    return { ...rule, id, source, created_at: now, updated_at: now };
   },
   async update(db: Db, rule: AlertRule): Promise<void> {
     const r = ruleToRow(rule, rule.updated_at);
@@ -65,8 +65,10 @@ export const rulesRepo = {
       .where('id', '=', rule.id)
       .execute();
   },
+  /** Deletes a rule and its instance states; its history stays, with the rule's name and no id. */
   async delete(db: Db, id: number): Promise<boolean> {
     await db.deleteFrom('alert_states').where('rule_id', '=', id).execute();
+    await db.updateTable('alert_history').set({ rule_id: null }).where('rule_id', '=', id).execute();
     const r = await db.deleteFrom('alert_rules').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   },
@@ -79,7 +81,26 @@ export const rulesRepo = {
     if (Number(row.n) > 0) return;
     for (const rule of DEFAULT_RULES) await rulesRepo.insert(db, rule, now);
   },
+  /**
+   * Makes the config-declared rules exactly those of the file, matched by name: added, changed
+   * (ids kept, so firing alerts carry on), or removed. Rules from the API are left alone.
+   */
+  async syncFromConfig(db: Db, declared: readonly RuleInput[], now: number): Promise<void> {
+    const existing = (await rulesRepo.list(db)).filter((r) => r.source === 'config');
+    const byName = new Map(existing.map((r) => [r.name, r]));
+    for (const input of declared) {
+      const current = byName.get(input.name);
+      byName.delete(input.name);
+      if (!current) await rulesRepo.insert(db, input, now, 'config');
+      else if (!sameRule(current, input))
+        await rulesRepo.update(db, { ...current, ...input, updated_at: now });
+    }
+    for (const gone of byName.values()) await rulesRepo.delete(db, gone.id);
+  },
 };
+
+const sameRule = (a: RuleInput, b: RuleInput): boolean =>
+  (Object.keys(b) as (keyof RuleInput)[]).every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 
 export const channelsRepo = {
   async list(db: Db): Promise<StoredChannel[]> {

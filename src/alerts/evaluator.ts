@@ -2,15 +2,14 @@ import type { Logger } from 'pino';
 import type { Bus } from '../live/bus.js';
 import type { LiveStats } from '../metrics/aggregator.js';
 import type { ServerRecord } from '../servers/server-types.js';
-import { auditRepo } from '../store/events-repo.js';
 import type { Db } from '../store/tables.js';
 import type { ChannelDeps } from './channels/channel.js';
-import { dispatch, type ChannelTarget, type TargetResult } from './channels/registry.js';
-import { channelsRepo, rulesRepo } from './config-repo.js';
-import { historyRepo, notificationsRepo, statesRepo, type MetricSnapshot } from './history-repo.js';
-import { buildAlertMessage } from './message.js';
-import { compare, ruleAppliesTo, type AlertRule } from './rule.js';
+import { rulesRepo } from './config-repo.js';
+import { historyRepo, statesRepo, type ResolveReason } from './history-repo.js';
+import { Notifier, type ServerRef } from './notifier.js';
+import { compare, ruleAppliesTo, type AlertRule, type RuleInput } from './rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
+import { TickMetrics } from './tick-metrics.js';
 
 export interface EvaluatorDeps {
   db: Db;
@@ -21,8 +20,12 @@ export interface EvaluatorDeps {
   activeConnections: (serverId: string) => number;
   /** Dashboard base URL for links in messages. */
   baseUrl: string;
-  /** Tick period; default 10 s. */
+  /** Tick period (`alert_evaluation_interval`); default 15 s. */
   intervalMs?: number;
+  /** Rules of the config file's `alert_rules`, synced at start. */
+  configRules?: readonly RuleInput[];
+  /** How long `stop()` waits for deliveries still retrying; default 10 s. */
+  shutdownGraceMs?: number;
   channelDeps?: Partial<ChannelDeps>;
   now?: () => number;
 }
@@ -30,53 +33,73 @@ export interface EvaluatorDeps {
 interface Instance {
   state: InstanceState;
   historyId: number | null;
+  /** The rule as last evaluated (a deleted rule's resolve notification needs it). */
+  rule?: AlertRule;
 }
 
-/** What channels get from the monitor: the logger, the log channel's audit row, the live hub for the dashboard channel. */
-export const alertChannelDeps = (db: Db, logger: Logger, bus?: Bus): ChannelDeps => ({
-  logger,
-  audit: (row) => auditRepo.insert(db, { actor: 'alerts', ...row }),
-  ...(bus ? { notify: (n) => void bus.emit('notification', n) } : {}),
-});
+/** Re-exported for the API's "send test notification". */
+export { alertChannelDeps } from './notifier.js';
 
-const key = (ruleId: number, serverId: string): string => `${ruleId}\u0000${serverId}`;
+const SEP = '\u0000';
+const key = (ruleId: number, serverId: string): string => `${ruleId}${SEP}${serverId}`;
 
-/** Comparable form of a state without its last value (a value change alone is not persisted). */
-const shape = (s: InstanceState): string => JSON.stringify({ ...s, value: null });
+/** Whether two states differ in more than their last value (a value change alone is not persisted). */
+const sameShape = (a: InstanceState, b: InstanceState): boolean =>
+  a.state === b.state &&
+  a.activeSince === b.activeSince &&
+  a.firedAt === b.firedAt &&
+  a.lastNotifiedAt === b.lastNotifiedAt &&
+  a.resolvedAt === b.resolvedAt;
+
+/** A disabled server raises no alerts. */
+const watched = (s: ServerRecord): boolean => s.enabled && s.state.status !== 'disabled';
+
+const refOf = (s: ServerRecord): ServerRef => ({ id: s.id, name: s.name, tags: s.tags });
 
 /**
  * Evaluates every enabled rule against every applicable server on a fixed cadence and at once
- * when a server's status changes; persists instance states, writes history and notifies.
+ * when a server's status changes; persists instance states, writes history and notifies. An
+ * instance a rule no longer covers (rule disabled, narrowed or deleted; server disabled or
+ * removed) is dropped, and resolved with a resolve notification when it was firing.
  */
 export class AlertEvaluator {
   private readonly instances = new Map<string, Instance>();
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
-  private readonly deliveries = new Set<Promise<void>>();
   private readonly now: () => number;
+  private readonly notifier: Notifier;
   private readonly onStatus = (server: ServerRecord): void => {
     void this.evaluateNow(server.id);
   };
 
   constructor(private readonly deps: EvaluatorDeps) {
     this.now = deps.now ?? Date.now;
+    this.notifier = new Notifier(deps);
   }
 
   async start(): Promise<void> {
-    await rulesRepo.seedDefaults(this.deps.db, this.now());
+    const now = this.now();
+    await rulesRepo.seedDefaults(this.deps.db, now);
+    await rulesRepo.syncFromConfig(this.deps.db, this.deps.configRules ?? [], now);
     for (const s of await statesRepo.list(this.deps.db))
       this.instances.set(key(s.ruleId, s.serverId), { state: s.state, historyId: s.historyId });
     this.deps.bus.on('server.status', this.onStatus);
-    this.timer = setInterval(() => void this.evaluateNow(), this.deps.intervalMs ?? 10_000);
+    this.timer = setInterval(() => void this.evaluateNow(), this.deps.intervalMs ?? 15_000);
     this.timer.unref();
   }
 
+  /** Stops evaluating, then waits (at most `shutdownGraceMs`) for deliveries still retrying. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.deps.bus.off('server.status', this.onStatus);
     await this.chain;
-    await Promise.all([...this.deliveries]);
+    await this.notifier.drain(this.deps.shutdownGraceMs ?? 10_000);
+  }
+
+  /** Notifications being delivered (tries and retries in progress). */
+  get inFlight(): number {
+    return this.notifier.inFlight;
   }
 
   /** Evaluates all servers (or one); runs after any evaluation in progress. */
@@ -87,108 +110,120 @@ export class AlertEvaluator {
   }
 
   private async evaluate(only?: string): Promise<void> {
-    const rules = (await rulesRepo.list(this.deps.db)).filter((r) => r.enabled);
-    const servers = this.deps.servers().filter((s) => s.enabled && s.state.status !== 'disabled');
-    for (const server of servers) {
-      if (only !== undefined && server.id !== only) continue;
-      for (const rule of rules) if (ruleAppliesTo(rule, server.id)) await this.evaluateOne(rule, server);
-    }
+    const now = this.now();
+    const allRules = await rulesRepo.list(this.deps.db);
+    const rules = allRules.filter((r) => r.enabled);
+    const allServers = this.deps.servers();
+    const servers = allServers.filter((s) => watched(s) && (only === undefined || s.id === only));
+    const metrics = await TickMetrics.load(this.deps, only === undefined ? rules : [], now);
+    for (const server of servers)
+      for (const rule of rules) {
+        if (!ruleAppliesTo(rule, server.id)) continue;
+        const pending = this.evaluateOne(rule, server, metrics, now);
+        if (pending) await pending;
+      }
+    if (only === undefined) await this.dropUncovered(allRules, allServers, now);
   }
 
-  private metricValue(rule: AlertRule, server: ServerRecord): number | null {
-    switch (rule.metric) {
-      case 'status_offline':
-        return server.state.status === 'unknown' ? null : server.state.status === 'offline' ? 1 : 0;
-      case 'response_time_avg':
-        return server.state.responseTimeMs;
-      case 'error_rate':
-        return this.deps.live(server.id).last5m.errorRatePercent;
-      case 'rps':
-        return this.deps.live(server.id).last60s.rps;
-      case 'active_connections':
-        return this.deps.activeConnections(server.id);
-      // No cheap live source yet: p95/p99 need the sketches, cpu/memory the gauges' last sample.
-      case 'response_time_p95':
-      case 'response_time_p99':
-      case 'cpu':
-      case 'memory':
-        return null;
-    }
-  }
-
-  private snapshot(server: ServerRecord): MetricSnapshot {
-    const live = this.deps.live(server.id);
-    return {
-      status: server.state.status,
-      response_time_ms: server.state.responseTimeMs,
-      error_rate: live.last5m.errorRatePercent,
-      rps: live.last60s.rps,
-    };
-  }
-
-  private async evaluateOne(rule: AlertRule, server: ServerRecord): Promise<void> {
+  /** Synchronous unless something is to be written or sent (the common case at scale is neither). */
+  private evaluateOne(
+    rule: AlertRule,
+    server: ServerRecord,
+    metrics: TickMetrics,
+    now: number,
+  ): Promise<void> | undefined {
     const k = key(rule.id, server.id);
     const prev = this.instances.get(k);
-    const value = this.metricValue(rule, server);
+    const value = metrics.value(rule, server);
     const condition: ConditionResult =
       value === null ? 'no_data' : compare(rule.condition, value, rule.threshold);
-    const now = this.now();
     const { state, notifications } = step(prev?.state, { condition, now, value }, rule);
-    let historyId = prev?.historyId ?? null;
+    const changed = prev === undefined ? state.state !== 'normal' : !sameShape(prev.state, state);
+    if (!changed && notifications.length === 0) {
+      if (prev) Object.assign(prev, { state, rule });
+      return undefined;
+    }
+    return this.apply(
+      rule,
+      server,
+      metrics,
+      { state, historyId: prev?.historyId ?? null, rule },
+      notifications,
+      now,
+    );
+  }
+
+  private async apply(
+    rule: AlertRule,
+    server: ServerRecord,
+    metrics: TickMetrics,
+    next: Instance,
+    notifications: PendingNotification[],
+    now: number,
+  ): Promise<void> {
     const db = this.deps.db;
     for (const n of notifications) {
       if (n.kind === 'firing')
-        historyId = await historyRepo.insertFiring(db, {
+        next.historyId = await historyRepo.insertFiring(db, {
           ruleId: rule.id,
+          ruleName: rule.name,
           serverId: server.id,
           triggeredAt: n.triggeredAt,
           value: n.value,
           severity: rule.severity,
-          snapshot: this.snapshot(server),
+          snapshot: metrics.snapshot(server),
         });
-      else if (n.kind === 'resolved' && historyId !== null) await historyRepo.resolve(db, historyId, n.at);
+      else if (n.kind === 'resolved' && next.historyId !== null)
+        await historyRepo.resolve(db, next.historyId, n.at);
     }
-    const changed = prev === undefined ? state.state !== 'normal' : shape(prev.state) !== shape(state);
-    this.instances.set(k, { state, historyId });
-    if (changed) await statesRepo.save(db, { ruleId: rule.id, serverId: server.id, state, historyId }, now);
-    for (const n of notifications) this.deliver(rule, server, n, historyId);
-  }
-
-  /** Sends in the background (a slow webhook never delays the next evaluation). */
-  private deliver(
-    rule: AlertRule,
-    server: ServerRecord,
-    n: PendingNotification,
-    historyId: number | null,
-  ): void {
-    const p = this.send(rule, server, n, historyId)
-      .catch((err: unknown) =>
-        this.deps.log.error({ err, rule: rule.id, server: server.id }, 'alert delivery failed'),
-      )
-      .finally(() => this.deliveries.delete(p));
-    this.deliveries.add(p);
-  }
-
-  private async send(
-    rule: AlertRule,
-    server: ServerRecord,
-    n: PendingNotification,
-    historyId: number | null,
-  ): Promise<void> {
-    const db = this.deps.db;
-    const channels = (await channelsRepo.list(db)).filter((c) => c.enabled && rule.channels.includes(c.id));
-    if (channels.length === 0) return;
-    const targets: ChannelTarget[] = channels.map((c) => ({ id: c.id, kind: c.kind, config: c.config }));
-    const message = buildAlertMessage(rule, server, n, this.deps.baseUrl);
-    const writes: Promise<void>[] = [];
-    const results: TargetResult[] = await dispatch(
-      targets,
-      message,
-      { ...alertChannelDeps(db, this.deps.log, this.deps.bus), ...this.deps.channelDeps },
-      (channelId, attempt) =>
-        writes.push(notificationsRepo.record(db, { historyId, channelId, notification: n.kind, attempt })),
+    this.instances.set(key(rule.id, server.id), next);
+    await statesRepo.save(
+      db,
+      { ruleId: rule.id, serverId: server.id, state: next.state, historyId: next.historyId },
+      now,
     );
-    await Promise.all(writes);
-    if (historyId !== null && n.kind === 'firing') await historyRepo.markSent(db, historyId, results);
+    for (const n of notifications) this.notifier.deliver(rule, refOf(server), n, next.historyId);
+  }
+
+  /** Drops the instances no rule covers any more; a firing one is resolved and notified. */
+  private async dropUncovered(allRules: AlertRule[], allServers: ServerRecord[], now: number): Promise<void> {
+    const rules = new Map(allRules.map((r) => [r.id, r]));
+    const servers = new Map(allServers.map((s) => [s.id, s]));
+    for (const [k, inst] of [...this.instances]) {
+      const [ruleText = '', serverId = ''] = k.split(SEP);
+      const ruleId = Number(ruleText);
+      const rule = rules.get(ruleId);
+      const server = servers.get(serverId);
+      const reason: ResolveReason | null = !rule
+        ? 'rule_deleted'
+        : !rule.enabled
+          ? 'rule_disabled'
+          : !ruleAppliesTo(rule, serverId)
+            ? 'rule_changed'
+            : !server
+              ? 'server_removed'
+              : !watched(server)
+                ? 'server_disabled'
+                : null;
+      if (reason === null) continue;
+      this.instances.delete(k);
+      // A deleted rule's states went with it (rulesRepo.delete).
+      if (rule) await statesRepo.delete(this.deps.db, ruleId, serverId);
+      if (inst.state.state !== 'firing') continue;
+      if (inst.historyId !== null) await historyRepo.resolve(this.deps.db, inst.historyId, now, reason);
+      const about = rule ?? inst.rule;
+      this.deps.log.info(
+        { rule: ruleId, server: serverId, reason },
+        'firing alert no longer covered: resolved',
+      );
+      // Deleted before this process evaluated it: the history is resolved, nothing to send with.
+      if (!about) continue;
+      this.notifier.deliver(
+        about,
+        server ? refOf(server) : { id: serverId, name: serverId, tags: [] },
+        { kind: 'resolved', at: now, triggeredAt: inst.state.firedAt ?? now, value: inst.state.value },
+        inst.historyId,
+      );
+    }
   }
 }

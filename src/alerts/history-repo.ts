@@ -1,5 +1,6 @@
 import { fromJson, toJson } from '../store/json.js';
-import type { Db } from '../store/tables.js';
+import type { Selectable } from 'kysely';
+import type { AlertHistoryTable, Db } from '../store/tables.js';
 import type { DeliveryAttempt } from './channels/channel.js';
 import { stateFromRow, stateToRow } from './rows.js';
 import type { InstanceState } from './state-machine.js';
@@ -22,16 +23,40 @@ export interface MetricSnapshot {
 
 export interface HistoryEntry {
   id: number;
+  /** null once the rule is deleted. */
   rule_id: number | null;
+  /** The rule's name when it fired. */
+  rule_name: string | null;
   server_id: string | null;
   state: string;
   severity: string | null;
   value: number | null;
   triggered_at: string;
   resolved_at: string | null;
+  /** Why it resolved: 'condition', or the rule or server no longer covering it (see tables.ts). */
+  resolved_reason: string | null;
   notification_sent: boolean;
   snapshot: MetricSnapshot | null;
 }
+
+/** One delivery try, or a notification held back ('suppressed', try 0) by a silence or silence action. */
+export interface NotificationView {
+  id: number;
+  channel_id: number | null;
+  channel_kind: string;
+  notification: string;
+  try: number;
+  outcome: string;
+  status: number | null;
+  error: string | null;
+  at: string;
+  duration_ms: number;
+  silence_id: number | null;
+  action_id: number | null;
+}
+
+export type ResolveReason =
+  'condition' | 'rule_disabled' | 'rule_changed' | 'rule_deleted' | 'server_disabled' | 'server_removed';
 
 export interface HistoryFilter {
   server?: string | undefined;
@@ -86,6 +111,7 @@ export const historyRepo = {
     db: Db,
     h: {
       ruleId: number;
+      ruleName: string;
       serverId: string;
       triggeredAt: number;
       value: number | null;
@@ -97,6 +123,7 @@ export const historyRepo = {
       .insertInto('alert_history')
       .values({
         rule_id: h.ruleId,
+        rule_name: h.ruleName,
         server_id: h.serverId,
         triggered_at: h.triggeredAt,
         resolved_at: null,
@@ -111,10 +138,10 @@ export const historyRepo = {
       .executeTakeFirstOrThrow();
     return id;
   },
-  async resolve(db: Db, id: number, resolvedAt: number): Promise<void> {
+  async resolve(db: Db, id: number, resolvedAt: number, reason: ResolveReason = 'condition'): Promise<void> {
     await db
       .updateTable('alert_history')
-      .set({ state: 'resolved', resolved_at: resolvedAt })
+      .set({ state: 'resolved', resolved_at: resolvedAt, resolved_reason: reason })
       .where('id', '=', id)
       .execute();
   },
@@ -133,18 +160,11 @@ export const historyRepo = {
     if (f.from !== undefined) q = q.where('triggered_at', '>=', f.from);
     if (f.to !== undefined) q = q.where('triggered_at', '<=', f.to);
     const rows = await q.orderBy('triggered_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      rule_id: r.rule_id,
-      server_id: r.server_id,
-      state: r.state,
-      severity: r.severity,
-      value: r.metric_value,
-      triggered_at: iso(r.triggered_at),
-      resolved_at: r.resolved_at === null ? null : iso(r.resolved_at),
-      notification_sent: r.notification_sent === 1,
-      snapshot: fromJson<MetricSnapshot | null>(r.snapshot, null),
-    }));
+    return rows.map(entryFromRow);
+  },
+  async get(db: Db, id: number): Promise<HistoryEntry | undefined> {
+    const row = await db.selectFrom('alert_history').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? entryFromRow(row) : undefined;
   },
 };
 
@@ -170,4 +190,76 @@ export const notificationsRepo = {
       })
       .execute();
   },
+  /** A notification a silence (or a silence action) held back from one channel. */
+  async recordSuppressed(
+    db: Db,
+    n: {
+      historyId: number | null;
+      channelId: number;
+      channelKind: string;
+      notification: string;
+      at: number;
+      silenceId: number | null;
+      actionId: number | null;
+    },
+  ): Promise<void> {
+    await db
+      .insertInto('alert_notifications')
+      .values({
+        history_id: n.historyId,
+        channel_id: n.channelId,
+        channel_kind: n.channelKind,
+        notification: n.notification,
+        try: 0,
+        outcome: 'suppressed',
+        status: null,
+        error: null,
+        at: n.at,
+        duration_ms: 0,
+        silence_id: n.silenceId,
+        action_id: n.actionId,
+      })
+      .execute();
+  },
+  /** An entry's notifications, oldest first. */
+  async listFor(db: Db, historyId: number): Promise<NotificationView[]> {
+    const rows = await db
+      .selectFrom('alert_notifications')
+      .selectAll()
+      .where('history_id', '=', historyId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      channel_id: r.channel_id,
+      channel_kind: r.channel_kind,
+      notification: r.notification,
+      try: r.try,
+      outcome: r.outcome,
+      status: r.status,
+      error: r.error,
+      at: iso(r.at),
+      duration_ms: r.duration_ms,
+      silence_id: r.silence_id,
+      action_id: r.action_id,
+    }));
+  },
 };
+
+function entryFromRow(r: Selectable<AlertHistoryTable>): HistoryEntry {
+  return {
+    id: r.id,
+    rule_id: r.rule_id,
+    rule_name: r.rule_name,
+    server_id: r.server_id,
+    state: r.state,
+    severity: r.severity,
+    value: r.metric_value,
+    triggered_at: iso(r.triggered_at),
+    resolved_at: r.resolved_at === null ? null : iso(r.resolved_at),
+    resolved_reason: r.resolved_reason,
+    notification_sent: r.notification_sent === 1,
+    snapshot: fromJson<MetricSnapshot | null>(r.snapshot, null),
+  };
+}

@@ -1,7 +1,14 @@
 import type { Insertable, Selectable } from 'kysely';
 import { fromJson, toJson } from '../store/json.js';
 import type { AlertRulesTable, AlertStatesTable } from '../store/tables.js';
-import { ALERT_CONDITIONS, ALERT_METRICS, SEVERITIES, type AlertRule, type RuleInput } from './rule.js';
+import {
+  ALERT_CONDITIONS,
+  ALERT_METRICS,
+  SEVERITIES,
+  type AlertRule,
+  type RuleInput,
+  type RuleSource,
+} from './rule.js';
 import type { AlertStateName, InstanceState } from './state-machine.js';
 
 /** Row ↔ model mapping for rules and instance states; the one place column names differ. */
@@ -9,8 +16,13 @@ import type { AlertStateName, InstanceState } from './state-machine.js';
 const oneOf = <T extends string>(list: readonly T[], v: string, fallback: T): T =>
   (list as readonly string[]).includes(v) ? (v as T) : fallback;
 
-export function ruleToRow(rule: RuleInput, now: number): Insertable<AlertRulesTable> {
+export function ruleToRow(
+  rule: RuleInput,
+  now: number,
+  source: RuleSource = 'api',
+): Insertable<AlertRulesTable> {
   return {
+    source,
     name: rule.name,
     description: rule.description,
     metric_name: rule.metric,
@@ -41,6 +53,7 @@ export function ruleFromRow(row: Selectable<AlertRulesTable>): AlertRule {
     channels: fromJson<number[]>(row.channels, []),
     repeat_interval: row.repeat_interval,
     enabled: row.enabled === 1,
+    source: row.source === 'config' ? 'config' : 'api',
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

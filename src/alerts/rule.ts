@@ -107,9 +107,13 @@ export const rulePatchSchema = z
   .refine((p) => Object.keys(p).length > 0, 'give at least one field to change');
 export type RulePatch = z.output<typeof rulePatchSchema>;
 
+/** Where a rule comes from: the API, or the config file's `alert_rules` (read-only through the API). */
+export type RuleSource = 'api' | 'config';
+
 /** A stored rule. */
 export interface AlertRule extends RuleInput {
   id: number;
+  source: RuleSource;
   created_at: number;
   updated_at: number;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ruleInputSchema } from '../alerts/rule.js';
 import { serverInput } from './server-input.js';
 
 /** Every setting of DESIGN §7, with the seed's defaults. Seconds unless the name says ms. */
@@ -26,6 +27,8 @@ export const settingsShape = {
     .default(1024 * 1024),
   /** How long the gateway waits for a server's answer, seconds. */
   gateway_request_timeout: z.number().positive().max(3600).default(60),
+  /** How often every alert rule is evaluated, seconds (a status change is evaluated at once). */
+  alert_evaluation_interval: z.number().min(1).max(3_600).default(15),
   port: z.number().int().min(0).max(65_535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   data_dir: z.string().min(1).default('./data'),
@@ -40,7 +43,12 @@ export const settingsShape = {
 };
 
 export const configSchema = z
-  .object({ ...settingsShape, servers: z.array(serverInput).default([]) })
+  .object({
+    ...settingsShape,
+    servers: z.array(serverInput).default([]),
+    /** Alert rules as code: the API's rule body; synced at start, read-only through the API. */
+    alert_rules: z.array(ruleInputSchema).default([]),
+  })
   .strict()
   .superRefine((c, ctx) => {
     if (c.response_time_warning_ms > c.response_time_critical_ms)
@@ -64,6 +72,16 @@ export const configSchema = z
           message: `duplicate server name "${s.name}"`,
         });
       seen.add(s.name.toLowerCase());
+    });
+    const ruleNames = new Set<string>();
+    c.alert_rules.forEach((r, i) => {
+      if (ruleNames.has(r.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alert_rules', i, 'name'],
+          message: `duplicate alert rule name "${r.name}"`,
+        });
+      ruleNames.add(r.name);
     });
   });
 

@@ -103,6 +103,8 @@ export interface AlertHistoryTable {
   snapshot: string | null;
   channel_results: string | null;
   resolved_reason: string | null;
+  /** The rule's name when it fired (004): the entry outlives its rule, whose id is then cleared. */
+  rule_name: string | null;
 }
 
 export interface NotificationChannelsTable {

@@ -5,11 +5,15 @@ import { alertChannelDeps } from '../../alerts/evaluator.js';
 import { CHANNEL_KINDS, type DeliveryAttempt } from '../../alerts/channels/channel.js';
 import { channelInputSchema, dispatch } from '../../alerts/channels/registry.js';
 import { channelsRepo, rulesRepo } from '../../alerts/config-repo.js';
-import { historyRepo, notificationsRepo, statesRepo } from '../../alerts/history-repo.js';
-import { applyRulePatch, ruleInputSchema, rulePatchSchema } from '../../alerts/rule.js';
+import { notificationsRepo, statesRepo } from '../../alerts/history-repo.js';
+import { ackInputSchema, commentInputSchema, silenceActionInputSchema } from '../../alerts/actions.js';
+import { addAction, historyDetail, listHistory } from '../../alerts/history-view.js';
+import { applyRulePatch, ruleInputSchema, rulePatchSchema, type AlertRule } from '../../alerts/rule.js';
+import { silenceInputSchema, silencesRepo, silenceView } from '../../alerts/silences.js';
 import type { Monitor } from '../../monitor.js';
-import { notFound } from '../../shared/errors.js';
+import { AppError, notFound, validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
+import { actorOf } from '../auth.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const channelPatch = z
@@ -39,24 +43,39 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
 
   const rule = async (id: number) =>
     (await rulesRepo.get(db, id)) ?? Promise.reject(notFound('rule', String(id)));
+  const editable = (r: AlertRule): AlertRule => {
+    if (r.source === 'config')
+      throw new AppError(
+        'conflict',
+        `rule "${r.name}" is declared in the config file (alert_rules); change it there`,
+      );
+    return r;
+  };
+  // A rule change takes effect at once (e.g. a narrowed rule resolves what it no longer covers).
+  const reevaluate = () => void monitor.alerts.evaluateNow();
   const channel = async (id: number) =>
     (await channelsRepo.get(db, id)) ?? Promise.reject(notFound('channel', String(id)));
 
   app.get('/api/v1/alerts/rules', async () => ({ rules: await rulesRepo.list(db) }));
   app.post('/api/v1/alerts/rules', async (req, reply) => {
     const input = validate(ruleInputSchema, req.body ?? {});
-    return reply.status(201).send(await rulesRepo.insert(db, input, Date.now()));
+    const created = await rulesRepo.insert(db, input, Date.now());
+    reevaluate();
+    return reply.status(201).send(created);
   });
   app.get('/api/v1/alerts/rules/:id', (req) => rule(validate(idParams, req.params).id));
   app.patch('/api/v1/alerts/rules/:id', async (req) => {
-    const existing = await rule(validate(idParams, req.params).id);
+    const existing = editable(await rule(validate(idParams, req.params).id));
     const next = applyRulePatch(existing, validate(rulePatchSchema, req.body ?? {}), Date.now());
     await rulesRepo.update(db, next);
+    reevaluate();
     return next;
   });
   app.delete('/api/v1/alerts/rules/:id', async (req, reply) => {
     const { id } = validate(idParams, req.params);
-    if (!(await rulesRepo.delete(db, id))) throw notFound('rule', String(id));
+    editable(await rule(id));
+    await rulesRepo.delete(db, id);
+    reevaluate();
     return reply.status(204).send();
   });
 
@@ -119,7 +138,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   });
   app.get('/api/v1/alerts/history', async (req) => {
     const q = validate(historyQuery, req.query, 'query');
-    const history = await historyRepo.list(db, {
+    const history = await listHistory(db, {
       server: q.server,
       rule: q.rule,
       state: q.state,
@@ -128,5 +147,66 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
       limit: q.limit,
     });
     return { history };
+  });
+  app.get('/api/v1/alerts/history/:id', (req) => historyDetail(db, validate(idParams, req.params).id));
+  app.post('/api/v1/alerts/history/:id/ack', async (req, reply) => {
+    const { id } = validate(idParams, req.params);
+    const body = validate(ackInputSchema, req.body ?? {});
+    const action = {
+      action: 'ack' as const,
+      by: body.by ?? actorOf(req),
+      comment: body.comment ?? null,
+      until: null,
+    };
+    return reply.status(201).send(await addAction(db, id, action, Date.now()));
+  });
+  app.post('/api/v1/alerts/history/:id/silence', async (req, reply) => {
+    const { id } = validate(idParams, req.params);
+    const body = validate(silenceActionInputSchema, req.body ?? {});
+    const action = {
+      action: 'silence' as const,
+      by: body.by ?? actorOf(req),
+      comment: body.comment ?? null,
+      until: Date.parse(body.until),
+    };
+    return reply.status(201).send(await addAction(db, id, action, Date.now()));
+  });
+  app.post('/api/v1/alerts/history/:id/comment', async (req, reply) => {
+    const { id } = validate(idParams, req.params);
+    const body = validate(commentInputSchema, req.body ?? {});
+    const action = {
+      action: 'comment' as const,
+      by: body.by ?? actorOf(req),
+      comment: body.text,
+      until: null,
+    };
+    return reply.status(201).send(await addAction(db, id, action, Date.now()));
+  });
+
+  app.get('/api/v1/alerts/silences', async () => {
+    const now = Date.now();
+    return { silences: (await silencesRepo.list(db)).map((s) => silenceView(s, now)) };
+  });
+  app.post('/api/v1/alerts/silences', async (req, reply) => {
+    const input = validate(silenceInputSchema, req.body ?? {});
+    if (input.rule_id !== null && !(await rulesRepo.get(db, input.rule_id)))
+      throw validationError([{ field: 'rule_id', message: `no rule ${input.rule_id}` }]);
+    const now = Date.now();
+    const created = await silencesRepo.insert(db, {
+      rule_id: input.rule_id,
+      server_id: input.server_id,
+      tag: input.tag,
+      starts_at: input.starts_at === undefined ? now : Date.parse(input.starts_at),
+      ends_at: Date.parse(input.ends_at),
+      comment: input.comment,
+      by: input.by ?? actorOf(req),
+      created_at: now,
+    });
+    return reply.status(201).send(silenceView(created, now));
+  });
+  app.delete('/api/v1/alerts/silences/:id', async (req, reply) => {
+    const { id } = validate(idParams, req.params);
+    if (!(await silencesRepo.delete(db, id))) throw notFound('silence', String(id));
+    return reply.status(204).send();
   });
 }

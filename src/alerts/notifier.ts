@@ -1,0 +1,150 @@
+import type { Logger } from 'pino';
+import type { Bus } from '../live/bus.js';
+import type { Db } from '../store/tables.js';
+import { actionsRepo } from './actions.js';
+import type { ChannelDeps } from './channels/channel.js';
+import { dispatch, type ChannelTarget, type TargetResult } from './channels/registry.js';
+import { channelsRepo, type StoredChannel } from './config-repo.js';
+import { historyRepo, notificationsRepo } from './history-repo.js';
+import { buildAlertMessage } from './message.js';
+import type { AlertRule } from './rule.js';
+import { silenceMatches, silencesRepo } from './silences.js';
+import type { PendingNotification } from './state-machine.js';
+import { auditRepo } from '../store/events-repo.js';
+
+/** The server as a notification needs it (a removed server is only its id). */
+export interface ServerRef {
+  id: string;
+  name: string;
+  tags: readonly string[];
+}
+
+export interface NotifierDeps {
+  db: Db;
+  bus: Bus;
+  log: Logger;
+  baseUrl: string;
+  channelDeps?: Partial<ChannelDeps>;
+}
+
+/** What held a notification back: a silence, or a silence action on the history entry. */
+interface Hold {
+  silenceId: number | null;
+  actionId: number | null;
+}
+
+/**
+ * Delivers the evaluator's notifications in the background (a slow webhook never delays the
+ * next evaluation), unless a silence or a silence action holds them back — then each of the
+ * rule's channels gets a 'suppressed' row naming what held it back.
+ */
+export class Notifier {
+  private readonly deliveries = new Set<Promise<void>>();
+
+  constructor(private readonly deps: NotifierDeps) {}
+
+  get inFlight(): number {
+    return this.deliveries.size;
+  }
+
+  deliver(rule: AlertRule, server: ServerRef, n: PendingNotification, historyId: number | null): void {
+    const p = this.send(rule, server, n, historyId)
+      .catch((err: unknown) =>
+        this.deps.log.error({ err, rule: rule.id, server: server.id }, 'alert delivery failed'),
+      )
+      .finally(() => this.deliveries.delete(p));
+    this.deliveries.add(p);
+  }
+
+  /** Waits for the deliveries in flight, at most `graceMs`; reports what it did not wait for. */
+  async drain(graceMs: number): Promise<void> {
+    if (this.deliveries.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)));
+    const done = Promise.all([...this.deliveries]).then(() => false);
+    const late = await Promise.race([done, timedOut]);
+    clearTimeout(timer);
+    if (late)
+      this.deps.log.warn(
+        { deliveries: this.deliveries.size, grace_ms: graceMs },
+        'alert deliveries still retrying at shutdown; not waiting longer',
+      );
+  }
+
+  private async heldBy(
+    rule: AlertRule,
+    server: ServerRef,
+    n: PendingNotification,
+    historyId: number | null,
+  ): Promise<Hold | undefined> {
+    const target = { ruleId: rule.id, serverId: server.id, tags: server.tags };
+    const silence = (await silencesRepo.activeAt(this.deps.db, n.at)).find((s) =>
+      silenceMatches(s, target, n.at),
+    );
+    if (silence) return { silenceId: silence.id, actionId: null };
+    if (historyId === null) return undefined;
+    const action = await actionsRepo.silenceAt(this.deps.db, historyId, n.at);
+    return action ? { silenceId: null, actionId: action.id } : undefined;
+  }
+
+  private async send(
+    rule: AlertRule,
+    server: ServerRef,
+    n: PendingNotification,
+    historyId: number | null,
+  ): Promise<void> {
+    const db = this.deps.db;
+    const channels = (await channelsRepo.list(db)).filter((c) => c.enabled && rule.channels.includes(c.id));
+    if (channels.length === 0) return;
+    const hold = await this.heldBy(rule, server, n, historyId);
+    if (hold) return this.suppress(rule, server, n, historyId, channels, hold);
+    const targets: ChannelTarget[] = channels.map((c) => ({ id: c.id, kind: c.kind, config: c.config }));
+    const message = buildAlertMessage(rule, server, n, this.deps.baseUrl);
+    const writes: Promise<void>[] = [];
+    const results: TargetResult[] = await dispatch(
+      targets,
+      message,
+      { ...alertChannelDeps(db, this.deps.log, this.deps.bus), ...this.deps.channelDeps },
+      (channelId, attempt) =>
+        writes.push(notificationsRepo.record(db, { historyId, channelId, notification: n.kind, attempt })),
+    );
+    await Promise.all(writes);
+    if (historyId !== null && n.kind === 'firing') await historyRepo.markSent(db, historyId, results);
+  }
+
+  private async suppress(
+    rule: AlertRule,
+    server: ServerRef,
+    n: PendingNotification,
+    historyId: number | null,
+    channels: StoredChannel[],
+    hold: Hold,
+  ): Promise<void> {
+    for (const c of channels)
+      await notificationsRepo.recordSuppressed(this.deps.db, {
+        historyId,
+        channelId: c.id,
+        channelKind: c.kind,
+        notification: n.kind,
+        at: n.at,
+        ...hold,
+      });
+    this.deps.log.info(
+      {
+        rule: rule.id,
+        server: server.id,
+        notification: n.kind,
+        silence: hold.silenceId,
+        action: hold.actionId,
+      },
+      'alert notification suppressed by a silence',
+    );
+  }
+}
+
+/** What channels get from the monitor: the logger, the log channel's audit row, the live hub for the dashboard channel. */
+export const alertChannelDeps = (db: Db, logger: Logger, bus?: Bus): ChannelDeps => ({
+  logger,
+  audit: (row) => auditRepo.insert(db, { actor: 'alerts', ...row }),
+  ...(bus ? { notify: (n) => void bus.emit('notification', n) } : {}),
+});

@@ -1,0 +1,96 @@
+import type { DDSketch } from '@datadog/sketches-js';
+import type { LiveStats } from '../metrics/aggregator.js';
+import type { ServerRecord } from '../servers/server-types.js';
+import type { Db } from '../store/tables.js';
+import type { MetricSnapshot } from './history-repo.js';
+import { latencySketches, latestGauges, sketchQuantile } from './metric-source.js';
+import type { AlertRule } from './rule.js';
+
+export interface MetricDeps {
+  db: Db;
+  live: (serverId: string) => LiveStats;
+  activeConnections: (serverId: string) => number;
+}
+
+/**
+ * The window a rule's value is read over: its evaluation period, at least a minute (the
+ * roll-ups' bucket). Percentiles merge the sketches of that window; gauges take the latest
+ * sample in it (older samples are no data).
+ */
+export const windowMs = (rule: Pick<AlertRule, 'evaluation_period'>): number =>
+  Math.max(rule.evaluation_period, 60) * 1000;
+
+type StoredGauge = 'cpu' | 'memory';
+
+/**
+ * The metric values of one evaluation: what needs the store (sketches, gauges) is read once
+ * for every server before the rules run, live figures are read once per server.
+ */
+export class TickMetrics {
+  private readonly liveCache = new Map<string, LiveStats>();
+
+  private constructor(
+    private readonly deps: MetricDeps,
+    private readonly sketches: Map<number, Map<string, DDSketch>>,
+    private readonly gauges: Map<string, Map<string, number>>,
+  ) {}
+
+  static async load(deps: MetricDeps, rules: readonly AlertRule[], now: number): Promise<TickMetrics> {
+    const sketches = new Map<number, Map<string, DDSketch>>();
+    const gauges = new Map<string, Map<string, number>>();
+    for (const rule of rules) {
+      const w = windowMs(rule);
+      if (rule.metric === 'response_time_p95' || rule.metric === 'response_time_p99') {
+        if (!sketches.has(w)) sketches.set(w, await latencySketches(deps.db, now - w, now));
+      } else if (rule.metric === 'cpu' || rule.metric === 'memory') {
+        const k = `${rule.metric}:${w}`;
+        if (!gauges.has(k)) gauges.set(k, await latestGauges(deps.db, rule.metric, now - w));
+      }
+    }
+    return new TickMetrics(deps, sketches, gauges);
+  }
+
+  private live(serverId: string): LiveStats {
+    let l = this.liveCache.get(serverId);
+    if (!l) this.liveCache.set(serverId, (l = this.deps.live(serverId)));
+    return l;
+  }
+
+  private gauge(metric: StoredGauge, rule: AlertRule, serverId: string): number | null {
+    return this.gauges.get(`${metric}:${windowMs(rule)}`)?.get(serverId) ?? null;
+  }
+
+  /** The rule's value for a server now; null is no data. */
+  value(rule: AlertRule, server: ServerRecord): number | null {
+    switch (rule.metric) {
+      case 'status_offline':
+        return server.state.status === 'unknown' ? null : server.state.status === 'offline' ? 1 : 0;
+      case 'response_time_avg':
+        return server.state.responseTimeMs;
+      case 'error_rate':
+        return this.live(server.id).last5m.errorRatePercent;
+      case 'rps':
+        return this.live(server.id).last60s.rps;
+      case 'active_connections':
+        return this.deps.activeConnections(server.id);
+      case 'response_time_p95':
+        return sketchQuantile(this.sketches.get(windowMs(rule))?.get(server.id), 0.95);
+      case 'response_time_p99':
+        return sketchQuantile(this.sketches.get(windowMs(rule))?.get(server.id), 0.99);
+      case 'cpu':
+      case 'memory':
+        return this.gauge(rule.metric, rule, server.id);
+    }
+  }
+
+  /** The related metrics at alert time, for the history entry. */
+  snapshot(server: ServerRecord): MetricSnapshot {
+    const live = this.live(server.id);
+    return {
+      status: server.state.status,
+      response_time_ms: server.state.responseTimeMs,
+      error_rate: live.last5m.errorRatePercent,
+      rps: live.last60s.rps,
+    };
+  }
+}
