@@ -29,12 +29,14 @@ export function App() {
   const needLogin = useObservable(authNeeded);
   const [info, setInfo] = useState<Info | undefined>();
   useEffect(() => {
+    // The live connection starts at once; the refresh interval for its fallback follows when known.
+    live.start();
     api<Info>('/api/v1/info')
       .then((i) => {
         setInfo(i);
-        live.start(i.dashboard_refresh_interval_ms);
+        live.setRefresh(i.dashboard_refresh_interval_ms);
       })
-      .catch(() => live.start());
+      .catch(() => undefined);
   }, []);
   return (
     <div class="app" onClick={onLinkClick}>

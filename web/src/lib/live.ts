@@ -42,8 +42,7 @@ export class Live {
 
   constructor(private refreshMs = 5000) {}
 
-  start(refreshMs?: number): void {
-    if (refreshMs) this.refreshMs = refreshMs;
+  start(): void {
     this.connect();
     void this.refreshAlerts();
   }
@@ -70,6 +69,14 @@ export class Live {
       this.retryMs = Math.min(this.retryMs * 2, this.refreshMs);
       setTimeout(() => this.connect(), wait);
     };
+  }
+
+  setRefresh(ms: number): void {
+    this.refreshMs = ms;
+    if (this.pollTimer) {
+      this.stopPolling();
+      this.startPolling();
+    }
   }
 
   /** Drops the socket and connects again (after a login). */
