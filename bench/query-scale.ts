@@ -1,7 +1,7 @@
 // series() and endpoints() over a SQLite store holding 30 days of traffic for a large fleet,
 // filled the way the tiers hold it: '1m' for the last 48 h, '1h' for 30 days, '1d' per day,
 // rows counted in a coarser tier marked rolled. Sketch bytes are real (sketch-codec.ts).
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -20,6 +20,11 @@ export interface QueryScaleOptions {
   /** Of those, how many also hold '1m' rows for the last 48 h (default 100; the queried one always does). */
   minuteServers?: number;
   repetitions?: number;
+  /**
+   * Keep the filled store in this folder and reuse it on the next run with the same sizes
+   * (BENCH_QUERY_DIR): the fill takes minutes, the queries seconds. Default: a temporary folder.
+   */
+  dir?: string | undefined;
 }
 
 export interface QueryTiming {
@@ -100,8 +105,24 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
   const perServer = options.endpointsPerServer ?? 10;
   const minuteServers = Math.min(servers, Math.max(1, options.minuteServers ?? 100));
   const repetitions = options.repetitions ?? 20;
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-health-bench-query-'));
+  const keep = options.dir ?? process.env.BENCH_QUERY_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'mcp-health-bench-query-'));
+  if (keep) mkdirSync(keep, { recursive: true });
+  const sizes = { servers, perServer, minuteServers };
+  const marker = join(dir, 'bench-fill.json');
+  const reused = existsSync(marker)
+    ? (JSON.parse(readFileSync(marker, 'utf8')) as typeof sizes & {
+        now: number;
+        rows: QueryScaleResult['rows'];
+        fillS: number;
+      })
+    : undefined;
+  const reuse =
+    reused?.servers === servers && reused.perServer === perServer && reused.minuteServers === minuteServers
+      ? reused
+      : undefined;
   try {
+    if (reuse) return await measure(dir, reuse.now, sizes, reuse.rows, reuse.fillS, repetitions);
     // Migrations run here; the fill then goes straight through better-sqlite3 (one prepared
     // insert, big transactions), which is far faster than Kysely's per-chunk statements.
     const first = await openStore({ dataDir: dir });
@@ -176,87 +197,100 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
     sqlite.close();
     const fillS = round1((performance.now() - t0) / 1000);
 
-    const store = await openStore({ dataDir: dir });
-    const queries: QueryTiming[] = [];
-    try {
-      const serverId = ids[0] as string;
-      const db = store.db;
-      const time = async (name: string, run: () => Promise<number>, plan: Plan, until: number) => {
-        const ms: number[] = [];
-        const readMs: number[] = [];
-        let resultSize = 0;
-        let rowsRead = 0;
-        let firstMs = 0;
-        for (let i = 0; i <= repetitions; i++) {
-          const q0 = performance.now();
-          resultSize = await run();
-          const q = performance.now() - q0;
-          if (i === 0) firstMs = q;
-          else ms.push(q);
-          const r0 = performance.now();
-          rowsRead = (await readRows(db, plan, plan.start, until, { serverId })).length;
-          readMs.push(performance.now() - r0);
-        }
-        ms.sort((a, b) => a - b);
-        readMs.sort((a, b) => a - b);
-        queries.push({
-          name,
-          resultSize,
-          resolution: plan.tier.resolution,
-          rowsRead,
-          readP50Ms: round1(quantile(readMs, 0.5)),
-          firstMs: round1(firstMs),
-          p50Ms: round1(quantile(ms, 0.5)),
-          p99Ms: round1(quantile(ms, 0.99)),
-        });
-      };
-      const pointsOf = async (fromMs: number) => {
-        const r = await series(db, {
-          serverId,
-          metric: 'latency_p99',
-          from: now - fromMs,
-          to: now,
-          maxPoints: 1000,
-          now,
-        });
-        if (r.points.filter((p) => p.v !== null).length === 0) throw new Error('series came back empty');
-        return r.points.length;
-      };
-      const endpointsOf = async (fromMs: number) => {
-        const r = await endpoints(db, { serverId, from: now - fromMs, to: now, now });
-        if (r.length !== perServer) throw new Error(`endpoints: ${r.length} rows, expected ${perServer}`);
-        return r.reduce((n, e) => n + e.requests, 0) > 0 ? r.length : 0;
-      };
-      // What series() and endpoints() read, to split store time from decoding time.
-      const seriesPlan = (fromMs: number): [Plan, number] => {
-        const p = planSeries({ from: now - fromMs, to: now, maxPoints: 1000, now }, defaultRetention);
-        return [p, Math.min(p.end, Math.ceil((now + 1) / p.tier.ms) * p.tier.ms)];
-      };
-      const rangePlan = (fromMs: number): [Plan, number] => {
-        const p = planRange({ from: now - fromMs, to: now, now }, defaultRetention);
-        return [p, p.end];
-      };
-      await time('series latency_p99, 30 d', () => pointsOf(30 * DAY_MS), ...seriesPlan(30 * DAY_MS));
-      // A day less: the hour tier still holds the start, so the series comes at hourly steps.
-      await time('series latency_p99, 29 d', () => pointsOf(29 * DAY_MS), ...seriesPlan(29 * DAY_MS));
-      await time('endpoints, 30 d', () => endpointsOf(30 * DAY_MS), ...rangePlan(30 * DAY_MS));
-      await time('series latency_p99, 24 h', () => pointsOf(DAY_MS), ...seriesPlan(DAY_MS));
-      await time('endpoints, 24 h', () => endpointsOf(DAY_MS), ...rangePlan(DAY_MS));
-      return {
-        servers,
-        endpointsPerServer: perServer,
-        minuteServers,
-        rows,
-        fillS,
-        dbMb: mb(file),
-        walMb: mb(`${file}-wal`),
-        repetitions,
-        queries,
-      };
-    } finally {
-      await store.close();
-    }
+    if (keep) writeFileSync(marker, JSON.stringify({ ...sizes, now, rows, fillS }));
+    return await measure(dir, now, sizes, rows, fillS, repetitions);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(
+  dir: string,
+  now: number,
+  sizes: { servers: number; perServer: number; minuteServers: number },
+  rows: QueryScaleResult['rows'],
+  fillS: number,
+  repetitions: number,
+): Promise<QueryScaleResult> {
+  const { servers, perServer, minuteServers } = sizes;
+  const store = await openStore({ dataDir: dir });
+  const queries: QueryTiming[] = [];
+  try {
+    const serverId = 'server-0000';
+    const db = store.db;
+    const time = async (name: string, run: () => Promise<number>, plan: Plan, until: number) => {
+      const ms: number[] = [];
+      const readMs: number[] = [];
+      let resultSize = 0;
+      let rowsRead = 0;
+      let firstMs = 0;
+      for (let i = 0; i <= repetitions; i++) {
+        const q0 = performance.now();
+        resultSize = await run();
+        const q = performance.now() - q0;
+        if (i === 0) firstMs = q;
+        else ms.push(q);
+        const r0 = performance.now();
+        rowsRead = (await readRows(db, plan, plan.start, until, { serverId })).length;
+        readMs.push(performance.now() - r0);
+      }
+      ms.sort((a, b) => a - b);
+      readMs.sort((a, b) => a - b);
+      queries.push({
+        name,
+        resultSize,
+        resolution: plan.tier.resolution,
+        rowsRead,
+        readP50Ms: round1(quantile(readMs, 0.5)),
+        firstMs: round1(firstMs),
+        p50Ms: round1(quantile(ms, 0.5)),
+        p99Ms: round1(quantile(ms, 0.99)),
+      });
+    };
+    const pointsOf = async (fromMs: number) => {
+      const r = await series(db, {
+        serverId,
+        metric: 'latency_p99',
+        from: now - fromMs,
+        to: now,
+        maxPoints: 1000,
+        now,
+      });
+      if (r.points.filter((p) => p.v !== null).length === 0) throw new Error('series came back empty');
+      return r.points.length;
+    };
+    const endpointsOf = async (fromMs: number) => {
+      const r = await endpoints(db, { serverId, from: now - fromMs, to: now, now });
+      if (r.length !== perServer) throw new Error(`endpoints: ${r.length} rows, expected ${perServer}`);
+      return r.reduce((n, e) => n + e.requests, 0) > 0 ? r.length : 0;
+    };
+    // What series() and endpoints() read, to split store time from decoding time.
+    const seriesPlan = (fromMs: number): [Plan, number] => {
+      const p = planSeries({ from: now - fromMs, to: now, maxPoints: 1000, now }, defaultRetention);
+      return [p, Math.min(p.end, Math.ceil((now + 1) / p.tier.ms) * p.tier.ms)];
+    };
+    const rangePlan = (fromMs: number): [Plan, number] => {
+      const p = planRange({ from: now - fromMs, to: now, now }, defaultRetention);
+      return [p, p.end];
+    };
+    await time('series latency_p99, 30 d', () => pointsOf(30 * DAY_MS), ...seriesPlan(30 * DAY_MS));
+    // A day less: the hour tier still holds the start, so the series comes at hourly steps.
+    await time('series latency_p99, 29 d', () => pointsOf(29 * DAY_MS), ...seriesPlan(29 * DAY_MS));
+    await time('endpoints, 30 d', () => endpointsOf(30 * DAY_MS), ...rangePlan(30 * DAY_MS));
+    await time('series latency_p99, 24 h', () => pointsOf(DAY_MS), ...seriesPlan(DAY_MS));
+    await time('endpoints, 24 h', () => endpointsOf(DAY_MS), ...rangePlan(DAY_MS));
+    return {
+      servers,
+      endpointsPerServer: perServer,
+      minuteServers,
+      rows,
+      fillS,
+      dbMb: mb(join(dir, 'mcp-health.db')),
+      walMb: mb(join(dir, 'mcp-health.db-wal')),
+      repetitions,
+      queries,
+    };
+  } finally {
+    await store.close();
   }
 }

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/tables.js';
 import { DAY_MS, errorRatePercent, type Traffic } from './bucket.js';
-import { quantile } from './sketch-codec.js';
 import { defaultRetention, planRange, planSeries, type MetricsRetention } from './tiers.js';
-import { groupRows, readRows, total } from './traffic-read.js';
+import { groupAndTotal, groupRows, quantileOf, readRows } from './traffic-read.js';
 
 export type SeriesMetric =
   'latency_p50' | 'latency_p95' | 'latency_p99' | 'latency_avg' | 'rps' | 'error_rate';
@@ -59,11 +58,11 @@ export function metricValue(metric: SeriesMetric, t: Traffic, seconds: number): 
     case 'latency_avg':
       return t.count > 0 ? t.sumMs / t.count : null;
     case 'latency_p50':
-      return quantile(t.sketch, 0.5);
+      return quantileOf(t, 0.5);
     case 'latency_p95':
-      return quantile(t.sketch, 0.95);
+      return quantileOf(t, 0.95);
     case 'latency_p99':
-      return quantile(t.sketch, 0.99);
+      return quantileOf(t, 0.99);
   }
 }
 
@@ -84,7 +83,7 @@ export async function series(db: Db, q: SeriesQuery): Promise<SeriesResult> {
   const until = Math.min(plan.end, Math.ceil((now + 1) / plan.tier.ms) * plan.tier.ms);
   const read = async (shift: number) => {
     const rows = await readRows(db, plan, plan.start - shift, until - shift, filter);
-    const byStep = groupRows(
+    const { groups: byStep, total } = groupAndTotal(
       rows,
       (r) => plan.start + Math.floor((r.bucket_start + shift - plan.start) / plan.stepMs) * plan.stepMs,
     );
@@ -99,7 +98,7 @@ export async function series(db: Db, q: SeriesQuery): Promise<SeriesResult> {
           : null;
       points.push({ t, v });
     }
-    const aggregate = metricValue(q.metric, total(rows), elapsedS(plan.start, plan.end, now));
+    const aggregate = metricValue(q.metric, total, elapsedS(plan.start, plan.end, now));
     return { points, aggregate };
   };
 
@@ -146,9 +145,9 @@ function summarise(t: Traffic, seconds: number): TrafficSummary {
     timeouts: t.timeouts,
     errorRatePercent: errorRatePercent(t),
     avgMs: t.count > 0 ? t.sumMs / t.count : null,
-    p50Ms: quantile(t.sketch, 0.5),
-    p95Ms: quantile(t.sketch, 0.95),
-    p99Ms: quantile(t.sketch, 0.99),
+    p50Ms: quantileOf(t, 0.5),
+    p95Ms: quantileOf(t, 0.95),
+    p99Ms: quantileOf(t, 0.99),
   };
 }
 
@@ -179,7 +178,8 @@ export async function overview(db: Db, q: RangeQuery): Promise<TrafficSummary & 
   const plan = planRange({ from: q.from, to: q.to, now }, q.retention ?? defaultRetention);
   const rows = await readRows(db, plan, plan.start, plan.end, {});
   const servers = new Set(rows.map((r) => r.server_id)).size;
-  return { ...summarise(total(rows), elapsedS(plan.start, plan.end, now)), servers };
+  const { total } = groupAndTotal(rows, () => 0);
+  return { ...summarise(total, elapsedS(plan.start, plan.end, now)), servers };
 }
 
 export interface GaugePoint {

@@ -13,7 +13,8 @@ export const newSketch = (): DDSketch => new DDSketch({ relativeAccuracy: RELATI
  * zig-zag delta from the previous key and its count — all LEB128 varints. Latencies are never
  * negative (the aggregator clamps them), so the negative store is not written.
  */
-const VERSION = 1;
+export const SKETCH_VERSION = 1;
+const VERSION = SKETCH_VERSION;
 
 export function encodeSketch(sketch: DDSketch): Buffer {
   const out: number[] = [VERSION];

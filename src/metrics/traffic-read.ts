@@ -1,7 +1,10 @@
-import { rollupsRepo, type RollupRow } from '../store/rollups-repo.js';
 import type { Db } from '../store/tables.js';
-import { emptyTraffic, type Traffic } from './bucket.js';
-import { addEncoded } from './sketch-codec.js';
+import type { DDSketch } from '@datadog/sketches-js';
+import type { Traffic } from './bucket.js';
+import { quantile } from './sketch-codec.js';
+import { rollupsRepo, type RollupRow } from '../store/rollups-repo.js';
+import { cachedRange } from './row-cache.js';
+import { SketchBins, denseOf } from './sketch-bins.js';
 import type { Plan } from './tiers.js';
 
 export interface TrafficFilter {
@@ -9,42 +12,117 @@ export interface TrafficFilter {
   endpoint?: string | undefined;
 }
 
-/** The rows a plan reads over [from, to): its tier's, plus finer rows not yet rolled into it. */
+/**
+ * The rows a plan reads over [from, to): its tier's, plus finer rows not yet rolled into it
+ * (one server's through the row cache: ids from the index, rows not seen yet from the table;
+ * the fleet's straight from the table, so that one overview does not flush every server's rows).
+ */
 export const readRows = (
   db: Db,
   plan: Plan,
   from: number,
   to: number,
   filter: TrafficFilter,
-): Promise<RollupRow[]> =>
-  rollupsRepo.range(db, plan.tier.resolution, plan.tier.finer, { from, to, ...filter });
+): Promise<RollupRow[]> => {
+  const range = { from, to, ...filter };
+  const { resolution, finer } = plan.tier;
+  return filter.serverId === undefined
+    ? rollupsRepo.range(db, resolution, finer, range)
+    : cachedRange(db, resolution, finer, range);
+};
 
-/** Adds one stored row to a traffic total (sketches merged, never percentiles averaged). */
-export function addRow(into: Traffic, row: RollupRow): void {
-  into.count += row.count;
-  into.errors += row.errors;
-  into.toolErrors += row.tool_errors;
-  into.timeouts += row.timeouts;
-  into.sumMs += row.sum_ms;
-  if (row.min_ms < into.minMs) into.minMs = row.min_ms;
-  if (row.max_ms > into.maxMs) into.maxMs = row.max_ms;
-  addEncoded(into.sketch, row.sketch);
+/** A traffic total being summed: counters now, the sketch once every row is in. */
+class TrafficSum {
+  /** The counters; the sketch is attached by `done`. */
+  readonly traffic: Omit<Traffic, 'sketch'> = {
+    count: 0,
+    errors: 0,
+    toolErrors: 0,
+    timeouts: 0,
+    sumMs: 0,
+    minMs: Infinity,
+    maxMs: -Infinity,
+  };
+  private readonly bins = new SketchBins();
+
+  /** Adds one stored row (sketches merged, never percentiles averaged). */
+  add(row: RollupRow): void {
+    const t = this.traffic;
+    t.count += row.count;
+    t.errors += row.errors;
+    t.toolErrors += row.tool_errors;
+    t.timeouts += row.timeouts;
+    t.sumMs += row.sum_ms;
+    if (row.min_ms < t.minMs) t.minMs = row.min_ms;
+    if (row.max_ms > t.maxMs) t.maxMs = row.max_ms;
+    const bins = denseOf(row.sketch);
+    if (bins) this.bins.addDense(bins);
+  }
+
+  /** Adds another sum (its sketch bins too); `other` must not be done yet. */
+  addSum(other: TrafficSum): void {
+    const t = this.traffic;
+    const o = other.traffic;
+    t.count += o.count;
+    t.errors += o.errors;
+    t.toolErrors += o.toolErrors;
+    t.timeouts += o.timeouts;
+    t.sumMs += o.sumMs;
+    if (o.minMs < t.minMs) t.minMs = o.minMs;
+    if (o.maxMs > t.maxMs) t.maxMs = o.maxMs;
+    this.bins.addBins(other.bins);
+  }
+
+  /**
+   * The total. Its `sketch` is built on first use only: percentiles go through `quantileOf`,
+   * which reads the merged bins directly.
+   */
+  done(): Traffic {
+    const { bins } = this;
+    let sketch: DDSketch | undefined;
+    // safe because the getter added here completes the Traffic
+    const traffic = Object.defineProperty(this.traffic, 'sketch', {
+      get: () => (sketch ??= bins.toSketch()),
+      enumerable: true,
+    }) as Traffic;
+    summed.set(traffic, bins);
+    return traffic;
+  }
+}
+
+const summed = new WeakMap<Traffic, SketchBins>();
+
+/** The q-quantile of a traffic total: from its merged bins when it was summed here, else its sketch. */
+export function quantileOf(t: Traffic, q: number): number | null {
+  const bins = summed.get(t);
+  return bins ? bins.quantile(q) : quantile(t.sketch, q);
 }
 
 /** Merges rows into one total per key. */
-export function groupRows<K>(rows: RollupRow[], keyOf: (row: RollupRow) => K): Map<K, Traffic> {
-  const out = new Map<K, Traffic>();
+export const groupRows = <K>(rows: RollupRow[], keyOf: (row: RollupRow) => K): Map<K, Traffic> =>
+  groupAndTotal(rows, keyOf).groups;
+
+/** Merges rows into one total per key and one over all (each row's sketch decoded once). */
+export function groupAndTotal<K>(
+  rows: RollupRow[],
+  keyOf: (row: RollupRow) => K,
+): { groups: Map<K, Traffic>; total: Traffic } {
+  const sums = new Map<K, TrafficSum>();
   for (const row of rows) {
     const k = keyOf(row);
-    let t = out.get(k);
-    if (!t) out.set(k, (t = emptyTraffic()));
-    addRow(t, row);
+    let s = sums.get(k);
+    if (!s) sums.set(k, (s = new TrafficSum()));
+    s.add(row);
   }
-  return out;
+  const all = new TrafficSum();
+  for (const s of sums.values()) all.addSum(s);
+  const groups = new Map<K, Traffic>();
+  for (const [k, s] of sums) groups.set(k, s.done());
+  return { groups, total: all.done() };
 }
 
 export function total(rows: RollupRow[]): Traffic {
-  const t = emptyTraffic();
-  for (const row of rows) addRow(t, row);
-  return t;
+  const s = new TrafficSum();
+  for (const row of rows) s.add(row);
+  return s.done();
 }

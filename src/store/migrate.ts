@@ -4,6 +4,7 @@ import * as initial from './migrations/001-initial.js';
 import * as traffic from './migrations/002-traffic.js';
 import * as alerts from './migrations/003-alerts.js';
 import * as alertActions from './migrations/004-alert-actions.js';
+import * as queryIndexes from './migrations/005-query-indexes.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -13,6 +14,7 @@ const migrations: Record<string, DialectMigration> = {
   '002-traffic': traffic,
   '003-alerts': alerts,
   '004-alert-actions': alertActions,
+  '005-query-indexes': queryIndexes,
 };
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db, RequestRollupsTable } from './tables.js';
 
 export type Resolution = RequestRollupsTable['resolution'];
@@ -30,6 +30,49 @@ export interface RollupRange {
   endpoint?: string | undefined;
 }
 
+export type SumKey = 'server_id' | 'endpoint' | 'bucket_start';
+
+export interface RollupSums {
+  count: number;
+  errors: number;
+  tool_errors: number;
+}
+
+/**
+ * Rows with `from <= bucket_start < to` of `resolution`, plus the rows of the `unrolledFiner`
+ * resolutions not yet rolled up into it — one statement, so one snapshot: a roll-up committing
+ * meanwhile can neither hide nor double a row. A UNION ALL rather than an OR, so that each part
+ * has its own index range (the tier's rows by `idx_rollups_server_time` or `idx_rollups_time`,
+ * the unrolled ones by the partial `idx_rollups_server_unrolled` of migration 005, or
+ * `idx_rollups_pending`); `rolled = 0` is a literal so that the planners match the partial index.
+ */
+function tierRows(db: Db, resolution: Resolution, unrolledFiner: Resolution[], r: RollupRange) {
+  return tierQuery(db, resolution, unrolledFiner, r, columns);
+}
+
+function tierQuery<C extends (typeof columns)[number]>(
+  db: Db,
+  resolution: Resolution,
+  unrolledFiner: Resolution[],
+  r: RollupRange,
+  select: readonly C[],
+) {
+  const part = (resolutions: Resolution[], unrolledOnly: boolean) => {
+    let q = db
+      .selectFrom('request_rollups')
+      .select(select)
+      .where('resolution', 'in', resolutions)
+      .where('bucket_start', '>=', r.from)
+      .where('bucket_start', '<', r.to);
+    if (unrolledOnly) q = q.where('rolled', '=', sql.lit(0));
+    if (r.serverId !== undefined) q = q.where('server_id', '=', r.serverId);
+    if (r.endpoint !== undefined) q = q.where('endpoint', '=', r.endpoint);
+    return q;
+  };
+  const tier = part([resolution], false);
+  return unrolledFiner.length === 0 ? tier : tier.unionAll(part(unrolledFiner, true));
+}
+
 /** `request_rollups`: thin typed queries; merging and tier choice live in src/metrics. */
 export const rollupsRepo = {
   async insertMany(db: Db, rows: NewRollup[]): Promise<void> {
@@ -40,33 +83,75 @@ export const rollupsRepo = {
         .execute();
   },
 
-  /**
-   * Rows with `from <= bucket_start < to` of `resolution`, plus the rows of the `unrolledFiner`
-   * resolutions not yet rolled up into it — one statement, so one snapshot: a roll-up committing
-   * meanwhile can neither hide nor double a row.
-   */
+  /** Rows of a tier over [from, to), with the finer rows not yet rolled into it (see `tierRows`). */
   async range(
     db: Db,
     resolution: Resolution,
     unrolledFiner: Resolution[],
     r: RollupRange,
   ): Promise<RollupRow[]> {
-    let q = db
-      .selectFrom('request_rollups')
-      .select(columns)
-      .where((eb) =>
-        unrolledFiner.length === 0
-          ? eb('resolution', '=', resolution)
-          : eb.or([
-              eb('resolution', '=', resolution),
-              eb.and([eb('resolution', 'in', unrolledFiner), eb('rolled', '=', 0)]),
-            ]),
-      )
-      .where('bucket_start', '>=', r.from)
-      .where('bucket_start', '<', r.to);
-    if (r.serverId !== undefined) q = q.where('server_id', '=', r.serverId);
-    if (r.endpoint !== undefined) q = q.where('endpoint', '=', r.endpoint);
-    return q.execute();
+    return tierRows(db, resolution, unrolledFiner, r).execute();
+  },
+
+  /**
+   * The ids of the rows `range` returns (one statement, so one snapshot). Rows never change
+   * once written, except `rolled`, so a reader may keep rows by id (src/metrics/row-cache.ts);
+   * on SQLite this reads the indexes alone.
+   */
+  async rangeIds(
+    db: Db,
+    resolution: Resolution,
+    unrolledFiner: Resolution[],
+    r: RollupRange,
+  ): Promise<number[]> {
+    const rows = await tierQuery(db, resolution, unrolledFiner, r, ['id']).execute();
+    return rows.map((row) => row.id);
+  },
+
+  /** The rows with these ids (those still there). */
+  async byIds(db: Db, ids: number[]): Promise<RollupRow[]> {
+    const out: RollupRow[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK)
+      out.push(
+        ...(await db
+          .selectFrom('request_rollups')
+          .select(columns)
+          .where('id', 'in', ids.slice(i, i + CHUNK))
+          .execute()),
+      );
+    return out;
+  },
+
+  /**
+   * Request counts over the same rows as `range`, summed in the store per `by` columns (no
+   * sketches read): what usage analytics need.
+   */
+  async sums<K extends SumKey>(
+    db: Db,
+    resolution: Resolution,
+    unrolledFiner: Resolution[],
+    r: RollupRange,
+    by: readonly K[],
+  ): Promise<(Pick<RollupRow, K> & RollupSums)[]> {
+    const rows = await db
+      .selectFrom(tierRows(db, resolution, unrolledFiner, r).as('r'))
+      .select(by)
+      .select((eb) => [
+        eb.fn.sum<number | string>('r.count').as('count'),
+        eb.fn.sum<number | string>('r.errors').as('errors'),
+        eb.fn.sum<number | string>('r.tool_errors').as('tool_errors'),
+      ])
+      .groupBy(by)
+      .execute();
+    // safe because the selection is exactly the `by` columns plus the three sums
+    return (rows as unknown as (Pick<RollupRow, K> & Record<keyof RollupSums, number | string>)[]).map(
+      (row) => ({
+        ...row,
+        count: Number(row.count),
+        errors: Number(row.errors),
+        tool_errors: Number(row.tool_errors),
+      }),
+    );
   },
 
   /** At most `limit` rows of `resolution` not yet rolled up, with `bucket_start < before`, oldest first. */

@@ -59,6 +59,31 @@ export const usageRepo = {
       .sort((a, b) => b.count - a.count);
   },
 
+  /** Totals per hour (`bucket_start`) over `from <= hour < to`, all clients together, oldest first. */
+  async byHour(
+    db: Db,
+    r: { from: number; to: number; serverId?: string | undefined },
+  ): Promise<{ bucket_start: number; count: number; errors: number }[]> {
+    let q = db
+      .selectFrom('usage_rollups')
+      .select('bucket_start')
+      .select((eb) => [
+        eb.fn.sum<number | string>('count').as('count'),
+        eb.fn.sum<number | string>('errors').as('errors'),
+      ])
+      .where('bucket_start', '>=', r.from)
+      .where('bucket_start', '<', r.to)
+      .groupBy('bucket_start')
+      .orderBy('bucket_start');
+    if (r.serverId !== undefined) q = q.where('server_id', '=', r.serverId);
+    const rows = await q.execute();
+    return rows.map((row) => ({
+      bucket_start: row.bucket_start,
+      count: Number(row.count),
+      errors: Number(row.errors),
+    }));
+  },
+
   /** Deletes at most `batch` hour rows older than `before`; call again while it returns `batch`. */
   async deleteOlderThan(db: Db, before: number, batch: number): Promise<number> {
     const ids = db.selectFrom('usage_rollups').select('id').where('bucket_start', '<', before).limit(batch);

@@ -4,6 +4,7 @@ import type { Monitor } from '../../monitor.js';
 import { endpoints, gaugeSeries, overview, series } from '../../metrics/queries.js';
 import { validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
+import { usageRoutes } from './usage.js';
 
 const trafficMetrics = [
   'latency_p50',
@@ -38,6 +39,7 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
     metricsRetentionDays: config.metrics_retention_days,
     errorRetentionDays: config.error_retention_days,
   };
+  usageRoutes(app, monitor);
 
   app.get('/api/v1/servers/:id/metrics', async (req) => {
     const { id } = validate(idParams, req.params);

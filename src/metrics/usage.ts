@@ -1,0 +1,188 @@
+import { rollupsRepo } from '../store/rollups-repo.js';
+import type { Db } from '../store/tables.js';
+import { usageRepo } from '../store/usage-repo.js';
+import { DAY_MS, HOUR_MS, errorRatePercent, floorTo } from './bucket.js';
+import { defaultRetention, planRange, planSeries, type MetricsRetention } from './tiers.js';
+
+/**
+ * Usage analytics for the capacity planner (DESIGN §1): when the traffic comes, to what, from
+ * which clients and protocol versions, and how it grows. Times are UTC; hours and days are
+ * whole buckets, so [from, to) is widened to whole hours (whole days for the daily series).
+ */
+export interface UsageReport {
+  server_id: string | null;
+  from: number;
+  to: number;
+  /** Requests, errors (JSON-RPC, transport, timeout) and tool errors, from the request roll-ups. */
+  requests: number;
+  errors: number;
+  tool_errors: number;
+  /** (errors + tool errors) / requests, %; null without requests. */
+  error_rate_percent: number | null;
+  /** Requests per hour of the day (UTC), always 24 entries, hour 0–23. */
+  by_hour_of_day: { hour: number; requests: number }[];
+  /** Requests per day of the week (UTC), always 7 entries, 0 = Sunday … 6 = Saturday. */
+  by_day_of_week: { day: number; requests: number }[];
+  /** Busiest endpoints first (fleet-wide: per server and endpoint), at most `limit`. */
+  top_endpoints: {
+    server_id: string;
+    endpoint: string;
+    requests: number;
+    errors: number;
+    tool_errors: number;
+    error_rate_percent: number | null;
+  }[];
+  /**
+   * Requests by client name and version ('' when the client did not say), most first; `errors`
+   * here are JSON-RPC, transport and timeout errors (usage rows do not count tool errors).
+   */
+  clients: { client_name: string; client_version: string; requests: number; errors: number }[];
+  /** Requests by negotiated protocol version ('' when unknown), most first. */
+  protocol_versions: { protocol_version: string; requests: number }[];
+  /** Requests per UTC day, every day of the range (0 where there were none), oldest first. */
+  daily: { day: number; requests: number; errors: number; tool_errors: number }[];
+}
+
+export interface UsageQuery {
+  /** Absent: the whole fleet. */
+  serverId?: string | undefined;
+  from: number;
+  to: number;
+  limit?: number | undefined;
+  now?: number | undefined;
+  retention?: MetricsRetention | undefined;
+}
+
+const SUNDAY_OFFSET = 4; // 1970-01-01 was a Thursday
+
+/**
+ * Hour-of-day, day-of-week, client and protocol figures come from `usage_rollups` (hourly, kept
+ * `metrics_retention_days`); endpoints, the daily series and the totals from `request_rollups`
+ * (the daily series from the day tier, kept 400 days, plus hours and minutes not yet rolled).
+ */
+export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
+  const now = q.now ?? Date.now();
+  const retention = q.retention ?? defaultRetention;
+  const from = floorTo(q.from, HOUR_MS);
+  const to = Math.ceil(q.to / HOUR_MS) * HOUR_MS;
+  const filter = { from, to, serverId: q.serverId };
+
+  const [hours, clientRows] = await Promise.all([
+    usageRepo.byHour(db, filter),
+    usageRepo.byClient(db, filter),
+  ]);
+  const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, requests: 0 }));
+  const byDay = Array.from({ length: 7 }, (_, day) => ({ day, requests: 0 }));
+  for (const h of hours) {
+    const hourEntry = byHour[Math.floor(h.bucket_start / HOUR_MS) % 24];
+    const dayEntry = byDay[(Math.floor(h.bucket_start / DAY_MS) + SUNDAY_OFFSET) % 7];
+    if (hourEntry) hourEntry.requests += h.count;
+    if (dayEntry) dayEntry.requests += h.count;
+  }
+
+  const clients = new Map<string, UsageReport['clients'][number]>();
+  const protocols = new Map<string, number>();
+  for (const r of clientRows) {
+    const key = `${r.client_name}\u0000${r.client_version}`;
+    const c = clients.get(key);
+    if (c) {
+      c.requests += r.count;
+      c.errors += r.errors;
+    } else
+      clients.set(key, {
+        client_name: r.client_name,
+        client_version: r.client_version,
+        requests: r.count,
+        errors: r.errors,
+      });
+    protocols.set(r.protocol_version, (protocols.get(r.protocol_version) ?? 0) + r.count);
+  }
+
+  const rangePlan = planRange({ from, to, now }, retention);
+  const endpointRows = await rollupsRepo.sums(
+    db,
+    rangePlan.tier.resolution,
+    rangePlan.tier.finer,
+    { from: rangePlan.start, to: rangePlan.end, serverId: q.serverId },
+    ['server_id', 'endpoint'],
+  );
+  const topEndpoints = endpointRows
+    .map((r) => ({
+      server_id: r.server_id,
+      endpoint: r.endpoint,
+      requests: r.count,
+      errors: r.errors,
+      tool_errors: r.tool_errors,
+      error_rate_percent: errorRatePercent({ count: r.count, errors: r.errors, toolErrors: r.tool_errors }),
+    }))
+    .sort((a, b) => b.requests - a.requests || cmp(a.server_id, b.server_id) || cmp(a.endpoint, b.endpoint));
+  const totals = { count: 0, errors: 0, toolErrors: 0 };
+  for (const e of topEndpoints) {
+    totals.count += e.requests;
+    totals.errors += e.errors;
+    totals.toolErrors += e.tool_errors;
+  }
+
+  const daily = await dailySeries(db, q.serverId, from, to, now, retention);
+
+  return {
+    server_id: q.serverId ?? null,
+    from,
+    to,
+    requests: totals.count,
+    errors: totals.errors,
+    tool_errors: totals.toolErrors,
+    error_rate_percent: errorRatePercent(totals),
+    by_hour_of_day: byHour,
+    by_day_of_week: byDay,
+    top_endpoints: topEndpoints.slice(0, q.limit ?? 10),
+    clients: [...clients.values()].sort(
+      (a, b) =>
+        b.requests - a.requests ||
+        cmp(a.client_name, b.client_name) ||
+        cmp(a.client_version, b.client_version),
+    ),
+    protocol_versions: [...protocols]
+      .map(([protocol_version, requests]) => ({ protocol_version, requests }))
+      .sort((a, b) => b.requests - a.requests || cmp(a.protocol_version, b.protocol_version)),
+    daily,
+  };
+}
+
+/** Requests per UTC day over the days [from, to) touches, from the day tier where it holds them. */
+async function dailySeries(
+  db: Db,
+  serverId: string | undefined,
+  from: number,
+  to: number,
+  now: number,
+  retention: MetricsRetention,
+): Promise<UsageReport['daily']> {
+  const start = floorTo(from, DAY_MS);
+  const end = Math.ceil(to / DAY_MS) * DAY_MS;
+  const days = (end - start) / DAY_MS;
+  const plan = planSeries({ from: start, to: end, maxPoints: days, now }, retention);
+  const rows = await rollupsRepo.sums(
+    db,
+    plan.tier.resolution,
+    plan.tier.finer,
+    { from: start, to: end, serverId },
+    ['bucket_start'],
+  );
+  const out = Array.from({ length: days }, (_, i) => ({
+    day: start + i * DAY_MS,
+    requests: 0,
+    errors: 0,
+    tool_errors: 0,
+  }));
+  for (const r of rows) {
+    const d = out[Math.floor((r.bucket_start - start) / DAY_MS)];
+    if (!d) continue;
+    d.requests += r.count;
+    d.errors += r.errors;
+    d.tool_errors += r.tool_errors;
+  }
+  return out;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
