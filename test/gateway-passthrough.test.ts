@@ -131,6 +131,26 @@ test("the upstream's 404 for its session passes through and ends the gateway ses
   assert.equal(scripted.requests.length, forwarded, 'the gateway answered itself: the session is gone');
 });
 
+test('a pooled connection the upstream closed is retried once on a fresh one', async () => {
+  const pong = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, result: {} });
+  scripted.answer(({ body }) => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: pong((JSON.parse(body) as { id: number }).id),
+  }));
+  const ping = (id: number) => JSON.stringify({ jsonrpc: '2.0', id, method: 'ping' });
+  assert.equal((await rawPost(h.url('scripted'), ping(1))).status, 200, 'a pooled connection now exists');
+  scripted.dropReused = true;
+  try {
+    const reply = await rawPost(h.url('scripted'), ping(2));
+    assert.equal(scripted.dropped, 1, 'the request went out on the pooled connection first');
+    assert.equal(reply.status, 200);
+    assert.deepEqual(reply.messages, [JSON.parse(pong(2))]);
+  } finally {
+    scripted.dropReused = false;
+  }
+});
+
 interface SseEvent {
   id: string | undefined;
   data: string;

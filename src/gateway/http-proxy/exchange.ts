@@ -65,12 +65,26 @@ export class Exchange {
     return !this.res.destroyed && !this.res.writableEnded;
   }
 
-  start(pool: UpstreamPool, url: URL, method: string, headers: OutgoingHttpHeaders, body?: Buffer): void {
+  start(
+    pool: UpstreamPool,
+    url: URL,
+    method: string,
+    headers: OutgoingHttpHeaders,
+    body?: Buffer,
+    retry = true,
+  ): void {
     if (body !== undefined) headers['content-length'] = body.length;
-    const upstream = pool.request(url, method, headers);
+    const upstream = pool.request(url, method, headers, !retry);
     this.upstream = upstream;
     upstream.once('response', (answer) => this.answer(answer));
-    upstream.once('error', (error) => this.failed(error));
+    upstream.once('error', (error: NodeJS.ErrnoException) => {
+      // A pooled connection the server closed as idle just as it was reused: the server never
+      // saw the request, so it is sent once more, on a connection of its own (Node's documented way).
+      const stale = upstream.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+      if (retry && stale && !this.answered && !this.ended)
+        this.start(pool, url, method, headers, body, false);
+      else this.failed(error);
+    });
     upstream.end(body);
   }
 

@@ -44,9 +44,10 @@ export class UpstreamPool {
   private readonly http = new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
   private readonly https = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
 
-  request(url: URL, method: string, headers: OutgoingHttpHeaders): ClientRequest {
+  /** `fresh`: on a connection of its own, outside the pool. */
+  request(url: URL, method: string, headers: OutgoingHttpHeaders, fresh = false): ClientRequest {
     const secure = url.protocol === 'https:';
-    const options = { method, headers, agent: secure ? this.https : this.http };
+    const options = { method, headers, agent: fresh ? false : secure ? this.https : this.http };
     return secure ? httpsRequest(url, options) : httpRequest(url, options);
   }
 
