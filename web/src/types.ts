@@ -99,7 +99,7 @@ export interface EndpointRow {
 }
 
 export interface AlertMessage {
-  rule: { id: string; name: string };
+  rule: { id: number; name: string };
   server: { id: string; name: string };
   state: 'firing' | 'resolved';
   value: number | null;
@@ -107,6 +107,7 @@ export interface AlertMessage {
   severity: string;
   triggered_at: string;
   url?: string;
+  summary?: string;
   [k: string]: unknown;
 }
 
@@ -116,12 +117,115 @@ export interface DashboardNotification {
 }
 
 export interface ActiveAlert {
-  rule_id: string;
+  rule_id: number;
   server_id: string;
   history_id: number | null;
   value: number | null;
   fired_at: string | null;
   active_since: string | null;
+}
+
+export type AlertMetric =
+  | 'response_time_avg'
+  | 'response_time_p95'
+  | 'response_time_p99'
+  | 'error_rate'
+  | 'rps'
+  | 'active_connections'
+  | 'cpu'
+  | 'memory'
+  | 'status_offline';
+export type AlertCondition = 'gt' | 'lt' | 'eq' | 'gte' | 'lte';
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface AlertRule {
+  id: number;
+  name: string;
+  description: string | null;
+  metric: AlertMetric;
+  condition: AlertCondition;
+  threshold: number;
+  evaluation_period: number;
+  servers: string[] | null;
+  severity: Severity;
+  channels: number[];
+  repeat_interval: number | null;
+  enabled: boolean;
+  source: 'api' | 'config';
+}
+
+export type ChannelKind = 'email' | 'webhook' | 'dashboard' | 'log';
+
+export interface Channel {
+  id: number;
+  name: string;
+  kind: ChannelKind;
+  config: Record<string, unknown>;
+  enabled: boolean;
+}
+
+export interface HistoryAction {
+  id: number;
+  history_id: number;
+  action: 'ack' | 'silence' | 'comment';
+  by: string;
+  at: string;
+  comment: string | null;
+  until: string | null;
+}
+
+export interface HistoryItem {
+  id: number;
+  rule_id: number | null;
+  rule_name: string | null;
+  server_id: string | null;
+  state: string;
+  severity: string | null;
+  value: number | null;
+  triggered_at: string;
+  resolved_at: string | null;
+  resolved_reason: string | null;
+  notification_sent: boolean;
+  snapshot: {
+    status: string;
+    response_time_ms: number | null;
+    error_rate: number | null;
+    rps: number | null;
+  } | null;
+  actions: HistoryAction[];
+  acknowledged: { by: string; at: string } | null;
+  silenced_until: string | null;
+}
+
+export interface NotificationTry {
+  id: number;
+  channel_id: number | null;
+  channel_kind: string;
+  notification: string;
+  try: number;
+  outcome: string;
+  status: number | null;
+  error: string | null;
+  at: string;
+  duration_ms: number;
+  silence_id: number | null;
+  action_id: number | null;
+}
+
+export interface HistoryDetail extends HistoryItem {
+  notifications: NotificationTry[];
+}
+
+export interface Silence {
+  id: number;
+  rule_id: number | null;
+  server_id: string | null;
+  tag: string | null;
+  starts_at: string;
+  ends_at: string;
+  comment: string | null;
+  by: string;
+  active: boolean;
 }
 
 export interface Info {

@@ -95,6 +95,8 @@ export class Live {
         this.loaded.set(true);
         break;
       case 'server':
+        // A status change may fire or resolve an alert: the cards' firing marks follow shortly.
+        if (this.servers.get(m.server.id)?.status !== m.server.status) this.alertsSoon();
         this.servers.set(m.server.id, m.server);
         break;
       case 'servers':
@@ -169,6 +171,14 @@ export class Live {
 
   markRead(): void {
     this.unread.set(0);
+  }
+
+  private alertsTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Refreshes the firing alerts once things settle (the evaluator acts on a status change at once). */
+  private alertsSoon(): void {
+    clearTimeout(this.alertsTimer);
+    this.alertsTimer = setTimeout(() => void this.refreshAlerts(), 500);
   }
 
   async refreshAlerts(): Promise<void> {

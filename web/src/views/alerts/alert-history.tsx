@@ -1,63 +1,143 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../lib/api.js';
+import { useEffect } from 'preact/hooks';
+import { api, qs } from '../../lib/api.js';
 import { exact, relative } from '../../lib/format.js';
-import { useNow } from '../../lib/observable.js';
+import { live } from '../../lib/live.js';
+import { useNow, useObservable } from '../../lib/observable.js';
+import { setQuery, useRoute } from '../../lib/router.js';
+import { useApi } from '../../lib/use-api.js';
+import type { AlertRule, HistoryItem } from '../../types.js';
+import { HistoryDetailPanel } from './history-detail.js';
 
-interface HistoryRow {
-  id: number;
-  rule_id: string;
-  rule_name?: string;
-  server_id: string;
-  state: string;
-  severity: string;
-  value: number | null;
-  triggered_at: string;
-  resolved_at: string | null;
-}
+const states = ['firing', 'resolved', 'pending'];
 
+/** Every alert that fired: filters in the URL, newest first; a row opens its detail and actions. */
 export function AlertHistory() {
   const now = useNow();
-  const [rows, setRows] = useState<HistoryRow[] | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    api<{ history: HistoryRow[] }>('/api/v1/alerts/history')
-      .then((r) => setRows(r.history))
-      .catch((e: unknown) => setError(String(e)));
-  }, []);
-  if (error)
-    return (
-      <p class="error" role="alert">
-        {error}
-      </p>
-    );
-  if (!rows) return <p class="muted loading">Loading…</p>;
-  if (rows.length === 0) return <p class="empty">No alert has fired yet.</p>;
+  useObservable(live.notices);
+  const { query } = useRoute();
+  const filter = { server: query.get('server'), rule: query.get('rule'), state: query.get('state') };
+  const path = `/api/v1/alerts/history${qs({ ...filter, limit: 200 })}`;
+  const history = useApi<{ history: HistoryItem[] }>(path);
+  // A notification means a new or resolved alert: the list follows.
+  const notices = live.notices.get().length;
+  useEffect(() => history.reload(), [notices]);
+  const rules = useApi<{ rules: AlertRule[] }>('/api/v1/alerts/rules');
+  const selected = Number(query.get('id')) || undefined;
+  const servers = [...live.servers.values()].sort((a, b) => a.name.localeCompare(b.name));
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Triggered</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Server</th>
-            <th scope="col">State</th>
-            <th scope="col">Value</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id}>
-              <td title={exact(r.triggered_at)}>{relative(r.triggered_at, now)}</td>
-              <td>{r.rule_name ?? r.rule_id}</td>
-              <td>
-                <a href={`/servers/${encodeURIComponent(r.server_id)}`}>{r.server_id}</a>
-              </td>
-              <td>{r.state}</td>
-              <td>{r.value ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <div class="history">
+      <div class="toolbar" role="group" aria-label="Filters">
+        <label>
+          State{' '}
+          <select value={filter.state ?? ''} onChange={(e) => setQuery({ state: e.currentTarget.value })}>
+            <option value="">any</option>
+            {states.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Server{' '}
+          <select value={filter.server ?? ''} onChange={(e) => setQuery({ server: e.currentTarget.value })}>
+            <option value="">any</option>
+            {servers.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Rule{' '}
+          <select value={filter.rule ?? ''} onChange={(e) => setQuery({ rule: e.currentTarget.value })}>
+            <option value="">any</option>
+            {rules.data?.rules.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" class="ghost" onClick={history.reload}>
+          Refresh
+        </button>
+      </div>
+      {selected !== undefined && <HistoryDetailPanel id={selected} onChanged={history.reload} />}
+      {history.error && (
+        <p class="error" role="alert">
+          {history.error}
+        </p>
+      )}
+      {!history.data ? (
+        <p class="muted loading">Loading…</p>
+      ) : history.data.history.length === 0 ? (
+        <p class="empty">
+          No alert matches. Rules live under <a href="/alerts/rules">Rules</a>.
+        </p>
+      ) : (
+        <div class="table-wrap">
+          <table data-testid="history">
+            <thead>
+              <tr>
+                <th scope="col">Triggered</th>
+                <th scope="col">Rule</th>
+                <th scope="col">Server</th>
+                <th scope="col">State</th>
+                <th scope="col">Value</th>
+                <th scope="col">Resolved</th>
+                <th scope="col">Actions taken</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.data.history.map((h) => (
+                <tr key={h.id} class={h.id === selected ? 'selected' : ''}>
+                  <td title={exact(h.triggered_at)}>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => setQuery({ id: String(h.id) }, { push: true })}
+                    >
+                      {relative(h.triggered_at, now)}
+                    </button>
+                  </td>
+                  <td>{h.rule_name ?? `#${String(h.rule_id)}`}</td>
+                  <td>
+                    {h.server_id ? (
+                      <a href={`/servers/${encodeURIComponent(h.server_id)}`}>{h.server_id}</a>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td>
+                    <span class={`state state-${h.state}`}>{h.state}</span>{' '}
+                    {h.severity && <span class="tag">{h.severity}</span>}
+                  </td>
+                  <td>{h.value ?? '—'}</td>
+                  <td title={exact(h.resolved_at)}>{h.resolved_at ? relative(h.resolved_at, now) : '—'}</td>
+                  <td>
+                    {h.acknowledged && <span class="tag">acknowledged by {h.acknowledged.by}</span>}{' '}
+                    {h.silenced_until && Date.parse(h.silenced_until) > now && (
+                      <span class="tag">silenced</span>
+                    )}{' '}
+                    <Comments n={h.actions.filter((a) => a.action === 'comment').length} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }
+
+const Comments = ({ n }: { n: number }) =>
+  n > 0 ? <span class="tag">{n === 1 ? '1 comment' : `${n} comments`}</span> : null;
+
+export const historyApi = (
+  id: number,
+  action: 'ack' | 'silence' | 'comment',
+  body: Record<string, unknown>,
+) => api(`/api/v1/alerts/history/${id}/${action}`, { method: 'POST', body });
