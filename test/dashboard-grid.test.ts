@@ -142,3 +142,56 @@ test(
     }
   },
 );
+
+test(
+  'without the live socket the grid says "reconnecting" and polls; on a phone, in dark mode, it still reads',
+  { skip },
+  async () => {
+    const h = await startHarness({ listen: true, settings: { dashboard_refresh_interval: 1 } });
+    const b = await openBrowser({ width: 390, height: 844, colorScheme: 'dark' });
+    try {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/servers',
+        payload: {
+          name: 'far-away',
+          transport: 'streamable-http',
+          url: 'http://127.0.0.1:9/mcp',
+          health_check_interval: 3600,
+        },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const { page } = b;
+      // Every live socket is refused from the start: the dashboard must fall back to polling.
+      await page.routeWebSocket(/\/api\/v1\/live/, (ws) =>
+        ws.close({ code: 1011, reason: 'test: no live socket' }),
+      );
+      await page.goto(h.url);
+      await page.getByTestId('connection').filter({ hasText: 'reconnecting' }).waitFor();
+      const card = page.locator('[data-testid="server-card"][data-server="far-away"]');
+      await card.waitFor();
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/servers/far-away/disable',
+        payload: { minutes: 5 },
+      });
+      await page.waitForSelector(
+        '[data-testid="server-card"][data-server="far-away"][data-status="disabled"]',
+        { timeout: 10_000 },
+      );
+      const box = await card.boundingBox();
+      assert.ok(box && box.width <= 390, 'one column on a phone');
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, 'rgb(13, 17, 23)', 'dark theme from the system setting');
+      await b.screenshot('grid-phone-dark');
+      // The refused sockets are logged by the browser; nothing else may be.
+      assert.deepEqual(
+        b.errors.filter((e) => !/WebSocket/.test(e)),
+        [],
+      );
+    } finally {
+      await b.close();
+      await h.destroy();
+    }
+  },
+);
