@@ -53,6 +53,7 @@ export class Live {
     const ws = new WebSocket(url);
     this.socket = ws;
     ws.onopen = () => {
+      performance.mark('mcp-health:live-open');
       this.retryMs = 500;
       this.connection.set('live');
       this.stopPolling();
@@ -90,6 +91,7 @@ export class Live {
   private receive(m: LiveMessage): void {
     switch (m.type) {
       case 'snapshot':
+        performance.mark('mcp-health:snapshot');
         this.servers.clear();
         for (const s of m.servers) this.servers.set(s.id, s);
         this.loaded.set(true);

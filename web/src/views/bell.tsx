@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { exact, relative } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import { useNow, useObservable } from '../lib/observable.js';
@@ -24,6 +24,12 @@ export function Bell() {
   const notices = useObservable(live.notices);
   const [open, setOpen] = useState(false);
   const now = useNow();
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    window.addEventListener('keydown', close);
+    return () => window.removeEventListener('keydown', close);
+  }, [open]);
   const toggle = () => {
     setOpen(!open);
     live.markRead();
