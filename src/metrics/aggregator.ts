@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../store/tables.js';
 import { rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
 import { usageRepo } from '../store/usage-repo.js';
 import { HOUR_MS, MINUTE_MS, addRequest, emptyTraffic, floorTo, isError } from './bucket.js';
 import { errorStore } from './error-store.js';
+import { flushLog } from './flush-log.js';
 import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
 import { LiveWindow, SLOTS, type LiveFigures } from './live-window.js';
-import { emptyPending, enforceBound, isEmpty, mergePending, type Dropped, type Pending } from './pending.js';
+import { emptyPending, enforceBound, isEmpty, type Dropped, type Pending } from './pending.js';
 import type { RequestEvent, RequestEventSink } from './request-event.js';
 import { encodeSketch } from './sketch-codec.js';
 
@@ -16,7 +18,8 @@ export interface AggregatorOptions {
   /** `metrics_collection_interval`, seconds. */
   intervalS?: number;
   /**
-   * Memory bound: at most this many pending minute buckets (and usage rows, and error groups).
+   * Memory bound: at most this many pending minute buckets (and usage rows, and error groups)
+   * accumulating, and as many again in a failed batch waiting for its retry.
    * A bucket with its sketch is ~4.5 KB, so the default 20,000 is ~90 MB.
    */
   maxBuckets?: number;
@@ -61,10 +64,13 @@ const SEP = '\u0000';
  * The traffic aggregator (DESIGN §2): request events in, per (server, endpoint, minute) buckets
  * in memory, written every interval as '1m' rows. Each flush writes what arrived since the last
  * one, so a minute may have several rows (readers merge them): no read-modify-write, and a crash
- * loses at most one interval. A failed flush puts its data back and the next one retries.
+ * loses at most one interval. A failed batch is kept with its flush id and the next flush retries
+ * it first; the id, recorded in the same transaction, makes that retry write nothing twice.
  */
 export class Aggregator implements RequestEventSink {
   private pending: Pending = emptyPending();
+  /** A batch whose write failed, retried with the same flush id before anything newer. */
+  private retry: { flushId: string; batch: Pending } | undefined;
   private readonly windows = new Map<string, LiveWindow>();
   private readonly sampled = new Map<string, number>();
   private readonly dropped: Dropped = { buckets: 0, events: 0 };
@@ -184,7 +190,7 @@ export class Aggregator implements RequestEventSink {
 
   stats(): AggregatorStats {
     return {
-      pendingBuckets: this.pending.buckets.size,
+      pendingBuckets: this.pending.buckets.size + (this.retry?.batch.buckets.size ?? 0),
       droppedBuckets: this.dropped.buckets,
       droppedEvents: this.dropped.events,
       rejectedEvents: this.counters.rejected,
@@ -202,24 +208,39 @@ export class Aggregator implements RequestEventSink {
     return run;
   }
 
+  /**
+   * Writes the batch a failed flush left (under its own flush id), then what arrived since
+   * (under a new one). A batch that fails is kept whole with its id, so that when its commit did
+   * happen and only the confirmation was lost, the retry finds the id and writes nothing twice.
+   */
   private async flushOnce(): Promise<FlushResult> {
     this.flushing = true;
-    const p = this.pending;
-    this.pending = emptyPending();
     try {
       this.forgetOldState();
-      if (isEmpty(p)) return { ok: true, rows: 0 };
-      const rows = await this.write(p);
+      let rows = 0;
+      if (this.retry) {
+        rows += await this.write(this.retry.batch, this.retry.flushId);
+        this.retry = undefined;
+      }
+      const p = this.pending;
+      this.pending = emptyPending();
+      if (!isEmpty(p)) {
+        const flushId = randomUUID();
+        try {
+          rows += await this.write(p, flushId);
+        } catch (err) {
+          this.retry = { flushId, batch: p };
+          throw err;
+        }
+      }
       this.counters.flushes++;
       this.lastError = null;
       return { ok: true, rows };
     } catch (err) {
-      this.pending = mergePending(p, this.pending, this.maxSamples);
-      enforceBound(this.pending, this.maxBuckets, this.dropped);
       this.counters.failed++;
       this.lastError = err instanceof Error ? err.message : String(err);
       this.options.log?.warn(
-        { err: this.lastError, pending: this.pending.buckets.size },
+        { err: this.lastError, pending: this.stats().pendingBuckets },
         'metrics flush failed; will retry',
       );
       return { ok: false, rows: 0, error: this.lastError };
@@ -228,7 +249,7 @@ export class Aggregator implements RequestEventSink {
     }
   }
 
-  private async write(p: Pending): Promise<number> {
+  private async write(p: Pending, flushId: string): Promise<number> {
     const rollups: NewRollup[] = [...p.buckets.values()].map((b) => ({
       server_id: b.serverId,
       endpoint: b.endpoint,
@@ -253,12 +274,15 @@ export class Aggregator implements RequestEventSink {
       errors: u.errors,
     }));
     const groups = [...p.groups.values()];
-    await this.options.store.db.transaction().execute(async (trx) => {
+    const written = await this.options.store.db.transaction().execute(async (trx) => {
+      if (!(await flushLog.claim(trx, flushId, this.now()))) return false;
       await rollupsRepo.insertMany(trx, rollups);
       await usageRepo.addMany(trx, usage);
       await errorStore.insertSamples(trx, p.samples);
       await errorStore.upsertGroups(trx, groups);
+      return true;
     });
+    if (!written) return 0;
     return rollups.length + usage.length + p.samples.length + groups.length;
   }
 

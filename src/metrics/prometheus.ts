@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { ServerRecord } from '../servers/server-types.js';
 import { statuses } from '../servers/server-types.js';
+import { errorType } from './error-tracking.js';
 import type { RequestEvent, RequestEventSink } from './request-event.js';
 
 /**
@@ -39,7 +40,7 @@ export class PrometheusMetrics implements RequestEventSink {
     });
     this.errors = new Counter({
       name: 'mcp_health_request_errors_total',
-      help: 'Failed MCP requests by error type (JSON-RPC code, tool_error, transport_error, timeout, cancelled)',
+      help: 'Failed MCP requests by error type (the JSON-RPC error by name or jsonrpc_<code>, tool_error, transport_error, timeout), as in the error list',
       labelNames: [...labels, 'error_type'],
       registers,
     });
@@ -91,10 +92,10 @@ export class PrometheusMetrics implements RequestEventSink {
   record(e: RequestEvent): void {
     const tool = e.method === 'tools/call' ? e.endpoint.slice('tools/call:'.length) : '';
     const base = { server: e.serverId, mcp_method_name: e.method, gen_ai_tool_name: tool };
-    const errorType = errorTypeOf(e);
-    this.duration.observe({ ...base, error_type: errorType }, e.latencyMs / 1000);
+    const type = errorTypeOf(e);
+    this.duration.observe({ ...base, error_type: type }, e.latencyMs / 1000);
     this.requests.inc(base);
-    if (errorType) this.errors.inc({ ...base, error_type: errorType });
+    if (type) this.errors.inc({ ...base, error_type: type });
   }
 
   text(): Promise<string> {
@@ -106,8 +107,10 @@ export class PrometheusMetrics implements RequestEventSink {
   }
 }
 
-function errorTypeOf(e: RequestEvent): string {
-  if (e.outcome === 'ok') return '';
-  if (e.outcome === 'error') return e.errorCode === null ? 'error' : String(e.errorCode);
-  return e.outcome;
-}
+/**
+ * The `error_type` label: the same word as `error_events.error_type` and `error_groups`
+ * (error-tracking.ts — `invalid_params`, `jsonrpc_-32001`, `tool_error`, `timeout`, …), so a
+ * Prometheus query and the error list name a failure alike; '' when the request did not fail
+ * (a cancelled request is not a failure, DESIGN §3).
+ */
+const errorTypeOf = (e: RequestEvent): string => errorType(e) ?? '';

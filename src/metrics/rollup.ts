@@ -5,6 +5,7 @@ import { inBatches } from '../store/in-batches.js';
 import { usageRepo } from '../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo } from './bucket.js';
 import { errorStore } from './error-store.js';
+import { flushLog } from './flush-log.js';
 import { encodeSketch } from './sketch-codec.js';
 import { TIERS, defaultRetention, keepMs, type MetricsRetention } from './tiers.js';
 import { groupRows } from './traffic-read.js';
@@ -90,13 +91,15 @@ export interface PruneResult {
   errorSamples: number;
   errorGroups: number;
   usage: number;
+  /** Ids of committed flushes (kept a day: a retry comes within minutes). */
+  flushes: number;
 }
 
 /**
  * Deletes what is past retention, in batches of 5,000 with a pause between (never one giant
  * DELETE): '1m' after 48 h and '1h' after `metrics_retention_days` — only rows already rolled
  * into the next tier — '1d' after 400 days, error samples and groups after
- * `error_retention_days`, usage after `metrics_retention_days`.
+ * `error_retention_days`, usage after `metrics_retention_days`, flush ids after a day.
  */
 export async function pruneMetrics(
   db: Db,
@@ -115,6 +118,7 @@ export async function pruneMetrics(
     usage: await inBatches((n) =>
       usageRepo.deleteOlderThan(db, now - retention.metricsRetentionDays * DAY_MS, n),
     ),
+    flushes: await inBatches((n) => flushLog.deleteOlderThan(db, now - DAY_MS, n)),
   };
 }
 
