@@ -9,6 +9,7 @@
 import { cpus, totalmem } from 'node:os';
 import { gatewayOverhead } from './gateway-overhead.js';
 import { dashboardBench } from './dashboard.js';
+import { alertEvalRows } from './alert-eval.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
 import { queryScale } from './query-scale.js';
@@ -118,4 +119,5 @@ if (only === 'dashboard') {
     `| ${r.servers} | ${r.gridColdMs} ms (goal ≤ 1,500) | ${r.gridWarmP50Ms} / ${r.gridWarmMaxMs} ms | ${r.statusP50Ms} ms | **${r.statusP95Ms} ms** (goal ≤ 1,000) | ${r.statusMaxMs} ms | ${kb(r.jsBytes)} (${kb(r.jsGzipBytes)}; goal ≤ 250 KB) | ${kb(r.cssGzipBytes)} |`,
   ]);
 }
+if (only === 'alerts') out(await alertEvalRows(day, machine));
 process.exit(0);

@@ -5,7 +5,7 @@ import type { ServerRecord } from '../servers/server-types.js';
 import type { Db } from '../store/tables.js';
 import type { ChannelDeps } from './channels/channel.js';
 import { rulesRepo } from './config-repo.js';
-import { historyRepo, statesRepo, type ResolveReason } from './history-repo.js';
+import { historyRepo, statesRepo, type ResolveReason, type StoredState } from './history-repo.js';
 import { Notifier, type ServerRef } from './notifier.js';
 import { compare, ruleAppliesTo, type AlertRule, type RuleInput } from './rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
@@ -40,9 +40,6 @@ interface Instance {
 /** Re-exported for the API's "send test notification". */
 export { alertChannelDeps } from './notifier.js';
 
-const SEP = '\u0000';
-const key = (ruleId: number, serverId: string): string => `${ruleId}${SEP}${serverId}`;
-
 /** Whether two states differ in more than their last value (a value change alone is not persisted). */
 const sameShape = (a: InstanceState, b: InstanceState): boolean =>
   a.state === b.state &&
@@ -63,9 +60,13 @@ const refOf = (s: ServerRecord): ServerRef => ({ id: s.id, name: s.name, tags: s
  * removed) is dropped, and resolved with a resolve notification when it was firing.
  */
 export class AlertEvaluator {
-  private readonly instances = new Map<string, Instance>();
+  /** Instances that left Normal at least once, by rule id then server id (no key strings to build per tick). */
+  private readonly instances = new Map<number, Map<string, Instance>>();
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private ticking = false;
+  /** States changed by the evaluation in progress without a notification, saved together at its end. */
+  private dirty: StoredState[] = [];
   private readonly now: () => number;
   private readonly notifier: Notifier;
   private readonly onStatus = (server: ServerRecord): void => {
@@ -82,9 +83,9 @@ export class AlertEvaluator {
     await rulesRepo.seedDefaults(this.deps.db, now);
     await rulesRepo.syncFromConfig(this.deps.db, this.deps.configRules ?? [], now);
     for (const s of await statesRepo.list(this.deps.db))
-      this.instances.set(key(s.ruleId, s.serverId), { state: s.state, historyId: s.historyId });
+      this.put(s.ruleId, s.serverId, { state: s.state, historyId: s.historyId });
     this.deps.bus.on('server.status', this.onStatus);
-    this.timer = setInterval(() => void this.evaluateNow(), this.deps.intervalMs ?? 15_000);
+    this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 15_000);
     this.timer.unref();
   }
 
@@ -102,6 +103,23 @@ export class AlertEvaluator {
     return this.notifier.inFlight;
   }
 
+  /** A timer tick: skipped while the previous one still runs (ticks never queue up behind a slow one). */
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.evaluateNow();
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private put(ruleId: number, serverId: string, inst: Instance): void {
+    let byServer = this.instances.get(ruleId);
+    if (!byServer) this.instances.set(ruleId, (byServer = new Map<string, Instance>()));
+    byServer.set(serverId, inst);
+  }
+
   /** Evaluates all servers (or one); runs after any evaluation in progress. */
   evaluateNow(serverId?: string): Promise<void> {
     const run = this.chain.then(() => this.evaluate(serverId));
@@ -116,12 +134,17 @@ export class AlertEvaluator {
     const allServers = this.deps.servers();
     const servers = allServers.filter((s) => watched(s) && (only === undefined || s.id === only));
     const metrics = await TickMetrics.load(this.deps, only === undefined ? rules : [], now);
-    for (const server of servers)
-      for (const rule of rules) {
-        if (!ruleAppliesTo(rule, server.id)) continue;
-        const pending = this.evaluateOne(rule, server, metrics, now);
+    this.dirty = [];
+    for (const rule of rules) {
+      const byServer = this.instances.get(rule.id);
+      for (const server of servers) {
+        if (rule.servers !== null && !ruleAppliesTo(rule, server.id)) continue;
+        const pending = this.evaluateOne(rule, server, byServer?.get(server.id), metrics, now);
         if (pending) await pending;
       }
+    }
+    if (this.dirty.length > 0) await statesRepo.saveMany(this.deps.db, this.dirty, now);
+    this.dirty = [];
     if (only === undefined) await this.dropUncovered(allRules, allServers, now);
   }
 
@@ -129,18 +152,22 @@ export class AlertEvaluator {
   private evaluateOne(
     rule: AlertRule,
     server: ServerRecord,
+    prev: Instance | undefined,
     metrics: TickMetrics,
     now: number,
   ): Promise<void> | undefined {
-    const k = key(rule.id, server.id);
-    const prev = this.instances.get(k);
     const value = metrics.value(rule, server);
     const condition: ConditionResult =
       value === null ? 'no_data' : compare(rule.condition, value, rule.threshold);
+    // Never left Normal and nothing holds (or no data): stays Normal, nothing to keep.
+    if (prev === undefined && condition !== true) return undefined;
     const { state, notifications } = step(prev?.state, { condition, now, value }, rule);
     const changed = prev === undefined ? state.state !== 'normal' : !sameShape(prev.state, state);
-    if (!changed && notifications.length === 0) {
+    if (notifications.length === 0) {
       if (prev) Object.assign(prev, { state, rule });
+      else if (changed) this.put(rule.id, server.id, { state, historyId: null, rule });
+      if (changed)
+        this.dirty.push({ ruleId: rule.id, serverId: server.id, state, historyId: prev?.historyId ?? null });
       return undefined;
     }
     return this.apply(
@@ -176,7 +203,7 @@ export class AlertEvaluator {
       else if (n.kind === 'resolved' && next.historyId !== null)
         await historyRepo.resolve(db, next.historyId, n.at);
     }
-    this.instances.set(key(rule.id, server.id), next);
+    this.put(rule.id, server.id, next);
     await statesRepo.save(
       db,
       { ruleId: rule.id, serverId: server.id, state: next.state, historyId: next.historyId },
@@ -189,41 +216,49 @@ export class AlertEvaluator {
   private async dropUncovered(allRules: AlertRule[], allServers: ServerRecord[], now: number): Promise<void> {
     const rules = new Map(allRules.map((r) => [r.id, r]));
     const servers = new Map(allServers.map((s) => [s.id, s]));
-    for (const [k, inst] of [...this.instances]) {
-      const [ruleText = '', serverId = ''] = k.split(SEP);
-      const ruleId = Number(ruleText);
-      const rule = rules.get(ruleId);
-      const server = servers.get(serverId);
-      const reason: ResolveReason | null = !rule
-        ? 'rule_deleted'
-        : !rule.enabled
-          ? 'rule_disabled'
-          : !ruleAppliesTo(rule, serverId)
-            ? 'rule_changed'
-            : !server
-              ? 'server_removed'
-              : !watched(server)
-                ? 'server_disabled'
-                : null;
-      if (reason === null) continue;
-      this.instances.delete(k);
-      // A deleted rule's states went with it (rulesRepo.delete).
-      if (rule) await statesRepo.delete(this.deps.db, ruleId, serverId);
-      if (inst.state.state !== 'firing') continue;
-      if (inst.historyId !== null) await historyRepo.resolve(this.deps.db, inst.historyId, now, reason);
-      const about = rule ?? inst.rule;
-      this.deps.log.info(
-        { rule: ruleId, server: serverId, reason },
-        'firing alert no longer covered: resolved',
-      );
-      // Deleted before this process evaluated it: the history is resolved, nothing to send with.
-      if (!about) continue;
-      this.notifier.deliver(
-        about,
-        server ? refOf(server) : { id: serverId, name: serverId, tags: [] },
-        { kind: 'resolved', at: now, triggeredAt: inst.state.firedAt ?? now, value: inst.state.value },
-        inst.historyId,
-      );
-    }
+    for (const [ruleId, byServer] of [...this.instances])
+      for (const [serverId, inst] of [...byServer]) {
+        await this.dropIfUncovered(ruleId, serverId, inst, rules.get(ruleId), servers.get(serverId), now);
+      }
+  }
+
+  private async dropIfUncovered(
+    ruleId: number,
+    serverId: string,
+    inst: Instance,
+    rule: AlertRule | undefined,
+    server: ServerRecord | undefined,
+    now: number,
+  ): Promise<void> {
+    const reason: ResolveReason | null = !rule
+      ? 'rule_deleted'
+      : !rule.enabled
+        ? 'rule_disabled'
+        : !ruleAppliesTo(rule, serverId)
+          ? 'rule_changed'
+          : !server
+            ? 'server_removed'
+            : !watched(server)
+              ? 'server_disabled'
+              : null;
+    if (reason === null) return;
+    this.instances.get(ruleId)?.delete(serverId);
+    // A deleted rule's states went with it (rulesRepo.delete).
+    if (rule) await statesRepo.delete(this.deps.db, ruleId, serverId);
+    if (inst.state.state !== 'firing') return;
+    if (inst.historyId !== null) await historyRepo.resolve(this.deps.db, inst.historyId, now, reason);
+    const about = rule ?? inst.rule;
+    this.deps.log.info(
+      { rule: ruleId, server: serverId, reason },
+      'firing alert no longer covered: resolved',
+    );
+    // Deleted before this process evaluated it: the history is resolved, nothing to send with.
+    if (!about) return;
+    this.notifier.deliver(
+      about,
+      server ? refOf(server) : { id: serverId, name: serverId, tags: [] },
+      { kind: 'resolved', at: now, triggeredAt: inst.state.firedAt ?? now, value: inst.state.value },
+      inst.historyId,
+    );
   }
 }

@@ -97,6 +97,30 @@ export const statesRepo = {
       .onConflict((oc) => oc.columns(['rule_id', 'server_id']).doUpdateSet(rest))
       .execute();
   },
+  /** Saves many states at once (one statement per 200), as one evaluation's changes. */
+  async saveMany(db: Db, states: readonly StoredState[], now: number): Promise<void> {
+    for (let i = 0; i < states.length; i += 200) {
+      const rows = states
+        .slice(i, i + 200)
+        .map((s) => stateToRow(s.ruleId, s.serverId, s.state, s.historyId, now));
+      await db
+        .insertInto('alert_states')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['rule_id', 'server_id']).doUpdateSet((eb) => ({
+            state: eb.ref('excluded.state'),
+            active_since: eb.ref('excluded.active_since'),
+            fired_at: eb.ref('excluded.fired_at'),
+            last_notified_at: eb.ref('excluded.last_notified_at'),
+            resolved_at: eb.ref('excluded.resolved_at'),
+            value: eb.ref('excluded.value'),
+            history_id: eb.ref('excluded.history_id'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  },
   async delete(db: Db, ruleId: number, serverId: string): Promise<void> {
     await db
       .deleteFrom('alert_states')

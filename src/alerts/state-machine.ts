@@ -77,6 +77,14 @@ export const initialInstanceState = (): InstanceState => ({
 
 const normal = (value: number | null): InstanceState => ({ ...initialInstanceState(), value });
 
+// Module-level rather than a closure in step(): step runs for every instance on every tick.
+function fire(activeSince: number, now: number, value: number | null): StepResult {
+  return {
+    state: { state: 'firing', activeSince, firedAt: now, lastNotifiedAt: now, resolvedAt: null, value },
+    notifications: [{ kind: 'firing', at: now, triggeredAt: now, value }],
+  };
+}
+
 /** One evaluation of one instance. `prev` undefined = never evaluated (Normal). */
 export function step(prev: InstanceState | undefined, input: StepInput, rule: RuleTiming): StepResult {
   const p = prev ?? initialInstanceState();
@@ -93,16 +101,11 @@ export function step(prev: InstanceState | undefined, input: StepInput, rule: Ru
     return { state: p, notifications: [] };
   }
 
-  const fire = (activeSince: number): StepResult => ({
-    state: { state: 'firing', activeSince, firedAt: now, lastNotifiedAt: now, resolvedAt: null, value },
-    notifications: [{ kind: 'firing', at: now, triggeredAt: now, value }],
-  });
-
   switch (p.state) {
     case 'normal':
     case 'resolved': {
       if (!cond) return { state: normal(value), notifications: [] };
-      if (periodMs === 0) return fire(now);
+      if (periodMs === 0) return fire(now, now, value);
       return {
         state: { ...initialInstanceState(), state: 'pending', activeSince: now, value },
         notifications: [],
@@ -111,7 +114,7 @@ export function step(prev: InstanceState | undefined, input: StepInput, rule: Ru
     case 'pending': {
       if (!cond) return { state: normal(value), notifications: [] };
       const since = p.activeSince ?? now;
-      if (now - since >= periodMs) return fire(since);
+      if (now - since >= periodMs) return fire(since, now, value);
       return { state: { ...p, activeSince: since, value }, notifications: [] };
     }
     case 'firing': {

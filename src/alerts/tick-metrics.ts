@@ -28,6 +28,8 @@ type StoredGauge = 'cpu' | 'memory';
  */
 export class TickMetrics {
   private readonly liveCache = new Map<string, LiveStats>();
+  /** Quantiles computed this tick, by window then `<q>` then server. */
+  private readonly quantiles = new Map<string, Map<string, number | null>>();
 
   private constructor(
     private readonly deps: MetricDeps,
@@ -56,6 +58,19 @@ export class TickMetrics {
     return l;
   }
 
+  /** Many rules may share a window and a quantile: each server's is computed once a tick. */
+  private quantile(rule: AlertRule, serverId: string, q: number): number | null {
+    const w = windowMs(rule);
+    const k = `${w}:${q}`;
+    let cache = this.quantiles.get(k);
+    if (!cache) this.quantiles.set(k, (cache = new Map<string, number | null>()));
+    const hit = cache.get(serverId);
+    if (hit !== undefined) return hit;
+    const v = sketchQuantile(this.sketches.get(w)?.get(serverId), q);
+    cache.set(serverId, v);
+    return v;
+  }
+
   private gauge(metric: StoredGauge, rule: AlertRule, serverId: string): number | null {
     return this.gauges.get(`${metric}:${windowMs(rule)}`)?.get(serverId) ?? null;
   }
@@ -74,9 +89,9 @@ export class TickMetrics {
       case 'active_connections':
         return this.deps.activeConnections(server.id);
       case 'response_time_p95':
-        return sketchQuantile(this.sketches.get(windowMs(rule))?.get(server.id), 0.95);
+        return this.quantile(rule, server.id, 0.95);
       case 'response_time_p99':
-        return sketchQuantile(this.sketches.get(windowMs(rule))?.get(server.id), 0.99);
+        return this.quantile(rule, server.id, 0.99);
       case 'cpu':
       case 'memory':
         return this.gauge(rule.metric, rule, server.id);
