@@ -1,7 +1,15 @@
-import { rollupsRepo } from '../store/rollups-repo.js';
+import {
+  rollupsRepo,
+  type Resolution,
+  type RollupRange,
+  type RollupRow,
+  type RollupSums,
+  type SumKey,
+} from '../store/rollups-repo.js';
 import type { Db } from '../store/tables.js';
 import { usageRepo } from '../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, errorRatePercent, floorTo } from './bucket.js';
+import { cachedRange } from './row-cache.js';
 import { defaultRetention, planRange, planSeries, type MetricsRetention } from './tiers.js';
 
 /**
@@ -99,7 +107,7 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
   }
 
   const rangePlan = planRange({ from, to, now }, retention);
-  const endpointRows = await rollupsRepo.sums(
+  const endpointRows = await sums(
     db,
     rangePlan.tier.resolution,
     rangePlan.tier.finer,
@@ -162,13 +170,9 @@ async function dailySeries(
   const end = Math.ceil(to / DAY_MS) * DAY_MS;
   const days = (end - start) / DAY_MS;
   const plan = planSeries({ from: start, to: end, maxPoints: days, now }, retention);
-  const rows = await rollupsRepo.sums(
-    db,
-    plan.tier.resolution,
-    plan.tier.finer,
-    { from: start, to: end, serverId },
-    ['bucket_start'],
-  );
+  const rows = await sums(db, plan.tier.resolution, plan.tier.finer, { from: start, to: end, serverId }, [
+    'bucket_start',
+  ]);
   const out = Array.from({ length: days }, (_, i) => ({
     day: start + i * DAY_MS,
     requests: 0,
@@ -183,6 +187,35 @@ async function dailySeries(
     d.tool_errors += r.tool_errors;
   }
   return out;
+}
+
+/**
+ * `rollupsRepo.sums`; for one server summed here from the rows the row cache holds (the
+ * endpoint table and the series read the same rows), for the fleet summed in the store.
+ */
+async function sums<K extends SumKey>(
+  db: Db,
+  resolution: Resolution,
+  finer: Resolution[],
+  r: RollupRange,
+  by: readonly K[],
+): Promise<(Pick<RollupRow, K> & RollupSums)[]> {
+  if (r.serverId === undefined) return rollupsRepo.sums(db, resolution, finer, r, by);
+  const out = new Map<string, Record<string, string | number> & RollupSums>();
+  for (const row of await cachedRange(db, resolution, finer, r)) {
+    const key = by.map((k) => row[k]).join('\u0000');
+    let s = out.get(key);
+    if (!s) {
+      s = { count: 0, errors: 0, tool_errors: 0 };
+      for (const k of by) s[k] = row[k];
+      out.set(key, s);
+    }
+    s.count += row.count;
+    s.errors += row.errors;
+    s.tool_errors += row.tool_errors;
+  }
+  // safe because every entry holds the `by` columns of its rows and the three sums
+  return [...out.values()] as unknown as (Pick<RollupRow, K> & RollupSums)[];
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
