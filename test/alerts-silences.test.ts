@@ -190,8 +190,13 @@ for (const kind of kinds)
         ],
       );
 
-      // Once the silence has ended, a's resolution goes out.
+      // Once the silence has ended, a still firing is reported, then its resolution goes out.
       now += 2 * 60 * MIN;
+      await ev.evaluateNow();
+      await waitFor('a reported after the silence', () =>
+        hook.got.some((g) => g.server === 'a' && g.state === 'firing'),
+      );
+      now += MIN;
       a.state.status = 'healthy';
       await ev.evaluateNow();
       await waitFor('a resolved', () => hook.got.some((g) => g.server === 'a' && g.state === 'resolved'));

@@ -114,6 +114,15 @@ export class AlertEvaluator {
     }
   }
 
+  /** History ids of the instances firing now. */
+  private firingHistory(): Set<number> {
+    const ids = new Set<number>();
+    for (const byServer of this.instances.values())
+      for (const inst of byServer.values())
+        if (inst.state.state === 'firing' && inst.historyId !== null) ids.add(inst.historyId);
+    return ids;
+  }
+
   private put(ruleId: number, serverId: string, inst: Instance): void {
     let byServer = this.instances.get(ruleId);
     if (!byServer) this.instances.set(ruleId, (byServer = new Map<string, Instance>()));
@@ -145,7 +154,10 @@ export class AlertEvaluator {
     }
     if (this.dirty.length > 0) await statesRepo.saveMany(this.deps.db, this.dirty, now);
     this.dirty = [];
-    if (only === undefined) await this.dropUncovered(allRules, allServers, now);
+    if (only !== undefined) return;
+    await this.dropUncovered(allRules, allServers, now);
+    let firing: Set<number> | undefined;
+    await this.notifier.release(now, (historyId) => (firing ??= this.firingHistory()).has(historyId));
   }
 
   /** Synchronous unless something is to be written or sent (the common case at scale is neither). */

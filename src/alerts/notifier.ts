@@ -40,6 +40,12 @@ interface Hold {
  */
 export class Notifier {
   private readonly deliveries = new Set<Promise<void>>();
+  /**
+   * Firing (or repeat) notifications a silence held back, by history id: once no silence holds
+   * them and the alert still fires, they go out (a server still down after its maintenance
+   * window is reported then). In memory: a restart forgets them.
+   */
+  private readonly held = new Map<number, { rule: AlertRule; server: ServerRef; n: PendingNotification }>();
 
   constructor(private readonly deps: NotifierDeps) {}
 
@@ -71,6 +77,25 @@ export class Notifier {
       );
   }
 
+  /** Sends the held-back notifications no silence holds any more, of alerts still firing. */
+  async release(now: number, stillFiring: (historyId: number) => boolean): Promise<void> {
+    for (const [historyId, h] of [...this.held]) {
+      if (!stillFiring(historyId)) {
+        this.held.delete(historyId);
+        continue;
+      }
+      const n: PendingNotification = {
+        kind: 'firing',
+        at: now,
+        triggeredAt: h.n.triggeredAt,
+        value: h.n.value,
+      };
+      if (await this.heldBy(h.rule, h.server, n, historyId)) continue;
+      this.held.delete(historyId);
+      this.deliver(h.rule, h.server, n, historyId);
+    }
+  }
+
   private async heldBy(
     rule: AlertRule,
     server: ServerRef,
@@ -97,6 +122,9 @@ export class Notifier {
     const channels = (await channelsRepo.list(db)).filter((c) => c.enabled && rule.channels.includes(c.id));
     if (channels.length === 0) return;
     const hold = await this.heldBy(rule, server, n, historyId);
+    if (historyId !== null)
+      if (hold && n.kind !== 'resolved') this.held.set(historyId, { rule, server, n });
+      else this.held.delete(historyId);
     if (hold) return this.suppress(rule, server, n, historyId, channels, hold);
     const targets: ChannelTarget[] = channels.map((c) => ({ id: c.id, kind: c.kind, config: c.config }));
     const message = buildAlertMessage(rule, server, n, this.deps.baseUrl);
