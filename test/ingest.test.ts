@@ -84,7 +84,8 @@ describe('ingest API and the instrumentation helper', () => {
       text,
       /mcp_server_operation_duration_seconds_count\{server="reported",mcp_method_name="tools\/call",gen_ai_tool_name="echo",error_type=""\} 5/,
     );
-    assert.match(text, /mcp_health_server_status\{server="reported",status="unknown"\} 1/);
+    // The server's URL answers nothing: its status is Unknown until the first check fails, then Critical.
+    assert.match(text, /mcp_health_server_status\{server="reported",status="(unknown|critical)"\} 1/);
     assert.match(text, /mcp_health_process_cpu_seconds_total/);
     assert.match(text, /mcp_health_event_pipeline\{counter="droppedEvents"\} 0/);
   });
