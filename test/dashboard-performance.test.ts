@@ -81,6 +81,16 @@ test(
       await page.waitForURL(/\/performance\?.*endpoint=tools%2Fcall%3Aecho/);
       await page.getByText('show all endpoints').waitFor();
       await latency.locator('canvas').waitFor();
+      // Usage (capacity planning): the busiest endpoints and the clients that sent the traffic.
+      await page.getByRole('link', { name: 'Usage' }).nth(1).click();
+      await page.waitForURL(/\/servers\/everything\/usage$/);
+      const endpointsBars = page.getByRole('table', { name: 'Top endpoints' });
+      await endpointsBars.waitFor();
+      assert.match(await endpointsBars.innerText(), /tools\/call:echo\s+30\b/);
+      assert.match(
+        await page.getByRole('table', { name: 'Requests by client' }).innerText(),
+        /browser-test 1\.0\s+\d+/,
+      );
       assert.deepEqual(b.errors, []);
     } finally {
       await b.close();

@@ -36,14 +36,16 @@ export async function registerDashboard(
   app: FastifyInstance,
 ): Promise<(req: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined> {
   const root = webRoot();
-  const page = root ? readFileSync(`${root}index.html`, 'utf8') : notBuilt;
+  // Read on every request (it is small): a rebuild while the monitor runs serves the new assets' names.
+  const page = () =>
+    root && existsSync(`${root}index.html`) ? readFileSync(`${root}index.html`, 'utf8') : notBuilt;
   const sendPage = (reply: FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page());
   if (root)
     await app.register(fastifyStatic, {
       root: `${root}assets`,
       prefix: '/assets/',
-      wildcard: false,
+      wildcard: true,
       index: false,
       maxAge: '365d',
       immutable: true,

@@ -11,15 +11,17 @@ import { Overview } from './views/grid/overview.js';
 import { ServerDetail } from './views/detail/server-detail.js';
 import { AddServer } from './views/add-server.js';
 import { AlertsPage } from './views/alerts/alerts-page.js';
+import { UsagePage } from './views/usage/usage-page.js';
 
 /** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
   if (path === '/servers/new') return <AddServer />;
-  const server = /^\/servers\/([^/]+)(?:\/(diagnostics|performance|endpoints|logs))?\/?$/.exec(path);
+  const server = /^\/servers\/([^/]+)(?:\/(diagnostics|performance|endpoints|usage|logs))?\/?$/.exec(path);
   if (server?.[1])
     return <ServerDetail id={decodeURIComponent(server[1])} tab={server[2] ?? 'diagnostics'} />;
+  if (path === '/usage') return <UsagePage />;
   const alerts = /^\/alerts(?:\/(rules|channels|history|silences))?\/?$/.exec(path);
   if (alerts) return <AlertsPage tab={alerts[1] ?? 'history'} />;
   return <NotFound />;

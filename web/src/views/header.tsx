@@ -24,6 +24,9 @@ export function Header({ info }: { info: Info | undefined }) {
         <a href="/" aria-current={current('/')}>
           Servers
         </a>
+        <a href="/usage" aria-current={current('/usage')}>
+          Usage
+        </a>
         <a href="/alerts" aria-current={current('/alerts')}>
           Alerts
         </a>

@@ -8,11 +8,13 @@ import { Diagnostics } from './diagnostics.js';
 import { Endpoints } from './endpoints.js';
 import { Logs } from './logs.js';
 import { Performance } from './performance.js';
+import { UsageView } from '../usage/usage-view.js';
 
 const tabs = [
   ['diagnostics', 'Diagnostics'],
   ['performance', 'Performance'],
   ['endpoints', 'Endpoints'],
+  ['usage', 'Usage'],
   ['logs', 'Logs'],
 ] as const;
 
@@ -73,6 +75,7 @@ export function ServerDetail({ id, tab }: { id: string; tab: string }) {
       {tab === 'diagnostics' && <Diagnostics server={server} />}
       {tab === 'performance' && <Performance server={server} />}
       {tab === 'endpoints' && <Endpoints server={server} />}
+      {tab === 'usage' && <UsageView serverId={server.id} />}
       {tab === 'logs' && <Logs server={server} />}
     </section>
   );

@@ -1,0 +1,171 @@
+import { useMemo, useState } from 'preact/hooks';
+import { qs } from '../../lib/api.js';
+import { count, percent } from '../../lib/format.js';
+import { useApi } from '../../lib/use-api.js';
+import { Chart } from '../detail/chart.js';
+
+interface Usage {
+  server_id: string | null;
+  from: number;
+  to: number;
+  requests: number;
+  errors: number;
+  tool_errors: number;
+  error_rate_percent: number | null;
+  by_hour_of_day: { hour: number; requests: number }[];
+  by_day_of_week: { day: number; requests: number }[];
+  top_endpoints: {
+    server_id: string;
+    endpoint: string;
+    requests: number;
+    error_rate_percent: number | null;
+  }[];
+  clients: { client_name: string; client_version: string; requests: number; errors: number }[];
+  protocol_versions: { protocol_version: string; requests: number }[];
+  daily: { day: number; requests: number; errors: number; tool_errors: number }[];
+}
+
+const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const spans = [
+  [7, '7 days'],
+  [30, '30 days'],
+  [90, '90 days'],
+] as const;
+
+/** Bars as a table: readable by a screen reader, no chart needed for 24 numbers. */
+function Bars({ rows, label }: { rows: { key: string; value: number }[]; label: string }) {
+  const max = Math.max(1, ...rows.map((r) => r.value));
+  return (
+    <table class="bars" aria-label={label}>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.key}</th>
+            <td>
+              <span class="bar" style={{ width: `${(r.value / max) * 100}%` }} />
+            </td>
+            <td class="num">{count(r.value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Capacity planning: when the traffic comes, where it goes, who sends it, and how it grows (UTC). */
+export function UsageView({ serverId }: { serverId?: string }) {
+  const [span, setSpan] = useState(30);
+  const [now] = useState(() => Date.now());
+  const base = serverId ? `/api/v1/servers/${encodeURIComponent(serverId)}/usage` : '/api/v1/usage';
+  const { data, error } = useApi<Usage>(
+    `${base}${qs({ from: now - span * 86_400_000, to: now, limit: 10 })}`,
+  );
+  const daily = useMemo(
+    () => (data ? { xs: data.daily.map((d) => d.day), ys: [data.daily.map((d) => d.requests)] } : undefined),
+    [data],
+  );
+  return (
+    <div class="usage" data-testid="usage">
+      <div class="toolbar">
+        <div class="range-picker" role="group" aria-label="Period">
+          {spans.map(([d, label]) => (
+            <button
+              type="button"
+              key={d}
+              class={span === d ? 'active' : ''}
+              aria-pressed={span === d}
+              onClick={() => setSpan(d)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        {data && (
+          <span class="muted">
+            {count(data.requests)} requests, error rate {percent(data.error_rate_percent)} (times in UTC)
+          </span>
+        )}
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!data ? (
+        <p class="muted loading">Loading…</p>
+      ) : data.requests === 0 ? (
+        <p class="empty">
+          No traffic in this period. Traffic through the gateway or the ingest API shows here.
+        </p>
+      ) : (
+        <div class="charts">
+          <section class="panel">
+            <h2>Requests per day</h2>
+            {daily && (
+              <Chart
+                xs={daily.xs}
+                ys={daily.ys}
+                series={[
+                  { label: 'requests', color: '#10b981', format: (v) => (v === null ? '—' : count(v)) },
+                ]}
+                label="Requests per day"
+                from={data.from}
+                to={data.to}
+              />
+            )}
+          </section>
+          <section class="panel">
+            <h2>Busiest hours</h2>
+            <Bars
+              label="Requests by hour of day"
+              rows={data.by_hour_of_day.map((h) => ({
+                key: `${String(h.hour).padStart(2, '0')}:00`,
+                value: h.requests,
+              }))}
+            />
+          </section>
+          <section class="panel">
+            <h2>Busiest days</h2>
+            <Bars
+              label="Requests by day of week"
+              rows={data.by_day_of_week.map((d) => ({
+                key: days[d.day] ?? String(d.day),
+                value: d.requests,
+              }))}
+            />
+          </section>
+          <section class="panel">
+            <h2>Most used endpoints</h2>
+            <Bars
+              label="Top endpoints"
+              rows={data.top_endpoints.map((e) => ({
+                key: serverId ? e.endpoint : `${e.server_id} · ${e.endpoint}`,
+                value: e.requests,
+              }))}
+            />
+          </section>
+          <section class="panel">
+            <h2>Clients</h2>
+            <Bars
+              label="Requests by client"
+              rows={data.clients.map((c) => ({
+                key: c.client_name ? `${c.client_name} ${c.client_version}` : 'unknown client',
+                value: c.requests,
+              }))}
+            />
+          </section>
+          <section class="panel">
+            <h2>Protocol versions</h2>
+            <Bars
+              label="Requests by protocol version"
+              rows={data.protocol_versions.map((p) => ({
+                key: p.protocol_version || 'unknown',
+                value: p.requests,
+              }))}
+            />
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}
