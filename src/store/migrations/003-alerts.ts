@@ -6,7 +6,7 @@ import { autoId, epochMs } from './column-types.js';
  * Alerting (DESIGN §5, issue 5): rule columns the seed lacks, channels, persisted instance
  * states (so a restart neither loses a firing alert nor notifies it again), history columns,
  * every delivery try, history actions and silences. JSON lists are text (store/json.ts).
- * Table types: src/alerts/alert-tables.ts.
+ * Table types: src/store/tables.ts.
  */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const ms = epochMs(dialect);
