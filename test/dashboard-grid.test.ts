@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks of page.evaluate / waitForFunction run in the browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { everythingEntry, startEverythingHttp } from './helpers/everything.js';

@@ -1,13 +1,5 @@
 import type { Db } from '../store/tables.js';
 
-/** `metric_flushes` (migration 005), typed here: only the aggregator and the pruning use it. */
-interface FlushesTable {
-  flush_id: string;
-  committed_at: number;
-}
-
-const withFlushes = (db: Db) => db.withTables<{ metric_flushes: FlushesTable }>();
-
 /** The ids of the aggregator's committed flushes, which make a retried flush write nothing twice. */
 export const flushLog = {
   /**
@@ -15,7 +7,7 @@ export const flushLog = {
    * of the same flush committed (its confirmation was lost) and nothing must be written again.
    */
   async claim(db: Db, flushId: string, now: number): Promise<boolean> {
-    const r = await withFlushes(db)
+    const r = await db
       .insertInto('metric_flushes')
       .values({ flush_id: flushId, committed_at: now })
       .onConflict((oc) => oc.column('flush_id').doNothing())
@@ -25,13 +17,12 @@ export const flushLog = {
 
   /** Deletes at most `batch` ids recorded before `before`; call again while it returns `batch`. */
   async deleteOlderThan(db: Db, before: number, batch: number): Promise<number> {
-    const f = withFlushes(db);
-    const ids = f
+    const ids = db
       .selectFrom('metric_flushes')
       .select('flush_id')
       .where('committed_at', '<', before)
       .limit(batch);
-    const r = await f.deleteFrom('metric_flushes').where('flush_id', 'in', ids).executeTakeFirst();
+    const r = await db.deleteFrom('metric_flushes').where('flush_id', 'in', ids).executeTakeFirst();
     return Number(r.numDeletedRows);
   },
 };

@@ -240,6 +240,12 @@ export interface ErrorGroupsTable {
   count: number;
 }
 
+/** The aggregator's committed flush ids (migration 005): a retried flush writes nothing twice. */
+export interface MetricFlushesTable {
+  flush_id: string;
+  committed_at: number;
+}
+
 export interface Database {
   servers: ServersTable;
   server_health: ServerHealthTable;
@@ -257,6 +263,7 @@ export interface Database {
   request_rollups: RequestRollupsTable;
   usage_rollups: UsageRollupsTable;
   error_groups: ErrorGroupsTable;
+  metric_flushes: MetricFlushesTable;
 }
 
 export type Db = Kysely<Database>;
