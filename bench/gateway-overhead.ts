@@ -4,8 +4,12 @@
 // child process of their own, so that they do not compete with the monitor's event loop).
 // Direct and gateway runs are interleaved (blocks of sequential calls, rounds of concurrent
 // ones, alternating which goes first), so that a machine shared with other work slows both
-// paths alike rather than whichever ran during a busy spell.
+// paths alike rather than whichever ran during a busy spell (and the machine's warm-up over a run
+// does not favour whichever goes last). A third path, a bare pass-through HTTP proxy in this
+// process (node:http, keep-alive, bytes piped, nothing read), is the floor: what any extra
+// loopback HTTP hop costs on this machine, whatever it does.
 import { spawn } from 'node:child_process';
+import { Agent, createServer, request, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +44,13 @@ export interface GatewayOverheadResult {
   clients: number;
   concurrentCalls: number;
   direct: PathResult;
+  /** The bare pass-through proxy: the floor of one more HTTP hop. */
+  bareProxy: PathResult;
   gateway: PathResult;
+  /** What the bare proxy adds: the machine's floor for any proxy. */
+  floorP50Ms: number;
+  floorP99Ms: number;
+  floorThroughputRatio: number;
   addedP50Ms: number;
   addedP99Ms: number;
   throughputRatio: number;
@@ -100,16 +110,44 @@ const BLOCK = 100;
 const ROUNDS = 4;
 
 /** Sequential latencies of both paths, measured in alternating blocks. */
-async function sequential(
-  urls: [string, string],
-  o: Required<GatewayOverheadOptions>,
-): Promise<[number[], number[]]> {
+/** A pass-through HTTP proxy that only pipes: what one more loopback hop costs, and nothing else. */
+async function bareProxy(target: string): Promise<{ url: string; server: Server }> {
+  const to = new URL(target);
+  const agent = new Agent({ keepAlive: true });
+  const server = createServer((req, res) => {
+    const up = request(
+      {
+        host: to.hostname,
+        port: to.port,
+        path: to.pathname,
+        method: req.method,
+        headers: req.headers,
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+/** The paths in the order of a block or round: rotated, so that each goes first as often. */
+const rotation = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => (i + k) % n);
+
+async function sequential(urls: string[], o: Required<GatewayOverheadOptions>): Promise<number[][]> {
   const clients = await Promise.all(urls.map(connect));
   for (const c of clients) for (let i = 0; i < o.warmup; i++) await echo(c);
-  const lat: [number[], number[]] = [[], []];
-  for (let block = 0; lat[0].length < o.sequential; block++) {
-    const order = block % 2 === 0 ? [0, 1] : [1, 0];
-    const n = Math.min(BLOCK, o.sequential - lat[0].length);
+  const lat: number[][] = urls.map(() => []);
+  for (let block = 0; (lat[0]?.length ?? 0) < o.sequential; block++) {
+    const order = rotation(urls.length, block);
+    const n = Math.min(BLOCK, o.sequential - (lat[0]?.length ?? 0));
     for (const which of order) {
       const client = clients[which];
       const into = lat[which];
@@ -128,16 +166,13 @@ async function sequential(
 
 /** Concurrent throughput of both paths, in alternating rounds; CPU of this process meanwhile. */
 async function concurrent(
-  urls: [string, string],
+  urls: string[],
   o: Required<GatewayOverheadOptions>,
-): Promise<[{ callsPerSecond: number; cpuCores: number }, { callsPerSecond: number; cpuCores: number }]> {
-  const totals = [
-    { wallMs: 0, cpuMs: 0 },
-    { wallMs: 0, cpuMs: 0 },
-  ];
+): Promise<{ callsPerSecond: number; cpuCores: number }[]> {
+  const totals = urls.map(() => ({ wallMs: 0, cpuMs: 0 }));
   const perRound = Math.ceil(o.concurrentCalls / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) {
+    for (const which of rotation(urls.length, round)) {
       const load = await concurrentLoad(urls[which] ?? '', o.clients, perRound);
       const total = totals[which];
       if (total === undefined) continue;
@@ -149,9 +184,7 @@ async function concurrent(
     callsPerSecond: Math.round(((perRound * ROUNDS) / t.wallMs) * 1000),
     cpuCores: round2(t.cpuMs / t.wallMs),
   });
-  const [d, g] = totals;
-  if (d === undefined || g === undefined) throw new Error('unreachable: two paths');
-  return [result(d), result(g)];
+  return totals.map(result);
 }
 
 export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Promise<GatewayOverheadResult> {
@@ -161,10 +194,11 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     clients: options.clients ?? 32,
     concurrentCalls: options.concurrentCalls ?? 10_000,
   };
-  // One server-everything per path, so that neither inherits the other's sessions (it keeps
-  // per-session timers) and both start from the same state.
+  // One server-everything for both paths: the difference between them is then the gateway alone,
+  // not two processes' different JIT state or load (the monitor's probe session, per-session
+  // timers). Both paths' sessions are open on it throughout, so each sees the same server.
   const upstream = await startEverythingHttp();
-  const direct = await startEverythingHttp();
+  const bare = await bareProxy(upstream.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-health-bench-gateway-'));
   const config = configSchema.parse({
     data_dir: dataDir,
@@ -179,15 +213,28 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
   const { app } = await buildApi(monitor);
   try {
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const urls: [string, string] = [direct.url, `${base}/mcp/everything`];
-    const [dLat, gLat] = await sequential(urls, o);
-    const [dLoad, gLoad] = await concurrent(urls, o);
-    const d = { p50Ms: quantile(dLat, 0.5), p99Ms: quantile(dLat, 0.99), ...dLoad };
-    const g = { p50Ms: quantile(gLat, 0.5), p99Ms: quantile(gLat, 0.99), ...gLoad };
+    const urls = [upstream.url, `${bare.url}/mcp`, `${base}/mcp/everything`];
+    const lats = await sequential(urls, o);
+    const loads = await concurrent(urls, o);
+    const [d, f, g] = urls.map((_, k) => {
+      const lat = lats[k] ?? [];
+      const load = loads[k] ?? { callsPerSecond: NaN, cpuCores: NaN };
+      return { p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), ...load };
+    });
+    if (d === undefined || f === undefined || g === undefined) throw new Error('unreachable: three paths');
+    const view = (x: typeof d): PathResult => ({
+      callsPerSecond: x.callsPerSecond,
+      p50Ms: round2(x.p50Ms),
+      p99Ms: round2(x.p99Ms),
+    });
     return {
       ...o,
-      direct: { callsPerSecond: d.callsPerSecond, p50Ms: round2(d.p50Ms), p99Ms: round2(d.p99Ms) },
-      gateway: { callsPerSecond: g.callsPerSecond, p50Ms: round2(g.p50Ms), p99Ms: round2(g.p99Ms) },
+      direct: view(d),
+      bareProxy: view(f),
+      gateway: view(g),
+      floorP50Ms: round2(f.p50Ms - d.p50Ms),
+      floorP99Ms: round2(f.p99Ms - d.p99Ms),
+      floorThroughputRatio: round2(f.callsPerSecond / d.callsPerSecond),
       addedP50Ms: round2(g.p50Ms - d.p50Ms),
       addedP99Ms: round2(g.p99Ms - d.p99Ms),
       throughputRatio: round2(g.callsPerSecond / d.callsPerSecond),
@@ -198,7 +245,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     await app.close();
     await monitor.stop();
     await upstream.stop();
-    await direct.stop();
+    await new Promise((r) => bare.server.close(r));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
