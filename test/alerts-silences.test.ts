@@ -206,6 +206,44 @@ for (const kind of kinds)
       hook.got.length = 0;
     });
 
+    test('a firing notification a silence held back still goes out after a restart, once the silence ends', async () => {
+      const rule = await offlineRule('Offline across a restart');
+      const c = server('c');
+      const first = evaluator([c]);
+      await first.start();
+      await silencesRepo.insert(store.db, {
+        rule_id: null,
+        server_id: 'c',
+        tag: null,
+        starts_at: now - MIN,
+        ends_at: now + 60 * MIN,
+        comment: 'window',
+        by: 'ops',
+        created_at: now,
+      });
+      c.state.status = 'offline';
+      await first.evaluateNow();
+      const entry = await historyOf(rule.id, 'c');
+      await waitFor('c suppressed', async () => (await notifications(entry?.id)).length > 0);
+      await first.stop();
+      assert.ok(!hook.got.some((g) => g.server === 'c'));
+
+      const second = evaluator([c]); // the monitor restarted, c still down
+      await second.start();
+      now += 2 * 60 * MIN;
+      await second.evaluateNow();
+      await waitFor('c reported after the silence, by the restarted evaluator', () =>
+        hook.got.some((g) => g.server === 'c' && g.state === 'firing'),
+      );
+      assert.equal(hook.got.filter((g) => g.server === 'c').length, 1, 'once');
+      c.state.status = 'healthy';
+      now += MIN;
+      await second.evaluateNow();
+      await second.stop();
+      await rulesRepo.delete(store.db, rule.id);
+      hook.got.length = 0;
+    });
+
     test('narrowed, disabled, deleted rule and disabled server resolve the firing instances they drop', async () => {
       const rule = await offlineRule('Offline narrowed');
       const servers = ['n1', 'n2', 'n3', 'n4'].map((id) => server(id));

@@ -5,7 +5,13 @@ import type { ServerRecord } from '../servers/server-types.js';
 import type { Db } from '../store/tables.js';
 import type { ChannelDeps } from './channels/channel.js';
 import { rulesRepo } from './config-repo.js';
-import { historyRepo, statesRepo, type ResolveReason, type StoredState } from './history-repo.js';
+import {
+  historyRepo,
+  notificationsRepo,
+  statesRepo,
+  type ResolveReason,
+  type StoredState,
+} from './history-repo.js';
 import { Notifier, type ServerRef } from './notifier.js';
 import { compare, ruleAppliesTo, type AlertRule, type RuleInput } from './rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
@@ -84,9 +90,34 @@ export class AlertEvaluator {
     await rulesRepo.syncFromConfig(this.deps.db, this.deps.configRules ?? [], now);
     for (const s of await statesRepo.list(this.deps.db))
       this.put(s.ruleId, s.serverId, { state: s.state, historyId: s.historyId });
+    await this.restoreHeld(now);
     this.deps.bus.on('server.status', this.onStatus);
     this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 15_000);
     this.timer.unref();
+  }
+
+  /**
+   * Firing alerts whose latest firing notification a silence held back: held again, so that they
+   * still go out when the silence ends, across a restart.
+   */
+  private async restoreHeld(now: number): Promise<void> {
+    const servers = new Map(this.deps.servers().map((s) => [s.id, s]));
+    for (const [ruleId, byServer] of this.instances)
+      for (const [serverId, inst] of byServer) {
+        if (inst.state.state !== 'firing' || inst.historyId === null) continue;
+        const tries = await notificationsRepo.listFor(this.deps.db, inst.historyId);
+        const last = tries.filter((t) => t.notification !== 'resolved').at(-1);
+        const rule = last?.outcome === 'suppressed' ? await rulesRepo.get(this.deps.db, ruleId) : undefined;
+        const server = servers.get(serverId);
+        if (!rule || !server) continue;
+        const triggeredAt = inst.state.firedAt ?? now;
+        this.notifier.hold(inst.historyId, rule, refOf(server), {
+          kind: 'firing',
+          at: now,
+          triggeredAt,
+          value: inst.state.value,
+        });
+      }
   }
 
   /** Stops evaluating, then waits (at most `shutdownGraceMs`) for deliveries still retrying. */

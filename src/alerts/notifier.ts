@@ -43,11 +43,17 @@ export class Notifier {
   /**
    * Firing (or repeat) notifications a silence held back, by history id: once no silence holds
    * them and the alert still fires, they go out (a server still down after its maintenance
-   * window is reported then). In memory: a restart forgets them.
+   * window is reported then). Kept in memory and rebuilt at start from the store (`hold`): a
+   * firing alert whose latest notification was suppressed.
    */
   private readonly held = new Map<number, { rule: AlertRule; server: ServerRef; n: PendingNotification }>();
 
   constructor(private readonly deps: NotifierDeps) {}
+
+  /** Holds back a firing notification found suppressed in the store at start, for `release`. */
+  hold(historyId: number, rule: AlertRule, server: ServerRef, n: PendingNotification): void {
+    this.held.set(historyId, { rule, server, n });
+  }
 
   get inFlight(): number {
     return this.deliveries.size;
