@@ -10,6 +10,7 @@ import { buildApi } from '../src/api/app.js';
 import { configSchema } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
 import { startMonitor } from '../src/monitor.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/browser.js';
 import { startResponder } from './probe-scale.js';
 
 export interface DashboardResult {
@@ -79,15 +80,8 @@ export async function dashboardBench(
     await new Promise((r) => setTimeout(r, 200));
 
   const browser = await chromium.launch({
-    executablePath: process.env.MCP_HEALTH_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -66,6 +66,12 @@ export class Checker {
     return row;
   }
 
+  /** The server's latest checks, newest first, including those still waiting for the batched write. */
+  async recentChecks(id: string, limit: number): Promise<CheckRow[]> {
+    await this.writer.flush();
+    return checksRepo.recent(this.deps.store.db, id, limit);
+  }
+
   /** The stdio child's pid while it runs (for its CPU and memory). */
   pidOf(id: string): number | undefined {
     return this.watched.get(id)?.session?.pid();

@@ -4,7 +4,6 @@ import type { Monitor } from '../../monitor.js';
 import { statuses, type ServerRecord } from '../../servers/server-types.js';
 import { AppError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
-import { checksRepo } from '../../store/checks-repo.js';
 import { eventsRepo } from '../../store/events-repo.js';
 import { serverView } from '../server-view.js';
 import { actorOf } from '../auth.js';
@@ -69,7 +68,7 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
     const { id } = validate(idParams, req.params);
     registry.get(id);
     const { limit } = validate(limitQuery, req.query, 'query');
-    return { checks: await checksRepo.recent(store.db, id, limit) };
+    return { checks: await checker.recentChecks(id, limit) };
   });
 
   app.post('/api/v1/servers/:id/check', async (req) => {
@@ -108,7 +107,7 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
     const lines = checker.recentLogs(id).slice(-limit).reverse();
     return {
       logs: lines.map((l) => ({ at: new Date(l.at).toISOString(), stream: l.stream, line: l.line })),
-      checks: await checksRepo.recent(store.db, id, limit),
+      checks: await checker.recentChecks(id, limit),
       events: await eventsRepo.recent(store.db, id, limit),
     };
   });

@@ -4,6 +4,7 @@ import { api, ApiError } from '../lib/api.js';
 import { live } from '../lib/live.js';
 import { navigate } from '../lib/router.js';
 import type { Server } from '../types.js';
+import { ErrorNote } from './error-note.js';
 
 type Transport = 'streamable-http' | 'sse' | 'stdio';
 
@@ -179,11 +180,7 @@ export function AddServer() {
             <input {...a} type="number" min={0.1} step={0.1} placeholder="5" />
           ))}
         </div>
-        {error && (
-          <p class="error" role="alert" data-testid="form-error">
-            {error.message}
-          </p>
-        )}
+        <ErrorNote text={error?.message} testId="form-error" />
         <div class="button-row">
           <button type="submit" class="primary" disabled={busy}>
             {busy ? 'Adding…' : 'Add server'}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, authNeeded, token } from '../lib/api.js';
 import { live } from '../lib/live.js';
+import { ErrorNote } from './error-note.js';
 
 /** Asked for when the monitor runs with an `api_token`: the token is kept in this browser only. */
 export function Login() {
@@ -34,11 +35,7 @@ export function Login() {
           required
         />
       </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
       <button type="submit" class="primary">
         Sign in
       </button>

@@ -7,6 +7,7 @@ import { setQuery, useRoute } from '../../lib/router.js';
 import { useApi } from '../../lib/use-api.js';
 import type { AlertRule, HistoryItem } from '../../types.js';
 import { HistoryDetailPanel } from './history-detail.js';
+import { ErrorNote } from '../error-note.js';
 
 const states = ['firing', 'resolved', 'pending'];
 
@@ -65,11 +66,7 @@ export function AlertHistory() {
         </button>
       </div>
       {selected !== undefined && <HistoryDetailPanel id={selected} onChanged={history.reload} />}
-      {history.error && (
-        <p class="error" role="alert">
-          {history.error}
-        </p>
-      )}
+      <ErrorNote text={history.error} />
       {!history.data ? (
         <p class="muted loading">Loading…</p>
       ) : history.data.history.length === 0 ? (

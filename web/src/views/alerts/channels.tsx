@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../lib/api.js';
 import { useApi } from '../../lib/use-api.js';
 import type { Channel, ChannelKind } from '../../types.js';
+import { ErrorNote } from '../error-note.js';
 
 interface TestResult {
   ok: boolean;
@@ -44,11 +45,7 @@ export function Channels() {
   };
   return (
     <div class="channels">
-      {list.error && (
-        <p class="error" role="alert">
-          {list.error}
-        </p>
-      )}
+      <ErrorNote text={list.error} />
       {list.data?.channels.length === 0 && (
         <p class="empty">No channels yet. Add one below; rules then send to it.</p>
       )}
@@ -169,11 +166,7 @@ function ChannelForm({ onCreated }: { onCreated: () => void }) {
           {input('to', 'To (comma-separated)', { placeholder: 'oncall@example.com' })}
         </>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error.message}
-        </p>
-      )}
+      <ErrorNote text={error?.message} />
       <div class="button-row">
         <button type="submit" class="primary">
           Add channel

@@ -6,6 +6,7 @@ import { useApi } from '../../lib/use-api.js';
 import { who } from '../../lib/who.js';
 import type { HistoryDetail } from '../../types.js';
 import { historyApi } from './alert-history.js';
+import { ErrorNote } from '../error-note.js';
 
 const actionText = { ack: 'acknowledged', silence: 'silenced', comment: 'commented' };
 
@@ -50,11 +51,7 @@ export function HistoryDetailPanel({ id, onChanged }: { id: number; onChanged: (
           ✕
         </button>
       </div>
-      {detail.error && (
-        <p class="error" role="alert">
-          {detail.error}
-        </p>
-      )}
+      <ErrorNote text={detail.error} />
       {h && (
         <>
           <dl class="facts">
@@ -144,11 +141,7 @@ export function HistoryDetailPanel({ id, onChanged }: { id: number; onChanged: (
                 Add comment
               </button>
             </div>
-            {error && (
-              <p class="error" role="alert">
-                {error}
-              </p>
-            )}
+            <ErrorNote text={error} />
           </div>
         </>
       )}

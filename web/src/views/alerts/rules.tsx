@@ -4,6 +4,7 @@ import { live } from '../../lib/live.js';
 import { useApi } from '../../lib/use-api.js';
 import type { AlertCondition, AlertMetric, AlertRule, Channel, Severity } from '../../types.js';
 import { conditionText, MB, metricInfo, ruleSentence } from './rule-text.js';
+import { ErrorNote } from '../error-note.js';
 
 const periodUnits = [
   [1, 'seconds'],
@@ -36,11 +37,7 @@ export function Rules() {
   const channelName = (id: number) => channels.data?.channels.find((c) => c.id === id)?.name ?? `#${id}`;
   return (
     <div class="rules">
-      {(rules.error ?? error) && (
-        <p class="error" role="alert">
-          {rules.error ?? error}
-        </p>
-      )}
+      <ErrorNote text={rules.error ?? error} />
       {!rules.data ? (
         <p class="muted loading">Loading…</p>
       ) : rules.data.rules.length === 0 ? (
@@ -247,11 +244,7 @@ function RuleForm({ channels, onCreated }: { channels: Channel[]; onCreated: () 
         <label for="rule-description">Description (optional)</label>
         <input id="rule-description" name="description" />
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error.message}
-        </p>
-      )}
+      <ErrorNote text={error?.message} />
       {done && (
         <p class="result ok" role="status">
           {done}

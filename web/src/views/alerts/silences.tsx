@@ -5,6 +5,7 @@ import { live } from '../../lib/live.js';
 import { useApi } from '../../lib/use-api.js';
 import { who } from '../../lib/who.js';
 import type { AlertRule, Silence } from '../../types.js';
+import { ErrorNote } from '../error-note.js';
 
 /** Maintenance windows: while one holds, matching alerts record history but send nothing. */
 export function Silences() {
@@ -50,11 +51,7 @@ export function Silences() {
   };
   return (
     <div class="silences">
-      {list.error && (
-        <p class="error" role="alert">
-          {list.error}
-        </p>
-      )}
+      <ErrorNote text={list.error} />
       {list.data?.silences.length === 0 && (
         <p class="empty">No silences. Add one for a maintenance window.</p>
       )}
@@ -151,11 +148,7 @@ export function Silences() {
           <label for="si-comment">Comment</label>
           <input id="si-comment" name="comment" placeholder="database migration" />
         </div>
-        {error && (
-          <p class="error" role="alert">
-            {error.message}
-          </p>
-        )}
+        <ErrorNote text={error?.message} />
         <div class="button-row">
           <button type="submit" class="primary">
             Add silence

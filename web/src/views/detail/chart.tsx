@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { useObservable } from '../../lib/observable.js';
+import { theme } from '../../lib/theme.js';
 import 'uplot/dist/uPlot.min.css';
 
 export interface ChartSeries {
@@ -22,21 +24,19 @@ interface Props {
   to: number;
 }
 
-const axisColour = () =>
-  getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#888';
-const gridColour = () =>
-  getComputedStyle(document.documentElement).getPropertyValue('--grid').trim() || '#8883';
-
 /** A uPlot time-series chart that fills its box and shows exact values in its legend on hover. */
 export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) {
   const box = useRef<HTMLDivElement>(null);
+  const t = useObservable(theme);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const style = getComputedStyle(el);
+    const grid = style.borderTopColor;
     const axis = {
-      stroke: axisColour(),
-      grid: { stroke: gridColour(), width: 1 },
-      ticks: { stroke: gridColour(), width: 1 },
+      stroke: style.color,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
     };
     const fmt = series[0]?.format ?? ((v: number | null) => String(v));
     const plot = new uPlot(
@@ -71,6 +71,6 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
       resize.disconnect();
       plot.destroy();
     };
-  }, [xs, ys, series, height, from, to]);
+  }, [xs, ys, series, height, from, to, t]);
   return <div ref={box} class="chart" role="img" aria-label={label} data-testid="chart" />;
 }

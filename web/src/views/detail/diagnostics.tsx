@@ -7,6 +7,7 @@ import { statusLabel } from '../../lib/status.js';
 import type { Check, Server, ServerEvent } from '../../types.js';
 import { Actions } from './actions.js';
 import { CheckTable, withCheck } from './check-table.js';
+import { ErrorNote } from '../error-note.js';
 
 /** Why the server is in its status, what it said about itself, and its latest checks and events. */
 export function Diagnostics({ server: s }: { server: Server }) {
@@ -100,11 +101,7 @@ export function Diagnostics({ server: s }: { server: Server }) {
           </dl>
         </section>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
       <section class="panel">
         <h2>Last checks</h2>
         <CheckTable checks={checks} now={now} />

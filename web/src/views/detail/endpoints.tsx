@@ -5,6 +5,7 @@ import { navigate, setQuery, useRoute } from '../../lib/router.js';
 import type { EndpointRow, Server } from '../../types.js';
 import { rangeOf } from './range.js';
 import { RangePicker } from './range-picker.js';
+import { ErrorNote } from '../error-note.js';
 
 type Key = 'endpoint' | 'requests' | 'rps' | 'errorRatePercent' | 'avgMs' | 'p50Ms' | 'p95Ms' | 'p99Ms';
 const columns: [Key, string, (r: EndpointRow) => string][] = [
@@ -57,11 +58,7 @@ export function Endpoints({ server }: { server: Server }) {
       <div class="toolbar">
         <RangePicker range={range} />
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
       {!rows ? (
         <p class="muted loading">Loading endpoints…</p>
       ) : rows.length === 0 ? (

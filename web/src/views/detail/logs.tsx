@@ -5,6 +5,7 @@ import { live } from '../../lib/live.js';
 import { useNow } from '../../lib/observable.js';
 import type { Check, LogLine, Server } from '../../types.js';
 import { CheckTable, withCheck } from './check-table.js';
+import { ErrorNote } from '../error-note.js';
 
 const MAX_LINES = 1000;
 
@@ -32,11 +33,7 @@ export function Logs({ server: s }: { server: Server }) {
   }, [s.id, paused]);
   return (
     <div class="logs">
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
       <section class="panel">
         <div class="panel-head">
           <h2>Process output</h2>

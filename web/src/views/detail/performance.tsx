@@ -6,6 +6,7 @@ import type { GaugeResult, SeriesResult, Server } from '../../types.js';
 import { Chart, type ChartSeries } from './chart.js';
 import { rangeOf, type Range } from './range.js';
 import { RangePicker } from './range-picker.js';
+import { ErrorNote } from '../error-note.js';
 
 const WEEK = 7 * 86_400_000;
 const REFRESH_MS = 30_000;
@@ -197,11 +198,7 @@ export function Performance({ server }: { server: Server }) {
           </button>
         </p>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
       {!panels ? (
         <p class="muted loading">Loading charts…</p>
       ) : (

@@ -9,6 +9,7 @@ import { Endpoints } from './endpoints.js';
 import { Logs } from './logs.js';
 import { Performance } from './performance.js';
 import { UsageView } from '../usage/usage-view.js';
+import { ErrorNote } from '../error-note.js';
 
 const tabs = [
   ['diagnostics', 'Diagnostics'],
@@ -41,12 +42,7 @@ export function ServerDetail({ id, tab }: { id: string; tab: string }) {
         </p>
       </section>
     );
-  if (error)
-    return (
-      <p class="error" role="alert">
-        {error}
-      </p>
-    );
+  if (error) return <ErrorNote text={error} />;
   if (!server) return <p class="muted loading">Loading…</p>;
   const base = `/servers/${encodeURIComponent(id)}`;
   return (

@@ -3,6 +3,7 @@ import { qs } from '../../lib/api.js';
 import { count, percent } from '../../lib/format.js';
 import { useApi } from '../../lib/use-api.js';
 import { Chart } from '../detail/chart.js';
+import { ErrorNote } from '../error-note.js';
 
 interface Usage {
   server_id: string | null;
@@ -86,11 +87,7 @@ export function UsageView({ serverId }: { serverId?: string }) {
           </span>
         )}
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote text={error} />
       {!data ? (
         <p class="muted loading">Loading…</p>
       ) : data.requests === 0 ? (
