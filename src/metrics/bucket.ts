@@ -19,7 +19,10 @@ export interface Traffic {
   sketch: DDSketch;
 }
 
-export const emptyTraffic = (): Traffic => ({
+/** A traffic total's counters, without its sketch. */
+export type TrafficCounters = Omit<Traffic, 'sketch'>;
+
+export const emptyCounters = (): TrafficCounters => ({
   count: 0,
   errors: 0,
   toolErrors: 0,
@@ -27,8 +30,20 @@ export const emptyTraffic = (): Traffic => ({
   sumMs: 0,
   minMs: Infinity,
   maxMs: -Infinity,
-  sketch: newSketch(),
 });
+
+export const emptyTraffic = (): Traffic => ({ ...emptyCounters(), sketch: newSketch() });
+
+/** Adds `from`'s counters to `into`'s (sums, and the extremes). */
+export function mergeCounters(into: TrafficCounters, from: TrafficCounters): void {
+  into.count += from.count;
+  into.errors += from.errors;
+  into.toolErrors += from.toolErrors;
+  into.timeouts += from.timeouts;
+  into.sumMs += from.sumMs;
+  if (from.minMs < into.minMs) into.minMs = from.minMs;
+  if (from.maxMs > into.maxMs) into.maxMs = from.maxMs;
+}
 
 /** An error in the error-rate sense (DESIGN §3) but not a tool error. */
 export const isError = (o: Outcome): boolean => o === 'error' || o === 'transport_error' || o === 'timeout';
@@ -45,13 +60,7 @@ export function addRequest(t: Traffic, outcome: Outcome, latencyMs: number): voi
 }
 
 export function mergeTraffic(into: Traffic, from: Traffic): void {
-  into.count += from.count;
-  into.errors += from.errors;
-  into.toolErrors += from.toolErrors;
-  into.timeouts += from.timeouts;
-  into.sumMs += from.sumMs;
-  if (from.minMs < into.minMs) into.minMs = from.minMs;
-  if (from.maxMs > into.maxMs) into.maxMs = from.maxMs;
+  mergeCounters(into, from);
   mergeSketch(into.sketch, from.sketch);
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../store/tables.js';
 import type { DDSketch } from '@datadog/sketches-js';
-import type { Traffic } from './bucket.js';
+import { emptyCounters, mergeCounters, type Traffic, type TrafficCounters } from './bucket.js';
 import { quantile } from './sketch-codec.js';
 import { rollupsRepo, type RollupRow } from '../store/rollups-repo.js';
 import { cachedRange } from './row-cache.js';
@@ -34,15 +34,7 @@ export const readRows = (
 /** A traffic total being summed: counters now, the sketch once every row is in. */
 class TrafficSum {
   /** The counters; the sketch is attached by `done`. */
-  readonly traffic: Omit<Traffic, 'sketch'> = {
-    count: 0,
-    errors: 0,
-    toolErrors: 0,
-    timeouts: 0,
-    sumMs: 0,
-    minMs: Infinity,
-    maxMs: -Infinity,
-  };
+  readonly traffic: TrafficCounters = emptyCounters();
   private readonly bins = new SketchBins();
 
   /** Adds one stored row (sketches merged, never percentiles averaged). */
@@ -61,15 +53,7 @@ class TrafficSum {
 
   /** Adds another sum (its sketch bins too); `other` must not be done yet. */
   addSum(other: TrafficSum): void {
-    const t = this.traffic;
-    const o = other.traffic;
-    t.count += o.count;
-    t.errors += o.errors;
-    t.toolErrors += o.toolErrors;
-    t.timeouts += o.timeouts;
-    t.sumMs += o.sumMs;
-    if (o.minMs < t.minMs) t.minMs = o.minMs;
-    if (o.maxMs > t.maxMs) t.maxMs = o.maxMs;
+    mergeCounters(this.traffic, other.traffic);
     this.bins.addBins(other.bins);
   }
 
