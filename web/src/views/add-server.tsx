@@ -1,3 +1,4 @@
+import { fieldText } from '../lib/form.js';
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../lib/api.js';
@@ -33,10 +34,7 @@ export function AddServer() {
   const submit = async (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
-    const text = (k: string) => {
-      const v = f.get(k);
-      return typeof v === 'string' ? v.trim() : '';
-    };
+    const text = fieldText(f);
     const num = (k: string) => (text(k) ? Number(text(k)) : undefined);
     const body: Record<string, unknown> = {
       name: text('name'),

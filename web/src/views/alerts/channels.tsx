@@ -1,3 +1,4 @@
+import { fieldText } from '../../lib/form.js';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../lib/api.js';
 import { useApi } from '../../lib/use-api.js';
@@ -86,10 +87,7 @@ function ChannelForm({ onCreated }: { onCreated: () => void }) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
-    const text = (k: string) => {
-      const v = f.get(k);
-      return typeof v === 'string' ? v.trim() : '';
-    };
+    const text = fieldText(f);
     const opt = (k: string) => (text(k) ? { [k]: text(k) } : {});
     const config =
       kind === 'webhook'

@@ -1,3 +1,4 @@
+import { fieldText } from '../../lib/form.js';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../lib/api.js';
 import { live } from '../../lib/live.js';
@@ -90,10 +91,7 @@ function RuleForm({ channels, onCreated }: { channels: Channel[]; onCreated: () 
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
-    const text = (k: string) => {
-      const v = f.get(k);
-      return typeof v === 'string' ? v.trim() : '';
-    };
+    const text = fieldText(f);
     const threshold = metric === 'status_offline' ? 1 : Number(text('threshold'));
     const repeat = text('repeat');
     const body = {

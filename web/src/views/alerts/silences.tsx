@@ -1,3 +1,4 @@
+import { fieldText } from '../../lib/form.js';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../lib/api.js';
 import { exact } from '../../lib/format.js';
@@ -20,10 +21,7 @@ export function Silences() {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
-    const text = (k: string) => {
-      const v = f.get(k);
-      return typeof v === 'string' ? v.trim() : '';
-    };
+    const text = fieldText(f);
     const starts = text('starts') ? new Date(text('starts')).getTime() : Date.now();
     const body = {
       rule_id: text('rule') ? Number(text('rule')) : null,
