@@ -9,6 +9,7 @@ import { flushLog } from './flush-log.js';
 import { encodeSketch } from './sketch-codec.js';
 import { TIERS, defaultRetention, keepMs, type MetricsRetention } from './tiers.js';
 import { groupRows } from './traffic-read.js';
+import { periodic } from '../shared/periodic.js';
 
 const BATCH = 5000;
 
@@ -150,12 +151,5 @@ export function startRollups(
       running = false;
     }
   };
-  const timer = setInterval(() => void run(), 5 * MINUTE_MS);
-  timer.unref();
-  const first = setTimeout(() => void run(), 10_000);
-  first.unref();
-  return () => {
-    clearInterval(timer);
-    clearTimeout(first);
-  };
+  return periodic(() => void run(), 5 * MINUTE_MS, 10_000);
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { checksRepo } from './checks-repo.js';
 import { inBatches } from './in-batches.js';
 import type { Store } from './open-store.js';
+import { periodic } from '../shared/periodic.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -36,12 +37,5 @@ export function startRetention(store: Store, retentionDays: number, log: Logger)
         log.info({ checks, gauges, retention_days: retentionDays }, 'old checks and gauges pruned'),
       (err: unknown) => log.error({ err: (err as Error).message }, 'pruning old checks failed'),
     );
-  const timer = setInterval(() => void run(), 3600 * 1000);
-  timer.unref();
-  const first = setTimeout(() => void run(), 10_000);
-  first.unref();
-  return () => {
-    clearInterval(timer);
-    clearTimeout(first);
-  };
+  return periodic(() => void run(), 3600 * 1000, 10_000);
 }
