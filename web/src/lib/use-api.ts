@@ -1,10 +1,16 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
 
-/** GETs `path` (again when it changes or on `reload`); errors are kept for the view to show. */
+/**
+ * GETs `path` (again when it or `refresh` changes, or on `reload`); errors are kept for the view
+ * to show.
+ */
 // The caller names the shape of the answer; the API is not typed end to end.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-export function useApi<T>(path: string): {
+export function useApi<T>(
+  path: string,
+  refresh?: unknown,
+): {
   data: T | undefined;
   error: string | undefined;
   reload: () => void;
@@ -24,7 +30,7 @@ export function useApi<T>(path: string): {
     return () => {
       stale = true;
     };
-  }, [path, tick]);
+  }, [path, tick, refresh]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, reload };
 }

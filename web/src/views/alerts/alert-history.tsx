@@ -1,4 +1,3 @@
-import { useEffect } from 'preact/hooks';
 import { api, qs } from '../../lib/api.js';
 import { exact, relative } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
@@ -14,14 +13,12 @@ const states = ['firing', 'resolved', 'pending'];
 /** Every alert that fired: filters in the URL, newest first; a row opens its detail and actions. */
 export function AlertHistory() {
   const now = useNow();
-  useObservable(live.notices);
   const { query } = useRoute();
   const filter = { server: query.get('server'), rule: query.get('rule'), state: query.get('state') };
   const path = `/api/v1/alerts/history${qs({ ...filter, limit: 200 })}`;
-  const history = useApi<{ history: HistoryItem[] }>(path);
   // A notification means a new or resolved alert: the list follows.
-  const notices = live.notices.get().length;
-  useEffect(() => history.reload(), [notices]);
+  const notices = useObservable(live.notices).length;
+  const history = useApi<{ history: HistoryItem[] }>(path, notices);
   const rules = useApi<{ rules: AlertRule[] }>('/api/v1/alerts/rules');
   const selected = Number(query.get('id')) || undefined;
   const servers = [...live.servers.values()].sort((a, b) => a.name.localeCompare(b.name));
