@@ -1,6 +1,8 @@
 // series() and endpoints() over a SQLite store holding 30 days of traffic for a large fleet,
 // filled the way the tiers hold it: '1m' for the last 48 h, '1h' for 30 days, '1d' per day,
-// rows counted in a coarser tier marked rolled. Sketch bytes are real (sketch-codec.ts).
+// rows counted in a coarser tier marked rolled, each bucket with its server-total row beside its
+// endpoints' (SERVER_TOTAL: drawn from a pool of ten times the requests, rather than the exact
+// merge of that bucket's endpoint rows). Sketch bytes are real (sketch-codec.ts).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { lognormal, seededRandom } from '../src/metrics/synthetic-traffic.js';
 import { defaultRetention, planRange, planSeries, type Plan } from '../src/metrics/tiers.js';
 import { readRows } from '../src/metrics/traffic-read.js';
 import { openStore } from '../src/store/open-store.js';
+import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
 
 export interface QueryScaleOptions {
   /** Servers with 30 days of '1h' and '1d' rows (default 1,000). */
@@ -108,7 +111,8 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
   const keep = options.dir ?? process.env.BENCH_QUERY_DIR;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'mcp-health-bench-query-'));
   if (keep) mkdirSync(keep, { recursive: true });
-  const sizes = { servers, perServer, minuteServers };
+  // `fill` changes when what the fill writes does (2: server-total rows), so an old store is not reused
+  const sizes = { servers, perServer, minuteServers, fill: 2 };
   const marker = join(dir, 'bench-fill.json');
   const reused = existsSync(marker)
     ? (JSON.parse(readFileSync(marker, 'utf8')) as typeof sizes & {
@@ -118,7 +122,10 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
       })
     : undefined;
   const reuse =
-    reused?.servers === servers && reused.perServer === perServer && reused.minuteServers === minuteServers
+    reused?.servers === servers &&
+    reused.perServer === perServer &&
+    reused.minuteServers === minuteServers &&
+    reused.fill === sizes.fill
       ? reused
       : undefined;
   try {
@@ -137,6 +144,11 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
     const minutePool = pool(rnd, 256, () => lognormal(rnd, 40, 0.8));
     const hourPool = pool(rnd, 256, () => lognormal(rnd, 2400, 0.8));
     const dayPool = pool(rnd, 64, () => lognormal(rnd, 57_600, 0.8));
+    const totalPools = {
+      m: pool(rnd, 64, () => lognormal(rnd, 400, 0.8)),
+      h: pool(rnd, 64, () => lognormal(rnd, 24_000, 0.8)),
+      d: pool(rnd, 16, () => lognormal(rnd, 576_000, 0.8)),
+    };
     const ids = Array.from({ length: servers }, (_, i) => `server-${String(i).padStart(4, '0')}`);
     const eps = Array.from({ length: perServer }, (_, i) => `tools/call:tool-${i}`);
 
@@ -173,27 +185,28 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
       for (const start of starts) {
         const n = step === 'm' ? minuteServers : servers;
         for (let s = 0; s < n; s++)
-          for (const ep of eps) {
+          for (const ep of [...eps, SERVER_TOTAL]) {
             const id = ids[s] as string;
-            if (step === 'd') add(id, ep, '1d', start, dayPool, false);
-            else if (step === 'h') add(id, ep, '1h', start, hourPool, start < dayNow);
-            else add(id, ep, '1m', start, minutePool, start < hourNow);
+            const total = ep === SERVER_TOTAL;
+            if (step === 'd') add(id, ep, '1d', start, total ? totalPools.d : dayPool, false);
+            else if (step === 'h') add(id, ep, '1h', start, total ? totalPools.h : hourPool, start < dayNow);
+            else add(id, ep, '1m', start, total ? totalPools.m : minutePool, start < hourNow);
           }
       }
     });
     const t0 = performance.now();
     const days = Array.from({ length: 30 }, (_, i) => dayNow - (30 - i) * DAY_MS);
     fillBuckets(days, 'd');
-    rows.day = days.length * servers * perServer;
+    rows.day = days.length * servers * (perServer + 1);
     const hourStarts: number[] = [];
     for (let t = floorTo(now - 30 * DAY_MS, HOUR_MS); t <= hourNow; t += HOUR_MS) hourStarts.push(t);
     for (let i = 0; i < hourStarts.length; i += 12) fillBuckets(hourStarts.slice(i, i + 12), 'h');
-    rows.hour = hourStarts.length * servers * perServer;
+    rows.hour = hourStarts.length * servers * (perServer + 1);
     const minuteStarts: number[] = [];
     const minuteNow = floorTo(now, MINUTE_MS);
     for (let t = floorTo(now - 48 * HOUR_MS, MINUTE_MS); t <= minuteNow; t += MINUTE_MS) minuteStarts.push(t);
     for (let i = 0; i < minuteStarts.length; i += 120) fillBuckets(minuteStarts.slice(i, i + 120), 'm');
-    rows.minute = minuteStarts.length * minuteServers * perServer;
+    rows.minute = minuteStarts.length * minuteServers * (perServer + 1);
     sqlite.close();
     const fillS = round1((performance.now() - t0) / 1000);
 
@@ -218,7 +231,11 @@ async function measure(
   try {
     const serverId = 'server-0000';
     const db = store.db;
-    const time = async (name: string, run: () => Promise<number>, plan: Plan, until: number) => {
+    const time = async (
+      name: string,
+      run: () => Promise<number>,
+      [plan, until, endpoint]: [Plan, number, string | undefined],
+    ) => {
       const ms: number[] = [];
       const readMs: number[] = [];
       let resultSize = 0;
@@ -231,7 +248,7 @@ async function measure(
         if (i === 0) firstMs = q;
         else ms.push(q);
         const r0 = performance.now();
-        rowsRead = (await readRows(db, plan, plan.start, until, { serverId })).length;
+        rowsRead = (await readRows(db, plan, plan.start, until, { serverId, endpoint })).length;
         readMs.push(performance.now() - r0);
       }
       ms.sort((a, b) => a - b);
@@ -265,20 +282,20 @@ async function measure(
       return r.reduce((n, e) => n + e.requests, 0) > 0 ? r.length : 0;
     };
     // What series() and endpoints() read, to split store time from decoding time.
-    const seriesPlan = (fromMs: number): [Plan, number] => {
+    const seriesPlan = (fromMs: number): [Plan, number, string] => {
       const p = planSeries({ from: now - fromMs, to: now, maxPoints: 1000, now }, defaultRetention);
-      return [p, Math.min(p.end, Math.ceil((now + 1) / p.tier.ms) * p.tier.ms)];
+      return [p, Math.min(p.end, Math.ceil((now + 1) / p.tier.ms) * p.tier.ms), SERVER_TOTAL];
     };
-    const rangePlan = (fromMs: number): [Plan, number] => {
+    const rangePlan = (fromMs: number): [Plan, number, undefined] => {
       const p = planRange({ from: now - fromMs, to: now, now }, defaultRetention);
-      return [p, p.end];
+      return [p, p.end, undefined];
     };
-    await time('series latency_p99, 30 d', () => pointsOf(30 * DAY_MS), ...seriesPlan(30 * DAY_MS));
+    await time('series latency_p99, 30 d', () => pointsOf(30 * DAY_MS), seriesPlan(30 * DAY_MS));
     // A day less: the hour tier still holds the start, so the series comes at hourly steps.
-    await time('series latency_p99, 29 d', () => pointsOf(29 * DAY_MS), ...seriesPlan(29 * DAY_MS));
-    await time('endpoints, 30 d', () => endpointsOf(30 * DAY_MS), ...rangePlan(30 * DAY_MS));
-    await time('series latency_p99, 24 h', () => pointsOf(DAY_MS), ...seriesPlan(DAY_MS));
-    await time('endpoints, 24 h', () => endpointsOf(DAY_MS), ...rangePlan(DAY_MS));
+    await time('series latency_p99, 29 d', () => pointsOf(29 * DAY_MS), seriesPlan(29 * DAY_MS));
+    await time('endpoints, 30 d', () => endpointsOf(30 * DAY_MS), rangePlan(30 * DAY_MS));
+    await time('series latency_p99, 24 h', () => pointsOf(DAY_MS), seriesPlan(DAY_MS));
+    await time('endpoints, 24 h', () => endpointsOf(DAY_MS), rangePlan(DAY_MS));
     return {
       servers,
       endpointsPerServer: perServer,

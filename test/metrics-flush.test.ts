@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../src/store/open-store.js';
 import type { Database, Db } from '../src/store/tables.js';
+import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
 import { Aggregator } from '../src/metrics/aggregator.js';
 import { pruneMetrics } from '../src/metrics/rollup.js';
 import { defaultRetention } from '../src/metrics/tiers.js';
@@ -42,7 +43,7 @@ function losingConfirmations(store: Store) {
 }
 
 const totals = async (db: Db, serverId: string) => {
-  const sum = async (table: 'request_rollups' | 'usage_rollups' | 'error_groups') =>
+  const sum = async (table: 'usage_rollups' | 'error_groups') =>
     (await db.selectFrom(table).select('count').where('server_id', '=', serverId).execute()).reduce(
       (n, r) => n + r.count,
       0,
@@ -52,8 +53,16 @@ const totals = async (db: Db, serverId: string) => {
     .select('id')
     .where('server_id', '=', serverId)
     .execute();
+  const rollups = await db
+    .selectFrom('request_rollups')
+    .select(['endpoint', 'count'])
+    .where('server_id', '=', serverId)
+    .execute();
+  const requests = rollups.filter((r) => r.endpoint !== SERVER_TOTAL).reduce((n, r) => n + r.count, 0);
+  const serverTotal = rollups.filter((r) => r.endpoint === SERVER_TOTAL).reduce((n, r) => n + r.count, 0);
+  assert.equal(serverTotal, requests, 'the server-total rows count what the endpoint rows count');
   return {
-    requests: await sum('request_rollups'),
+    requests,
     usage: await sum('usage_rollups'),
     errorGroups: await sum('error_groups'),
     samples: samples.length,

@@ -1,7 +1,9 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { usageRepo } from '../src/store/usage-repo.js';
+import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
 import { Aggregator } from '../src/metrics/aggregator.js';
 import { errorType } from '../src/metrics/error-tracking.js';
 import { endpoints, overview, series } from '../src/metrics/queries.js';
@@ -48,7 +50,7 @@ const rows = {
   rollups: (s: Store, id: string) =>
     s.db
       .selectFrom('request_rollups')
-      .select(['resolution', 'bucket_start', 'rolled'])
+      .select(['endpoint', 'resolution', 'bucket_start', 'rolled'])
       .where('server_id', '=', id)
       .execute(),
   groups: (s: Store, id: string) =>
@@ -149,7 +151,10 @@ for (const kind of kinds) {
         'p99 from unrolled minutes',
       );
       const minutes = (await rows.rollups(store, 'days')).length;
-      const hours = new Set(events.map((e) => `${e.endpoint} ${Math.floor(e.startedAt / HOUR)}`)).size;
+      // an hour row per endpoint and hour, and the server's total per hour
+      const hourOf = (e: RequestEvent) => Math.floor(e.startedAt / HOUR);
+      const hours =
+        new Set(events.map((e) => `${e.endpoint} ${hourOf(e)}`)).size + new Set(events.map(hourOf)).size;
       assert.deepEqual(await rollUp(store.db, NOW), { hour: minutes, day: hours });
       const hourly = await series(store.db, { ...q, maxPoints: 72 });
       assert.deepEqual([hourly.resolution, hourly.points.length], ['1h', 72]);
@@ -164,7 +169,7 @@ for (const kind of kinds) {
         assert.equal(sum(eps.map((e) => e.requests)), raw.length);
       }
       const stored = await rows.rollups(store, 'days');
-      assert.equal(stored.filter((r) => r.resolution === '1d').length, 6); // 3 days × 2 endpoints
+      assert.equal(stored.filter((r) => r.resolution === '1d').length, 9); // 3 days × (2 endpoints + total)
       assert.ok(stored.filter((r) => r.resolution !== '1d').every((r) => r.rolled === 1));
     });
 
@@ -193,20 +198,25 @@ for (const kind of kinds) {
       // a late row for an hour and a day already rolled up: one more row in each tier
       agg.record(requestEvent({ serverId: 'ret', startedAt: NOW - ages.b + 5 * MIN }));
       assert.equal((await agg.flush()).ok, true);
-      assert.deepEqual(await rollUp(store.db, NOW), { hour: 1, day: 1 });
+      assert.deepEqual(await rollUp(store.db, NOW), { hour: 2, day: 2 }); // the endpoint's and the total's
       const dayB = { from: NOW - 3 * DAY, to: NOW - 2 * DAY, now: NOW, retention };
       assert.equal(await total(dayB), 2);
 
       const pruned = await pruneMetrics(store.db, retention, NOW);
       assert.deepEqual(
         { ...pruned, flushes: 0 }, // flush ids depend on the suite's other tests
-        { minute: 5, hour: 2, day: 1, errorSamples: 3, errorGroups: 3, usage: 2, flushes: 0 },
+        { minute: 10, hour: 4, day: 2, errorSamples: 3, errorGroups: 3, usage: 2, flushes: 0 },
       );
       assert.equal(await total(), 5); // a, b ×2, c, d; e was past 400 days
       assert.equal(await total(dayB), 2);
       const left = await rows.rollups(store, 'ret');
-      const ageOf = (res: string) =>
-        sorted(left.filter((r) => r.resolution === res).map((r) => NOW - r.bucket_start));
+      const ageOf = (res: string, total = false) =>
+        sorted(
+          left
+            .filter((r) => r.resolution === res && (r.endpoint === SERVER_TOTAL) === total)
+            .map((r) => NOW - r.bucket_start),
+        );
+      for (const res of ['1m', '1h', '1d']) assert.deepEqual(ageOf(res, true), ageOf(res), res);
       assert.deepEqual(ageOf('1m'), [HOUR]);
       assert.deepEqual(ageOf('1h'), [3 * DAY, 3 * DAY, 6 * DAY]);
       assert.deepEqual(ageOf('1d'), [3 * DAY, 3 * DAY, 6 * DAY, 10 * DAY]);
@@ -299,3 +309,49 @@ for (const kind of kinds) {
     });
   });
 }
+
+for (const kind of kinds)
+  describe(`migration 006-server-totals (${kind})`, () => {
+    let target: StoreTarget | undefined;
+    let store: Store | undefined;
+    after(async () => {
+      await store?.close();
+      if (target) await dropStoreTarget(target);
+    });
+
+    test('history written before the server totals existed gets them, rolled rows kept apart', async () => {
+      target = newStoreTarget(kind);
+      store = await openStore(target);
+      const NOW = Date.UTC(2026, 9, 20, 12);
+      const events = traffic('old', 2000, NOW - 3 * HOUR, 3 * HOUR, 5);
+      const agg = new Aggregator({ store, now: () => NOW });
+      for (const e of events) agg.record(e);
+      assert.equal((await agg.flush()).ok, true);
+      await rollUp(store.db, NOW - HOUR); // the first two hours rolled, the last one not
+      // the store as it was before migration 006: no totals, 006 not applied
+      await store.db.deleteFrom('request_rollups').where('endpoint', '=', SERVER_TOTAL).execute();
+      await sql`delete from kysely_migration where name = '006-server-totals'`.execute(store.db);
+      await store.close();
+      store = await openStore(target);
+
+      const all = await rows.rollups(store, 'old');
+      const key = (r: (typeof all)[number]) => `${r.resolution} ${r.bucket_start} ${r.rolled}`;
+      const totals = all.filter((r) => r.endpoint === SERVER_TOTAL);
+      assert.deepEqual(
+        totals.map(key).sort(),
+        [...new Set(all.filter((r) => r.endpoint !== SERVER_TOTAL).map(key))].sort(),
+      );
+      const q = { serverId: 'old', from: NOW - 3 * HOUR, to: NOW, now: NOW, maxPoints: 3 };
+      const count = await series(store.db, { ...q, metric: 'rps' });
+      assert.equal(Math.round((count.aggregate ?? 0) * 3 * 3600), events.length);
+      within1pct(
+        (await series(store.db, { ...q, metric: 'latency_p99' })).aggregate,
+        exact(latencies(events), 0.99),
+        'p99 from the migrated totals',
+      );
+      // and the totals roll up like any row
+      await rollUp(store.db, NOW + HOUR);
+      const after = await series(store.db, { ...q, metric: 'rps' });
+      assert.equal(Math.round((after.aggregate ?? 0) * 3 * 3600), events.length);
+    });
+  });

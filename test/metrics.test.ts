@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/open-store.js';
+import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
 import { Aggregator } from '../src/metrics/aggregator.js';
 import { errorType, fingerprint, normaliseMessage } from '../src/metrics/error-tracking.js';
 import { addEncoded, decodeSketch, encodeSketch, newSketch, quantile } from '../src/metrics/sketch-codec.js';
@@ -182,8 +183,45 @@ describe('aggregator', () => {
       .selectFrom('request_rollups')
       .select('bucket_start')
       .where('server_id', '=', 'bound')
+      .where('endpoint', '<>', SERVER_TOTAL)
       .execute();
     assert.deepEqual(kept.map((r) => (NOW - r.bucket_start) / MIN).sort(), [1, 2, 3]);
+  });
+
+  test("each flush writes a server's total per minute beside its endpoints; a method named '*' is not one", async () => {
+    const agg = new Aggregator({ store: await sqlite(), now: () => NOW });
+    const events = [
+      requestEvent({ serverId: 'tot', endpoint: 'tools/list', startedAt: NOW - MIN, latencyMs: 10 }),
+      requestEvent({ serverId: 'tot', endpoint: 'tools/call:echo', startedAt: NOW - MIN, latencyMs: 30 }),
+      requestEvent({ serverId: 'tot', endpoint: SERVER_TOTAL, startedAt: NOW - MIN, outcome: 'error' }),
+      requestEvent({ serverId: 'tot', endpoint: 'tools/list', startedAt: NOW - 2 * MIN, latencyMs: 20 }),
+    ];
+    for (const e of events) agg.record(e);
+    assert.equal((await agg.flush()).ok, true);
+    const rows = await store.db
+      .selectFrom('request_rollups')
+      .select(['endpoint', 'bucket_start', 'count', 'errors', 'min_ms', 'max_ms'])
+      .where('server_id', '=', 'tot')
+      .orderBy('bucket_start')
+      .orderBy('endpoint')
+      .execute();
+    const ago = (r: { bucket_start: number }) => (NOW - r.bucket_start) / MIN;
+    assert.deepEqual(
+      rows.filter((r) => r.endpoint === SERVER_TOTAL).map((r) => [ago(r), r.count, r.errors, r.max_ms]),
+      [
+        [2, 1, 0, 20],
+        [1, 3, 1, 30],
+      ],
+    );
+    assert.deepEqual(
+      rows.filter((r) => r.endpoint !== SERVER_TOTAL).map((r) => [ago(r), r.endpoint]),
+      [
+        [2, 'tools/list'],
+        [1, `(${SERVER_TOTAL})`],
+        [1, 'tools/call:echo'],
+        [1, 'tools/list'],
+      ],
+    );
   });
 
   test('start() flushes on its interval; stop() flushes what is left', async () => {
@@ -194,6 +232,7 @@ describe('aggregator', () => {
           .selectFrom('request_rollups')
           .select('count')
           .where('server_id', '=', 'timer')
+          .where('endpoint', '<>', SERVER_TOTAL)
           .execute()
       )
         .map((r) => r.count)

@@ -1,5 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { checksRepo, type NewCheck } from '../src/store/checks-repo.js';
 import { eventsRepo } from '../src/store/events-repo.js';
@@ -128,3 +130,64 @@ for (const kind of kinds) {
     });
   });
 }
+
+if (kinds.includes('postgres'))
+  describe('store (postgres): opening beside other schemas and other monitors', () => {
+    const targets: StoreTarget[] = [];
+    after(async () => {
+      for (const t of targets) await dropStoreTarget(t);
+    });
+    const fresh = () => {
+      const t = newStoreTarget('postgres');
+      targets.push(t);
+      return t;
+    };
+
+    test('opens while other schemas with tables are dropped at the same moment', async () => {
+      // Other test runs (or other apps on a shared database) create and drop schemas; the
+      // migration must not trip over a schema that vanishes while it starts.
+      const churn = async () => {
+        for (let i = 0; i < 15; i++) {
+          const t = fresh();
+          const client = new pg.Client({ connectionString: t.databaseUrl });
+          await client.connect();
+          try {
+            await client.query(
+              `create schema ${t.schema}; create table ${t.schema}.x (id bigserial primary key)`,
+            );
+            await client.query(`drop schema ${t.schema} cascade`);
+          } finally {
+            await client.end();
+          }
+        }
+      };
+      const opens = async () => {
+        for (let i = 0; i < 6; i++) {
+          const s = await openStore(fresh());
+          assert.equal(await s.ping(), true);
+          await s.close();
+        }
+      };
+      await Promise.all([churn(), churn(), opens()]);
+    });
+
+    test('two monitors starting together on one store take turns migrating', async () => {
+      const t = fresh();
+      const [a, b] = await Promise.all([openStore(t), openStore(t)]);
+      const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+        a.db,
+      );
+      assert.deepEqual(
+        applied.rows.map((r) => r.name),
+        [
+          '001-initial',
+          '002-traffic',
+          '003-alerts',
+          '004-alert-actions',
+          '005-query-indexes',
+          '006-server-totals',
+        ],
+      );
+      await Promise.all([a.close(), b.close()]);
+    });
+  });

@@ -1,6 +1,7 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import { addEncoded, newSketch, quantile } from '../metrics/sketch-codec.js';
 import type { Db } from '../store/tables.js';
+import { SERVER_TOTAL } from '../store/rollups-repo.js';
 
 /**
  * Read-only sources of the rule metrics that are not in the aggregator's live figures:
@@ -17,6 +18,7 @@ export async function latencySketches(db: Db, from: number, now: number): Promis
     .selectFrom('request_rollups')
     .select(['server_id', 'sketch'])
     .where('resolution', '=', '1m')
+    .where('endpoint', '=', SERVER_TOTAL)
     .where('bucket_start', '>=', Math.floor(from / MINUTE_MS) * MINUTE_MS)
     .where('bucket_start', '<=', now)
     .execute();

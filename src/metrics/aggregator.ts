@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../store/tables.js';
-import { rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
+import { SERVER_TOTAL, rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
 import { usageRepo } from '../store/usage-repo.js';
-import { HOUR_MS, MINUTE_MS, addRequest, emptyTraffic, floorTo, isError } from './bucket.js';
+import { HOUR_MS, MINUTE_MS, addRequest, emptyTraffic, floorTo, isError, mergeTraffic } from './bucket.js';
 import { errorStore } from './error-store.js';
 import { flushLog } from './flush-log.js';
 import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
 import { LiveWindow, SLOTS, type LiveFigures } from './live-window.js';
-import { emptyPending, enforceBound, isEmpty, type Dropped, type Pending } from './pending.js';
+import {
+  emptyPending,
+  enforceBound,
+  isEmpty,
+  type Dropped,
+  type Pending,
+  type RequestBucket,
+} from './pending.js';
 import type { RequestEvent, RequestEventSink } from './request-event.js';
 import { encodeSketch } from './sketch-codec.js';
 
@@ -102,10 +109,12 @@ export class Aggregator implements RequestEventSink {
       const latency = Math.max(0, e.latencyMs);
       const minute = floorTo(e.startedAt, MINUTE_MS);
       const p = this.pending;
-      const key = `${e.serverId}${SEP}${e.endpoint}${SEP}${minute}`;
+      // a method named like the totals' marker must not be read as the server's total
+      const endpoint = e.endpoint === SERVER_TOTAL ? `(${SERVER_TOTAL})` : e.endpoint;
+      const key = `${e.serverId}${SEP}${endpoint}${SEP}${minute}`;
       let bucket = p.buckets.get(key);
       if (!bucket) {
-        bucket = { ...emptyTraffic(), serverId: e.serverId, endpoint: e.endpoint, minute };
+        bucket = { ...emptyTraffic(), serverId: e.serverId, endpoint, minute };
         p.buckets.set(key, bucket);
         if (p.buckets.size > this.maxBuckets) enforceBound(p, this.maxBuckets, this.dropped);
       }
@@ -250,7 +259,8 @@ export class Aggregator implements RequestEventSink {
   }
 
   private async write(p: Pending, flushId: string): Promise<number> {
-    const rollups: NewRollup[] = [...p.buckets.values()].map((b) => ({
+    const buckets = [...p.buckets.values()];
+    const rollups: NewRollup[] = [...buckets, ...serverTotals(buckets)].map((b) => ({
       server_id: b.serverId,
       endpoint: b.endpoint,
       resolution: '1m',
@@ -311,4 +321,20 @@ export class Aggregator implements RequestEventSink {
     this.timer = undefined;
     return this.flush();
   }
+}
+
+/** Each (server, minute)'s buckets merged: the rows with endpoint `SERVER_TOTAL`. */
+function serverTotals(buckets: RequestBucket[]): RequestBucket[] {
+  const totals = new Map<string, RequestBucket>();
+  for (const b of buckets) {
+    const key = `${b.serverId}${SEP}${b.minute}`;
+    let t = totals.get(key);
+    if (!t)
+      totals.set(
+        key,
+        (t = { ...emptyTraffic(), serverId: b.serverId, endpoint: SERVER_TOTAL, minute: b.minute }),
+      );
+    mergeTraffic(t, b);
+  }
+  return [...totals.values()];
 }

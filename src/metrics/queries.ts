@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/tables.js';
+import { SERVER_TOTAL } from '../store/rollups-repo.js';
 import { DAY_MS, errorRatePercent, type Traffic } from './bucket.js';
 import { defaultRetention, planRange, planSeries, type MetricsRetention } from './tiers.js';
 import { groupAndTotal, groupRows, quantileOf, readRows } from './traffic-read.js';
@@ -76,7 +77,7 @@ export async function series(db: Db, q: SeriesQuery): Promise<SeriesResult> {
   const retention = q.retention ?? defaultRetention;
   const earliest = q.compare === '1w' ? q.from - WEEK_MS : q.from;
   const plan = planSeries({ from: q.from, to: q.to, maxPoints: q.maxPoints, now, earliest }, retention);
-  const filter = { serverId: q.serverId, endpoint: q.endpoint };
+  const filter = { serverId: q.serverId, endpoint: q.endpoint ?? SERVER_TOTAL };
 
   // Both periods stop at the bucket holding `now`, so that a period in progress is compared
   // with the same stretch of the previous week, not with all of it.
@@ -176,7 +177,7 @@ export async function endpoints(
 export async function overview(db: Db, q: RangeQuery): Promise<TrafficSummary & { servers: number }> {
   const now = q.now ?? Date.now();
   const plan = planRange({ from: q.from, to: q.to, now }, q.retention ?? defaultRetention);
-  const rows = await readRows(db, plan, plan.start, plan.end, {});
+  const rows = await readRows(db, plan, plan.start, plan.end, { endpoint: SERVER_TOTAL });
   const servers = new Set(rows.map((r) => r.server_id)).size;
   const { total } = groupAndTotal(rows, () => 0);
   return { ...summarise(total, elapsedS(plan.start, plan.end, now)), servers };

@@ -1,4 +1,5 @@
 import {
+  SERVER_TOTAL,
   rollupsRepo,
   type Resolution,
   type RollupRange,
@@ -170,9 +171,8 @@ async function dailySeries(
   const end = Math.ceil(to / DAY_MS) * DAY_MS;
   const days = (end - start) / DAY_MS;
   const plan = planSeries({ from: start, to: end, maxPoints: days, now }, retention);
-  const rows = await sums(db, plan.tier.resolution, plan.tier.finer, { from: start, to: end, serverId }, [
-    'bucket_start',
-  ]);
+  const range = { from: start, to: end, serverId, endpoint: SERVER_TOTAL };
+  const rows = await sums(db, plan.tier.resolution, plan.tier.finer, range, ['bucket_start']);
   const out = Array.from({ length: days }, (_, i) => ({
     day: start + i * DAY_MS,
     requests: 0,

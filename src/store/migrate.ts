@@ -1,34 +1,59 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from './tables.js';
 import * as initial from './migrations/001-initial.js';
 import * as traffic from './migrations/002-traffic.js';
 import * as alerts from './migrations/003-alerts.js';
 import * as alertActions from './migrations/004-alert-actions.js';
 import * as queryIndexes from './migrations/005-query-indexes.js';
+import * as serverTotals from './migrations/006-server-totals.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
 /** Versioned migrations, in order; a new one is a new file and a new line here. */
-const migrations: Record<string, DialectMigration> = {
-  '001-initial': initial,
-  '002-traffic': traffic,
-  '003-alerts': alerts,
-  '004-alert-actions': alertActions,
-  '005-query-indexes': queryIndexes,
-};
+const migrations: [string, DialectMigration][] = [
+  ['001-initial', initial],
+  ['002-traffic', traffic],
+  ['003-alerts', alerts],
+  ['004-alert-actions', alertActions],
+  ['005-query-indexes', queryIndexes],
+  ['006-server-totals', serverTotals],
+];
 
+/** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */
+const APPLIED = 'kysely_migration';
+
+/** Any constant: PostgreSQL advisory lock taken while migrating, so two monitors starting together take turns. */
+const PG_LOCK = 4_242_017;
+
+/**
+ * Runs the migrations not yet applied (creating the PostgreSQL `schema` first when one is given),
+ * all in one transaction (both dialects have transactional
+ * DDL), so a failed start leaves the store as it was. Hand-written rather than Kysely's Migrator:
+ * that one introspects every table of every schema in the database at each start, which is slow
+ * on a shared PostgreSQL and fails when another schema is dropped at the same moment.
+ */
 export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
-  const provided: Record<string, Migration> = {};
-  for (const [name, m] of Object.entries(migrations)) provided[name] = { up: (d) => m.up(d, dialect) };
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve(provided) },
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed)
-    throw new Error(
-      `migration ${failed?.migrationName ?? ''} failed: ${String((error as Error | undefined)?.message ?? error)}`,
-    );
+  let current = '';
+  try {
+    await db.transaction().execute(async (trx) => {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_LOCK})`.execute(trx);
+      // Under the lock: two starts creating one schema would otherwise collide.
+      if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
+      await sql`create table if not exists ${sql.table(APPLIED)} (name varchar(255) primary key, timestamp varchar(255) not null)`.execute(
+        trx,
+      );
+      const { rows } = await sql<{ name: string }>`select name from ${sql.table(APPLIED)}`.execute(trx);
+      const applied = new Set(rows.map((r) => r.name));
+      for (const [name, migration] of migrations) {
+        if (applied.has(name)) continue;
+        current = name;
+        await migration.up(trx, dialect);
+        await sql`insert into ${sql.table(APPLIED)} (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(
+          trx,
+        );
+      }
+    });
+  } catch (err) {
+    throw new Error(`migration ${current || '(bookkeeping)'} failed: ${(err as Error).message}`);
+  }
 }

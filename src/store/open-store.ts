@@ -44,7 +44,6 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     pool.on('error', () => undefined); // an idle client's error surfaces on the next query instead
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
-      if (schema) await sql.raw(`create schema if not exists ${schema}`).execute(db);
       await migrate(db as Kysely<unknown>, 'postgres', schema);
     } catch (err) {
       await db.destroy();

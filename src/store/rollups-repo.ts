@@ -23,10 +23,19 @@ const columns = [
   'sketch',
 ] as const;
 
+/**
+ * The `endpoint` of a server's total rows: all its endpoints merged, written beside the
+ * endpoints' own rows at every flush (and so rolled up like them), so that a server's series and
+ * the fleet's totals read one row per bucket instead of one per endpoint. Not a method name:
+ * the aggregator renames an event whose endpoint is exactly this.
+ */
+export const SERVER_TOTAL = '*';
+
 export interface RollupRange {
   from: number;
   to: number;
   serverId?: string | undefined;
+  /** One endpoint's rows, or `SERVER_TOTAL`'s; when absent, every endpoint's own rows (no totals). */
   endpoint?: string | undefined;
 }
 
@@ -66,7 +75,7 @@ function tierQuery<C extends (typeof columns)[number]>(
       .where('bucket_start', '<', r.to);
     if (unrolledOnly) q = q.where('rolled', '=', sql.lit(0));
     if (r.serverId !== undefined) q = q.where('server_id', '=', r.serverId);
-    if (r.endpoint !== undefined) q = q.where('endpoint', '=', r.endpoint);
+    q = q.where('endpoint', r.endpoint === undefined ? '<>' : '=', r.endpoint ?? SERVER_TOTAL);
     return q;
   };
   const tier = part([resolution], false);
