@@ -111,8 +111,8 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
   const keep = options.dir ?? process.env.BENCH_QUERY_DIR;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'mcp-health-bench-query-'));
   if (keep) mkdirSync(keep, { recursive: true });
-  // `fill` changes when what the fill writes does (2: server-total rows), so an old store is not reused
-  const sizes = { servers, perServer, minuteServers, fill: 2 };
+  // `fill` changes when what the fill writes does (3: server-total rows and their indexes), so an old store is not reused
+  const sizes = { servers, perServer, minuteServers, fill: 3 };
   const marker = join(dir, 'bench-fill.json');
   const reused = existsSync(marker)
     ? (JSON.parse(readFileSync(marker, 'utf8')) as typeof sizes & {

@@ -41,6 +41,32 @@ describe('merged bins', () => {
     for (const q of QS) assert.equal(half.quantile(q), quantile(merged, q));
   });
 
+  test('a single sketch is read in place, and adding more never writes into it', () => {
+    const rnd = seededRandom(5);
+    const [a, b, merged] = [newSketch(), newSketch(), newSketch()];
+    for (let i = 0; i < 500; i++) {
+      a.accept(lognormal(rnd, 20, 1));
+      b.accept(lognormal(rnd, 200, 1));
+    }
+    merged.merge(a);
+    merged.merge(b);
+    const dense = (s: typeof a) => denseOf(encodeSketch(s)) ?? assert.fail('unreadable');
+    const da = dense(a);
+    const before = [...da.counts];
+    const one = new SketchBins();
+    one.addDense(da);
+    for (const q of QS) assert.equal(one.quantile(q), quantile(a, q), `one q=${q}`);
+    const total = new SketchBins();
+    total.addBins(one);
+    total.addDense(dense(b));
+    one.addEncoded(encodeSketch(b));
+    for (const q of QS) {
+      assert.equal(total.quantile(q), quantile(merged, q), `total q=${q}`);
+      assert.equal(one.quantile(q), quantile(merged, q), `one + b q=${q}`);
+    }
+    assert.deepEqual([...da.counts], before);
+  });
+
   test('unreadable bytes add nothing; an empty total has no percentiles', () => {
     const bins = new SketchBins();
     for (const junk of [[], [9], [1, 0x80], [1, 2, 5, 1]]) {

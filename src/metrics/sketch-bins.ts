@@ -13,6 +13,11 @@ export class SketchBins {
   /** The key of `counts[0]`. */
   private offset = 0;
   private zeroCount = 0;
+  /**
+   * The one decoded sketch added so far, read in place rather than copied (a server's series
+   * step is most often a single row): copied into `counts` when a second one comes. Never written.
+   */
+  private borrowed: DenseBins | undefined;
 
   /** Adds encoded bytes; returns false, adding nothing, when they cannot be read. */
   addEncoded(bytes: Uint8Array): boolean {
@@ -34,6 +39,10 @@ export class SketchBins {
     this.zeroCount += d.zeros;
     const src = d.counts;
     if (src.length === 0) return;
+    if (this.counts.length === 0 && this.borrowed === undefined) {
+      this.borrowed = d;
+      return;
+    }
     this.reserve(d.offset, d.offset + src.length - 1);
     const { counts } = this;
     const shift = d.offset - this.offset;
@@ -45,6 +54,10 @@ export class SketchBins {
 
   /** Adds another accumulator's counts. */
   addBins(other: SketchBins): void {
+    if (other.borrowed) {
+      this.addDense({ ...other.borrowed, zeros: other.zeroCount });
+      return;
+    }
     this.zeroCount += other.zeroCount;
     const src = other.counts;
     if (src.length === 0) return;
@@ -70,7 +83,8 @@ export class SketchBins {
    * same key → value mapping as `DDSketch.getValueAtQuantile`, without building the sketch.
    */
   quantile(q: number): number | null {
-    const { counts, offset, zeroCount } = this;
+    const { counts, offset } = this.borrowed ?? { counts: this.counts, offset: this.offset };
+    const { zeroCount } = this;
     let total = zeroCount;
     for (let i = 0; i < counts.length; i++) total += counts[i] as number;
     if (total <= 0 || q < 0 || q > 1) return null;
@@ -93,7 +107,7 @@ export class SketchBins {
   /** The merged sketch (a new DDSketch at the store's accuracy). */
   toSketch(): DDSketch {
     const sketch = newSketch();
-    const { counts, offset } = this;
+    const { counts, offset } = this.borrowed ?? { counts: this.counts, offset: this.offset };
     let lo = -1;
     let hi = -1;
     for (let i = 0; i < counts.length; i++)
@@ -115,8 +129,18 @@ export class SketchBins {
     return sketch;
   }
 
-  /** Makes room for keys lo..hi (inclusive), keeping what is counted. */
+  /** Copies the borrowed bins into `counts`, before they are added to. */
+  private own(): void {
+    const b = this.borrowed;
+    if (!b) return;
+    this.borrowed = undefined;
+    this.counts = new Float64Array(b.counts);
+    this.offset = b.offset;
+  }
+
+  /** Makes room for keys lo..hi (inclusive), keeping what is counted (and owning it first). */
   private reserve(lo: number, hi: number): void {
+    this.own();
     const { counts, offset } = this;
     if (counts.length > 0 && lo >= offset && hi < offset + counts.length) return;
     const from = counts.length === 0 ? lo : Math.min(lo, offset);

@@ -62,15 +62,40 @@ class TrafficSum {
    * which reads the merged bins directly.
    */
   done(): Traffic {
-    const { bins } = this;
-    let sketch: DDSketch | undefined;
-    // safe because the getter added here completes the Traffic
-    const traffic = Object.defineProperty(this.traffic, 'sketch', {
-      get: () => (sketch ??= bins.toSketch()),
-      enumerable: true,
-    }) as Traffic;
-    summed.set(traffic, bins);
+    const traffic = new SummedTraffic(this.traffic, this.bins);
+    summed.set(traffic, this.bins);
     return traffic;
+  }
+}
+
+/** A summed total whose sketch is built from its bins when first asked for. */
+class SummedTraffic implements Traffic {
+  count: number;
+  errors: number;
+  toolErrors: number;
+  timeouts: number;
+  sumMs: number;
+  minMs: number;
+  maxMs: number;
+  private built: DDSketch | undefined;
+
+  constructor(
+    c: TrafficCounters,
+    private readonly bins: SketchBins,
+  ) {
+    ({
+      count: this.count,
+      errors: this.errors,
+      toolErrors: this.toolErrors,
+      timeouts: this.timeouts,
+      sumMs: this.sumMs,
+      minMs: this.minMs,
+      maxMs: this.maxMs,
+    } = c);
+  }
+
+  get sketch(): DDSketch {
+    return (this.built ??= this.bins.toSketch());
   }
 }
 

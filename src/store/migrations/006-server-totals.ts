@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DDSketch } from '@datadog/sketches-js';
 import { addEncoded, encodeSketch, newSketch } from '../../metrics/sketch-codec.js';
 import { SERVER_TOTAL } from '../rollups-repo.js';
@@ -20,6 +20,19 @@ type Total = Omit<Selectable<RequestRollupsTable>, 'id' | 'server_id' | 'endpoin
  */
 export async function up(untyped: Kysely<unknown>): Promise<void> {
   const db = untyped as Kysely<Database>;
+  // A server's indexes end with the endpoint, so that picking its rows, totals or endpoints,
+  // reads the index alone (SQLite prefers a covering index: without the endpoint in it, the
+  // unrolled part of a read fell back to the fleet-wide `idx_rollups_pending`).
+  await sql`drop index idx_rollups_server_time`.execute(db);
+  await db.schema
+    .createIndex('idx_rollups_server_time')
+    .on('request_rollups')
+    .columns(['server_id', 'resolution', 'bucket_start', 'endpoint'])
+    .execute();
+  await sql`drop index idx_rollups_server_unrolled`.execute(db);
+  await sql`create index idx_rollups_server_unrolled on request_rollups (server_id, resolution, bucket_start, endpoint) where rolled = 0`.execute(
+    db,
+  );
   const servers = await db.selectFrom('request_rollups').select('server_id').distinct().execute();
   for (const { server_id } of servers) {
     const rows = await db
