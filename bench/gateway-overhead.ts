@@ -56,6 +56,7 @@ export interface GatewayOverheadResult {
   throughputRatio: number;
   /** CPU of this process (the monitor) during the concurrent runs, cores. */
   directRunCpuCores: number;
+  bareProxyRunCpuCores: number;
   gatewayRunCpuCores: number;
 }
 
@@ -239,6 +240,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
       addedP99Ms: round2(g.p99Ms - d.p99Ms),
       throughputRatio: round2(g.callsPerSecond / d.callsPerSecond),
       directRunCpuCores: d.cpuCores,
+      bareProxyRunCpuCores: f.cpuCores,
       gatewayRunCpuCores: g.cpuCores,
     };
   } finally {

@@ -75,7 +75,7 @@ if (only === 'gateway') {
     `| added by the bare proxy | ${r.floorP50Ms} ms | ${r.floorP99Ms} ms | ${Math.round(r.floorThroughputRatio * 100)} % |`,
     `| **added by the gateway** | **${r.addedP50Ms} ms** (goal ≤ 0.5) | **${r.addedP99Ms} ms** (goal ≤ 2) | **${Math.round(r.throughputRatio * 100)} %** (goal ≥ 90 %) |`,
     '',
-    `CPU of the bench process (the monitor) during the concurrent runs: ${r.directRunCpuCores} cores direct (idle monitor), ${r.gatewayRunCpuCores} cores through the gateway.`,
+    `CPU of the bench process (the monitor) during the concurrent runs: ${r.directRunCpuCores} cores direct (idle monitor), ${r.bareProxyRunCpuCores} through the bare proxy, ${r.gatewayRunCpuCores} through the gateway.`,
   ]);
 }
 
