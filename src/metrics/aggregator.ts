@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/tables.js';
 import { SERVER_TOTAL, rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
 import { usageRepo } from '../store/usage-repo.js';
-import { HOUR_MS, MINUTE_MS, addRequest, emptyTraffic, floorTo, isError, mergeTraffic } from './bucket.js';
+import { HOUR_MS, MINUTE_MS, addRequest, emptyTraffic, floorTo, isError } from './bucket.js';
+import { mergeRows } from './merge-rows.js';
 import { errorStore } from './error-store.js';
 import { flushLog } from './flush-log.js';
 import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
@@ -15,6 +16,7 @@ import {
   type Dropped,
   type Pending,
   type RequestBucket,
+  type UsageBucket,
 } from './pending.js';
 import type { RequestEvent, RequestEventSink } from './request-event.js';
 import { encodeSketch } from './sketch-codec.js';
@@ -67,6 +69,12 @@ export interface FlushResult {
 
 const SEP = '\u0000';
 
+/** A server's pending bucket per endpoint (whichever minute was last), and its last usage entry. */
+interface Recent {
+  buckets: Map<string, RequestBucket>;
+  usage: UsageBucket | undefined;
+}
+
 /**
  * The traffic aggregator (DESIGN §2): request events in, per (server, endpoint, minute) buckets
  * in memory, written every interval as '1m' rows. Each flush writes what arrived since the last
@@ -79,6 +87,11 @@ export class Aggregator implements RequestEventSink {
   /** A batch whose write failed, retried with the same flush id before anything newer. */
   private retry: { flushId: string; batch: Pending } | undefined;
   private readonly windows = new Map<string, LiveWindow>();
+  /**
+   * Per server, the pending entries its last events went to: most events find theirs here by
+   * the endpoint alone, without building and hashing a string key of all their fields.
+   */
+  private readonly recent = new Map<string, Recent>();
   private readonly sampled = new Map<string, number>();
   private readonly dropped: Dropped = { buckets: 0, events: 0 };
   private readonly counters = { rejected: 0, unsampled: 0, flushes: 0, failed: 0 };
@@ -111,15 +124,21 @@ export class Aggregator implements RequestEventSink {
       const p = this.pending;
       // a method named like the totals' marker must not be read as the server's total
       const endpoint = e.endpoint === SERVER_TOTAL ? `(${SERVER_TOTAL})` : e.endpoint;
-      const key = `${e.serverId}${SEP}${endpoint}${SEP}${minute}`;
-      let bucket = p.buckets.get(key);
-      if (!bucket) {
-        bucket = { ...emptyTraffic(), serverId: e.serverId, endpoint, minute };
-        p.buckets.set(key, bucket);
-        if (p.buckets.size > this.maxBuckets) enforceBound(p, this.maxBuckets, this.dropped);
+      let recent = this.recent.get(e.serverId);
+      if (!recent) this.recent.set(e.serverId, (recent = { buckets: new Map(), usage: undefined }));
+      let bucket = recent.buckets.get(endpoint);
+      if (bucket?.minute !== minute) {
+        const key = `${e.serverId}${SEP}${endpoint}${SEP}${minute}`;
+        bucket = p.buckets.get(key);
+        if (!bucket) {
+          bucket = { ...emptyTraffic(), serverId: e.serverId, endpoint, minute };
+          p.buckets.set(key, bucket);
+          if (p.buckets.size > this.maxBuckets) this.bound();
+        }
+        recent.buckets.set(endpoint, bucket);
       }
       addRequest(bucket, e.outcome, latency);
-      this.recordUsage(e);
+      this.recordUsage(e, recent);
       const type = errorType(e);
       if (type !== null) this.recordError(e, type, minute);
       this.recordLive(e, latency, type !== null);
@@ -128,8 +147,19 @@ export class Aggregator implements RequestEventSink {
     }
   }
 
-  private recordUsage(e: RequestEvent): void {
+  private recordUsage(e: RequestEvent, recent: Recent): void {
     const hour = floorTo(e.startedAt, HOUR_MS);
+    const last = recent.usage;
+    if (
+      last?.hour === hour &&
+      last.clientName === (e.clientName ?? '') &&
+      last.clientVersion === (e.clientVersion ?? '') &&
+      last.protocolVersion === (e.protocolVersion ?? '')
+    ) {
+      last.count++;
+      if (isError(e.outcome)) last.errors++;
+      return;
+    }
     // cut to the column widths: PostgreSQL refuses longer values, and one bad row would fail every flush
     const name = (e.clientName ?? '').slice(0, 200);
     const version = (e.clientVersion ?? '').slice(0, 100);
@@ -147,9 +177,9 @@ export class Aggregator implements RequestEventSink {
         errors: 0,
       };
       this.pending.usage.set(key, u);
-      if (this.pending.usage.size > this.maxBuckets)
-        enforceBound(this.pending, this.maxBuckets, this.dropped);
+      if (this.pending.usage.size > this.maxBuckets) this.bound();
     }
+    recent.usage = u;
     u.count++;
     if (isError(e.outcome)) u.errors++;
   }
@@ -179,9 +209,14 @@ export class Aggregator implements RequestEventSink {
         lastSeen,
         count: 1,
       });
-      if (this.pending.groups.size > this.maxBuckets)
-        enforceBound(this.pending, this.maxBuckets, this.dropped);
+      if (this.pending.groups.size > this.maxBuckets) this.bound();
     }
+  }
+
+  /** Drops the oldest pending entries past the memory bound (and forgets the recent ones, maybe dropped). */
+  private bound(): void {
+    enforceBound(this.pending, this.maxBuckets, this.dropped);
+    this.recent.clear();
   }
 
   private recordLive(e: RequestEvent, latency: number, failed: boolean): void {
@@ -233,6 +268,7 @@ export class Aggregator implements RequestEventSink {
       }
       const p = this.pending;
       this.pending = emptyPending();
+      this.recent.clear();
       if (!isEmpty(p)) {
         const flushId = randomUUID();
         try {
@@ -259,8 +295,7 @@ export class Aggregator implements RequestEventSink {
   }
 
   private async write(p: Pending, flushId: string): Promise<number> {
-    const buckets = [...p.buckets.values()];
-    const rollups: NewRollup[] = [...buckets, ...serverTotals(buckets)].map((b) => ({
+    const buckets: NewRollup[] = [...p.buckets.values()].map((b) => ({
       server_id: b.serverId,
       endpoint: b.endpoint,
       resolution: '1m',
@@ -274,6 +309,8 @@ export class Aggregator implements RequestEventSink {
       max_ms: b.maxMs,
       sketch: encodeSketch(b.sketch),
     }));
+    // each server's total per minute, beside its endpoints' rows (SERVER_TOTAL)
+    const rollups = buckets.concat(mergeRows(buckets, '1m', MINUTE_MS, SERVER_TOTAL));
     const usage = [...p.usage.values()].map((u) => ({
       bucket_start: u.hour,
       server_id: u.serverId,
@@ -321,20 +358,4 @@ export class Aggregator implements RequestEventSink {
     this.timer = undefined;
     return this.flush();
   }
-}
-
-/** Each (server, minute)'s buckets merged: the rows with endpoint `SERVER_TOTAL`. */
-function serverTotals(buckets: RequestBucket[]): RequestBucket[] {
-  const totals = new Map<string, RequestBucket>();
-  for (const b of buckets) {
-    const key = `${b.serverId}${SEP}${b.minute}`;
-    let t = totals.get(key);
-    if (!t)
-      totals.set(
-        key,
-        (t = { ...emptyTraffic(), serverId: b.serverId, endpoint: SERVER_TOTAL, minute: b.minute }),
-      );
-    mergeTraffic(t, b);
-  }
-  return [...totals.values()];
 }

@@ -1,6 +1,6 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import type { Outcome } from './request-event.js';
-import { mergeSketch, newSketch } from './sketch-codec.js';
+import { newSketch } from './sketch-codec.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -57,11 +57,6 @@ export function addRequest(t: Traffic, outcome: Outcome, latencyMs: number): voi
   if (latencyMs < t.minMs) t.minMs = latencyMs;
   if (latencyMs > t.maxMs) t.maxMs = latencyMs;
   t.sketch.accept(latencyMs);
-}
-
-export function mergeTraffic(into: Traffic, from: Traffic): void {
-  mergeCounters(into, from);
-  mergeSketch(into.sketch, from.sketch);
 }
 
 /**

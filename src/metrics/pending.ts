@@ -1,4 +1,4 @@
-import { mergeTraffic, type Traffic } from './bucket.js';
+import type { Traffic } from './bucket.js';
 import type { ErrorGroupDelta, ErrorSample } from './error-tracking.js';
 
 /** A minute of one endpoint's traffic, not yet written. */
@@ -35,36 +35,6 @@ export const emptyPending = (): Pending => ({
 
 export const isEmpty = (p: Pending): boolean =>
   p.buckets.size === 0 && p.usage.size === 0 && p.groups.size === 0 && p.samples.length === 0;
-
-/**
- * Adds `newer` into `older` (which keeps its order, so the oldest stay first) — how a failed
- * flush's data goes back in front of what was recorded meanwhile.
- */
-export function mergePending(older: Pending, newer: Pending, maxSamples: number): Pending {
-  for (const [k, b] of newer.buckets) {
-    const into = older.buckets.get(k);
-    if (into) mergeTraffic(into, b);
-    else older.buckets.set(k, b);
-  }
-  for (const [k, u] of newer.usage) {
-    const into = older.usage.get(k);
-    if (into) {
-      into.count += u.count;
-      into.errors += u.errors;
-    } else older.usage.set(k, u);
-  }
-  for (const [k, g] of newer.groups) {
-    const into = older.groups.get(k);
-    if (into) {
-      into.count += g.count;
-      into.firstSeen = Math.min(into.firstSeen, g.firstSeen);
-      into.lastSeen = Math.max(into.lastSeen, g.lastSeen);
-    } else older.groups.set(k, g);
-  }
-  const room = Math.max(0, maxSamples - older.samples.length);
-  older.samples.push(...newer.samples.slice(0, room));
-  return older;
-}
 
 /** What was dropped to stay within the memory bound. */
 export interface Dropped {

@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
-import { rollupsRepo, type NewRollup, type Resolution, type RollupRow } from '../store/rollups-repo.js';
+import { rollupsRepo, type Resolution } from '../store/rollups-repo.js';
 import type { Db } from '../store/tables.js';
 import { inBatches } from '../store/in-batches.js';
 import { usageRepo } from '../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo } from './bucket.js';
 import { errorStore } from './error-store.js';
 import { flushLog } from './flush-log.js';
-import { encodeSketch } from './sketch-codec.js';
 import { TIERS, defaultRetention, keepMs, type MetricsRetention } from './tiers.js';
-import { groupRows } from './traffic-read.js';
+import { mergeRows } from './merge-rows.js';
 import { periodic } from '../shared/periodic.js';
 
 const BATCH = 5000;
@@ -42,7 +41,7 @@ async function rollTier(db: Db, from: Resolution, to: Resolution, before: number
       n = await db.transaction().execute(async (trx) => {
         const rows = await rollupsRepo.pending(trx, from, before, BATCH);
         if (rows.length === 0) return 0;
-        await rollupsRepo.insertMany(trx, merge(rows, to, toMs));
+        await rollupsRepo.insertMany(trx, mergeRows(rows, to, toMs));
         const marked = await rollupsRepo.markRolled(
           trx,
           rows.map((r) => r.id),
@@ -58,31 +57,6 @@ async function rollTier(db: Db, from: Resolution, to: Resolution, before: number
     if (n < BATCH) return total;
     await new Promise((r) => setImmediate(r));
   }
-}
-
-function merge(rows: RollupRow[], resolution: Resolution, ms: number): NewRollup[] {
-  const sep = '\u0000';
-  const byKey = groupRows(
-    rows,
-    (r) => `${r.server_id}${sep}${r.endpoint}${sep}${floorTo(r.bucket_start, ms)}`,
-  );
-  return [...byKey].map(([key, t]) => {
-    const [serverId = '', endpoint = '', start = '0'] = key.split(sep);
-    return {
-      server_id: serverId,
-      endpoint,
-      resolution,
-      bucket_start: Number(start),
-      count: t.count,
-      errors: t.errors,
-      tool_errors: t.toolErrors,
-      timeouts: t.timeouts,
-      sum_ms: t.sumMs,
-      min_ms: t.minMs,
-      max_ms: t.maxMs,
-      sketch: encodeSketch(t.sketch),
-    };
-  });
 }
 
 export interface PruneResult {

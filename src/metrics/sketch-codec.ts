@@ -68,11 +68,6 @@ export function addEncoded(into: DDSketch, bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Merges `from` into `into` (same relative accuracy, so always mergeable). */
-export function mergeSketch(into: DDSketch, from: DDSketch): void {
-  if (from.count > 0) into.merge(from);
-}
-
 /** The q-quantile (0..1), or null for an empty sketch. */
 export function quantile(sketch: DDSketch, q: number): number | null {
   if (sketch.count <= 0) return null;

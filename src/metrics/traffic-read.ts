@@ -2,7 +2,7 @@ import type { Db } from '../store/tables.js';
 import type { DDSketch } from '@datadog/sketches-js';
 import { emptyCounters, mergeCounters, type Traffic, type TrafficCounters } from './bucket.js';
 import { quantile } from './sketch-codec.js';
-import { rollupsRepo, type RollupRow } from '../store/rollups-repo.js';
+import { rollupsRepo, type NewRollup, type RollupRow } from '../store/rollups-repo.js';
 import { cachedRange } from './row-cache.js';
 import { SketchBins, denseOf } from './sketch-bins.js';
 import type { Plan } from './tiers.js';
@@ -31,6 +31,12 @@ export const readRows = (
     : cachedRange(db, resolution, finer, range);
 };
 
+/** What a total is summed from: a stored row's or a row about to be written's figures. */
+type Figures = Pick<
+  NewRollup,
+  'count' | 'errors' | 'tool_errors' | 'timeouts' | 'sum_ms' | 'min_ms' | 'max_ms' | 'sketch'
+>;
+
 /** A traffic total being summed: counters now, the sketch once every row is in. */
 class TrafficSum {
   /** The counters; the sketch is attached by `done`. */
@@ -38,7 +44,7 @@ class TrafficSum {
   private readonly bins = new SketchBins();
 
   /** Adds one stored row (sketches merged, never percentiles averaged). */
-  add(row: RollupRow): void {
+  add(row: Figures): void {
     const t = this.traffic;
     t.count += row.count;
     t.errors += row.errors;
@@ -108,13 +114,13 @@ export function quantileOf(t: Traffic, q: number): number | null {
 }
 
 /** Merges rows into one total per key. */
-export const groupRows = <K>(rows: RollupRow[], keyOf: (row: RollupRow) => K): Map<K, Traffic> =>
+export const groupRows = <K, R extends Figures>(rows: R[], keyOf: (row: R) => K): Map<K, Traffic> =>
   groupAndTotal(rows, keyOf).groups;
 
 /** Merges rows into one total per key and one over all (each row's sketch decoded once). */
-export function groupAndTotal<K>(
-  rows: RollupRow[],
-  keyOf: (row: RollupRow) => K,
+export function groupAndTotal<K, R extends Figures>(
+  rows: R[],
+  keyOf: (row: R) => K,
 ): { groups: Map<K, Traffic>; total: Traffic } {
   const sums = new Map<K, TrafficSum>();
   for (const row of rows) {
@@ -130,7 +136,7 @@ export function groupAndTotal<K>(
   return { groups, total: all.done() };
 }
 
-export function total(rows: RollupRow[]): Traffic {
+export function total(rows: Figures[]): Traffic {
   const s = new TrafficSum();
   for (const row of rows) s.add(row);
   return s.done();

@@ -1,0 +1,36 @@
+import type { NewRollup, Resolution } from '../store/rollups-repo.js';
+import { floorTo } from './bucket.js';
+import { encodeSketch } from './sketch-codec.js';
+import { groupRows } from './traffic-read.js';
+
+type Row = Omit<NewRollup, 'resolution'>;
+
+/**
+ * Rows merged into one row of `resolution` per server, endpoint and bucket of `ms` (sketches
+ * merged bin by bin): how the roll-up makes hours of minutes and days of hours. With `endpoint`,
+ * every row counts as that endpoint's: how a flush makes each server's totals.
+ */
+export function mergeRows(rows: Row[], resolution: Resolution, ms: number, endpoint?: string): NewRollup[] {
+  const sep = '\u0000';
+  const byKey = groupRows(
+    rows,
+    (r) => `${r.server_id}${sep}${endpoint ?? r.endpoint}${sep}${floorTo(r.bucket_start, ms)}`,
+  );
+  return [...byKey].map(([key, t]) => {
+    const [serverId = '', ep = '', start = '0'] = key.split(sep);
+    return {
+      server_id: serverId,
+      endpoint: ep,
+      resolution,
+      bucket_start: Number(start),
+      count: t.count,
+      errors: t.errors,
+      tool_errors: t.toolErrors,
+      timeouts: t.timeouts,
+      sum_ms: t.sumMs,
+      min_ms: t.minMs,
+      max_ms: t.maxMs,
+      sketch: encodeSketch(t.sketch),
+    };
+  });
+}
