@@ -41,6 +41,22 @@ describe('merged bins', () => {
     for (const q of QS) assert.equal(half.quantile(q), quantile(merged, q));
   });
 
+  test('values accepted into bins encode to the very bytes of a DDSketch that accepted them', () => {
+    const rnd = seededRandom(9);
+    for (const median of [0.05, 3, 40, 900]) {
+      const sketch = newSketch();
+      const bins = new SketchBins();
+      for (let i = 0; i < 2000; i++) {
+        const v = rnd() < 0.01 ? 0 : lognormal(rnd, median, 1.5);
+        sketch.accept(v);
+        bins.accept(v);
+      }
+      assert.deepEqual(bins.encode(), encodeSketch(sketch), `median ${median}`);
+      for (const q of QS) assert.equal(bins.quantile(q), quantile(sketch, q), `median ${median} q=${q}`);
+    }
+    assert.deepEqual(new SketchBins().encode(), encodeSketch(newSketch()));
+  });
+
   test('a single sketch is read in place, and adding more never writes into it', () => {
     const rnd = seededRandom(5);
     const [a, b, merged] = [newSketch(), newSketch(), newSketch()];

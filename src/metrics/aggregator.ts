@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/tables.js';
 import { SERVER_TOTAL, rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
 import { usageRepo } from '../store/usage-repo.js';
-import { HOUR_MS, MINUTE_MS, addRequest, emptyTraffic, floorTo, isError } from './bucket.js';
+import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError } from './bucket.js';
 import { mergeRows } from './merge-rows.js';
 import { errorStore } from './error-store.js';
 import { flushLog } from './flush-log.js';
@@ -19,7 +19,6 @@ import {
   type UsageBucket,
 } from './pending.js';
 import type { RequestEvent, RequestEventSink } from './request-event.js';
-import { encodeSketch } from './sketch-codec.js';
 
 export interface AggregatorOptions {
   /** Read at every flush, so that a store reopened after a failure is picked up. */
@@ -131,7 +130,7 @@ export class Aggregator implements RequestEventSink {
         const key = `${e.serverId}${SEP}${endpoint}${SEP}${minute}`;
         bucket = p.buckets.get(key);
         if (!bucket) {
-          bucket = { ...emptyTraffic(), serverId: e.serverId, endpoint, minute };
+          bucket = { ...emptyRecording(), serverId: e.serverId, endpoint, minute };
           p.buckets.set(key, bucket);
           if (p.buckets.size > this.maxBuckets) this.bound();
         }
@@ -307,7 +306,7 @@ export class Aggregator implements RequestEventSink {
       sum_ms: b.sumMs,
       min_ms: b.minMs,
       max_ms: b.maxMs,
-      sketch: encodeSketch(b.sketch),
+      sketch: b.bins.encode(),
     }));
     // each server's total per minute, beside its endpoints' rows (SERVER_TOTAL)
     const rollups = buckets.concat(mergeRows(buckets, '1m', MINUTE_MS, SERVER_TOTAL));

@@ -1,6 +1,7 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import type { Outcome } from './request-event.js';
 import { newSketch } from './sketch-codec.js';
+import { SketchBins } from './sketch-bins.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -48,7 +49,14 @@ export function mergeCounters(into: TrafficCounters, from: TrafficCounters): voi
 /** An error in the error-rate sense (DESIGN §3) but not a tool error. */
 export const isError = (o: Outcome): boolean => o === 'error' || o === 'transport_error' || o === 'timeout';
 
-export function addRequest(t: Traffic, outcome: Outcome, latencyMs: number): void {
+/** A bucket being recorded: counters, and the latencies' sketch as plain bins (sketch-bins.ts). */
+export interface RecordingTraffic extends TrafficCounters {
+  bins: SketchBins;
+}
+
+export const emptyRecording = (): RecordingTraffic => ({ ...emptyCounters(), bins: new SketchBins() });
+
+export function addRequest(t: RecordingTraffic, outcome: Outcome, latencyMs: number): void {
   t.count++;
   if (isError(outcome)) t.errors++;
   if (outcome === 'tool_error') t.toolErrors++;
@@ -56,7 +64,7 @@ export function addRequest(t: Traffic, outcome: Outcome, latencyMs: number): voi
   t.sumMs += latencyMs;
   if (latencyMs < t.minMs) t.minMs = latencyMs;
   if (latencyMs > t.maxMs) t.maxMs = latencyMs;
-  t.sketch.accept(latencyMs);
+  t.bins.accept(latencyMs);
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { NewRollup, Resolution } from '../store/rollups-repo.js';
 import { floorTo } from './bucket.js';
-import { encodeSketch } from './sketch-codec.js';
-import { groupRows } from './traffic-read.js';
+import { encodedSketchOf, groupRows } from './traffic-read.js';
 
 type Row = Omit<NewRollup, 'resolution'>;
 
@@ -30,7 +29,7 @@ export function mergeRows(rows: Row[], resolution: Resolution, ms: number, endpo
       sum_ms: t.sumMs,
       min_ms: t.minMs,
       max_ms: t.maxMs,
-      sketch: encodeSketch(t.sketch),
+      sketch: encodedSketchOf(t),
     };
   });
 }

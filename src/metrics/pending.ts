@@ -1,8 +1,8 @@
-import type { Traffic } from './bucket.js';
+import type { RecordingTraffic } from './bucket.js';
 import type { ErrorGroupDelta, ErrorSample } from './error-tracking.js';
 
 /** A minute of one endpoint's traffic, not yet written. */
-export interface RequestBucket extends Traffic {
+export interface RequestBucket extends RecordingTraffic {
   serverId: string;
   endpoint: string;
   minute: number;

@@ -1,5 +1,5 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import { SKETCH_VERSION, newSketch } from './sketch-codec.js';
+import { SKETCH_VERSION, encodeBins, newSketch } from './sketch-codec.js';
 
 /**
  * Many stored sketches merged into one, fast: the encoded bins (sketch-codec.ts) are added
@@ -18,6 +18,28 @@ export class SketchBins {
    * step is most often a single row): copied into `counts` when a second one comes. Never written.
    */
   private borrowed: DenseBins | undefined;
+
+  /** Adds one value, as `DDSketch.accept` does (values are never negative: latencies). */
+  accept(value: number): void {
+    if (!(value > mapping.minPossible)) {
+      this.zeroCount++;
+      return;
+    }
+    const key = mapping.key(value);
+    // the first value makes room for latencies ~14× either side of it (128 keys at 1 %), so
+    // that a bucket's array is rarely grown again
+    if (this.counts.length === 0) this.reserve(key - 128, key + 128);
+    else if (key < this.offset || key >= this.offset + this.counts.length || this.borrowed)
+      this.reserve(key, key);
+    const at = key - this.offset;
+    this.counts[at] = (this.counts[at] as number) + 1;
+  }
+
+  /** The bins in the stored encoding: the bytes `encodeSketch` gives for the same counts. */
+  encode(): Buffer {
+    const { counts, offset } = this.borrowed ?? { counts: this.counts, offset: this.offset };
+    return encodeBins(this.zeroCount, counts, offset);
+  }
 
   /** Adds encoded bytes; returns false, adding nothing, when they cannot be read. */
   addEncoded(bytes: Uint8Array): boolean {

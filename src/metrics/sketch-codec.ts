@@ -17,11 +17,16 @@ export const SKETCH_VERSION = 1;
 const VERSION = SKETCH_VERSION;
 
 export function encodeSketch(sketch: DDSketch): Buffer {
-  const out: number[] = [VERSION];
-  writeVarint(out, Math.round(sketch.zeroCount));
   const { bins, offset } = sketch.store;
+  return encodeBins(sketch.zeroCount, bins, offset);
+}
+
+/** The encoding of a zero count and the counts of keys `offset`, `offset + 1`, … */
+export function encodeBins(zeroCount: number, bins: ArrayLike<number>, offset: number): Buffer {
+  const out: number[] = [VERSION];
+  writeVarint(out, Math.round(zeroCount));
   let nonEmpty = 0;
-  for (const c of bins) if (c > 0) nonEmpty++;
+  for (let i = 0; i < bins.length; i++) if ((bins[i] ?? 0) > 0) nonEmpty++;
   writeVarint(out, nonEmpty);
   let prev = 0;
   for (let i = 0; i < bins.length; i++) {

@@ -1,7 +1,7 @@
 import type { Db } from '../store/tables.js';
 import type { DDSketch } from '@datadog/sketches-js';
 import { emptyCounters, mergeCounters, type Traffic, type TrafficCounters } from './bucket.js';
-import { quantile } from './sketch-codec.js';
+import { encodeSketch, quantile } from './sketch-codec.js';
 import { rollupsRepo, type NewRollup, type RollupRow } from '../store/rollups-repo.js';
 import { cachedRange } from './row-cache.js';
 import { SketchBins, denseOf } from './sketch-bins.js';
@@ -111,6 +111,12 @@ const summed = new WeakMap<Traffic, SketchBins>();
 export function quantileOf(t: Traffic, q: number): number | null {
   const bins = summed.get(t);
   return bins ? bins.quantile(q) : quantile(t.sketch, q);
+}
+
+/** The stored encoding of a traffic total's sketch: from its merged bins when it was summed here. */
+export function encodedSketchOf(t: Traffic): Buffer {
+  const bins = summed.get(t);
+  return bins ? bins.encode() : encodeSketch(t.sketch);
 }
 
 /** Merges rows into one total per key. */

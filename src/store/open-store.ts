@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as KyselySqlite } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrate.js';
 import type { Database, Db, Dialect } from './tables.js';
@@ -60,9 +60,29 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   await migrate(db as Kysely<unknown>, 'sqlite');
   return wrap(db, 'sqlite', file);
+}
+
+/**
+ * Kysely prepares every statement it runs; here a statement whose SQL text was seen lately
+ * (every full 500-row insert chunk of a flush, a dashboard's repeated reads) is prepared once —
+ * parsing a 6,500-parameter insert cost as much as running it. Safe because better-sqlite3 runs
+ * one statement at a time and nothing here streams rows (a statement mid-`iterate` is busy).
+ */
+function preparedOnce(sqlite: SqliteDatabase.Database, max = 100): KyselySqlite {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(source) {
+      const stmt = cache.get(source) ?? sqlite.prepare(source);
+      cache.delete(source); // re-inserted last: the map's order is the least recently used first
+      cache.set(source, stmt);
+      if (cache.size > max) cache.delete(cache.keys().next().value ?? source);
+      return stmt;
+    },
+  };
 }
 
 function wrap(db: Db, dialect: Dialect, location: string): Store {
