@@ -107,7 +107,7 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
   const servers = options.servers ?? 1000;
   const perServer = options.endpointsPerServer ?? 10;
   const minuteServers = Math.min(servers, Math.max(1, options.minuteServers ?? 100));
-  const repetitions = options.repetitions ?? 20;
+  const repetitions = options.repetitions ?? 100; // enough for a p99 that is not just the slowest
   const keep = options.dir ?? process.env.BENCH_QUERY_DIR;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'mcp-health-bench-query-'));
   if (keep) mkdirSync(keep, { recursive: true });
