@@ -3,8 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/tables.js';
 import { SERVER_TOTAL, rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
 import { usageRepo } from '../store/usage-repo.js';
-import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError } from './bucket.js';
-import { mergeRows } from './merge-rows.js';
+import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError, mergeCounters } from './bucket.js';
 import { errorStore } from './error-store.js';
 import { flushLog } from './flush-log.js';
 import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
@@ -294,7 +293,9 @@ export class Aggregator implements RequestEventSink {
   }
 
   private async write(p: Pending, flushId: string): Promise<number> {
-    const buckets: NewRollup[] = [...p.buckets.values()].map((b) => ({
+    const buckets = [...p.buckets.values()];
+    // each server's total per minute beside its endpoints' rows (SERVER_TOTAL)
+    const rollups: NewRollup[] = buckets.concat(serverTotals(buckets)).map((b) => ({
       server_id: b.serverId,
       endpoint: b.endpoint,
       resolution: '1m',
@@ -308,8 +309,6 @@ export class Aggregator implements RequestEventSink {
       max_ms: b.maxMs,
       sketch: b.bins.encode(),
     }));
-    // each server's total per minute, beside its endpoints' rows (SERVER_TOTAL)
-    const rollups = buckets.concat(mergeRows(buckets, '1m', MINUTE_MS, SERVER_TOTAL));
     const usage = [...p.usage.values()].map((u) => ({
       bucket_start: u.hour,
       server_id: u.serverId,
@@ -357,4 +356,21 @@ export class Aggregator implements RequestEventSink {
     this.timer = undefined;
     return this.flush();
   }
+}
+
+/** Each (server, minute)'s buckets merged, counters and bins: the rows with endpoint `SERVER_TOTAL`. */
+function serverTotals(buckets: RequestBucket[]): RequestBucket[] {
+  const totals = new Map<string, RequestBucket>();
+  for (const b of buckets) {
+    const key = `${b.serverId}${SEP}${b.minute}`;
+    let t = totals.get(key);
+    if (!t)
+      totals.set(
+        key,
+        (t = { ...emptyRecording(), serverId: b.serverId, endpoint: SERVER_TOTAL, minute: b.minute }),
+      );
+    mergeCounters(t, b);
+    t.bins.addBins(b.bins);
+  }
+  return [...totals.values()];
 }

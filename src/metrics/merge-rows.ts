@@ -6,20 +6,19 @@ type Row = Omit<NewRollup, 'resolution'>;
 
 /**
  * Rows merged into one row of `resolution` per server, endpoint and bucket of `ms` (sketches
- * merged bin by bin): how the roll-up makes hours of minutes and days of hours. With `endpoint`,
- * every row counts as that endpoint's: how a flush makes each server's totals.
+ * merged bin by bin): how the roll-up makes hours of minutes and days of hours.
  */
-export function mergeRows(rows: Row[], resolution: Resolution, ms: number, endpoint?: string): NewRollup[] {
+export function mergeRows(rows: Row[], resolution: Resolution, ms: number): NewRollup[] {
   const sep = '\u0000';
   const byKey = groupRows(
     rows,
-    (r) => `${r.server_id}${sep}${endpoint ?? r.endpoint}${sep}${floorTo(r.bucket_start, ms)}`,
+    (r) => `${r.server_id}${sep}${r.endpoint}${sep}${floorTo(r.bucket_start, ms)}`,
   );
   return [...byKey].map(([key, t]) => {
-    const [serverId = '', ep = '', start = '0'] = key.split(sep);
+    const [serverId = '', endpoint = '', start = '0'] = key.split(sep);
     return {
       server_id: serverId,
-      endpoint: ep,
+      endpoint,
       resolution,
       bucket_start: Number(start),
       count: t.count,
