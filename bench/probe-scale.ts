@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { applyHeapGrowth } from '../src/checker/heap-growth.js';
 import { configSchema } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
 import { startMonitor } from '../src/monitor.js';
@@ -53,6 +54,8 @@ export async function probeScale(
   intervalS: number,
   measureS: number,
 ): Promise<ProbeScaleResult> {
+  // As `mcp-health serve` runs it (src/cli/main.ts).
+  applyHeapGrowth();
   const responder = await startResponder();
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-health-bench-'));
   const config = configSchema.parse({

@@ -4,16 +4,24 @@ import { computeStatus, type StatusSettings } from './status.js';
 
 /** Probe latencies of the last minute, for the 1-minute average response time. */
 export class LatencyWindow {
-  private samples: { at: number; ms: number }[] = [];
+  // Two number arrays rather than an object per sample: nothing per check outlives the window.
+  private readonly at: number[] = [];
+  private readonly ms: number[] = [];
 
   add(at: number, ms: number): void {
-    this.samples.push({ at, ms });
+    this.at.push(at);
+    this.ms.push(ms);
   }
 
   average(now: number, spanMs = 60_000): number | null {
-    this.samples = this.samples.filter((s) => s.at > now - spanMs);
-    if (this.samples.length === 0) return null;
-    return this.samples.reduce((sum, s) => sum + s.ms, 0) / this.samples.length;
+    while ((this.at[0] ?? Infinity) <= now - spanMs) {
+      this.at.shift();
+      this.ms.shift();
+    }
+    if (this.ms.length === 0) return null;
+    let sum = 0;
+    for (const ms of this.ms) sum += ms;
+    return sum / this.ms.length;
   }
 }
 

@@ -1,5 +1,7 @@
 import { MinHeap } from './min-heap.js';
 
+const LAG_SAMPLES = 65_536;
+
 /** A stable fraction in [0, 1) from an id (FNV-1a). */
 function phaseOf(id: string): number {
   let h = 0x811c9dc5;
@@ -45,7 +47,9 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private stopped = false;
-  private readonly lags: number[] = [];
+  /** The newest schedule lags, a ring: recording one allocates nothing. */
+  private readonly lags = new Float64Array(LAG_SAMPLES);
+  private lagCount = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -83,9 +87,13 @@ export class Scheduler {
     return this.entries.has(id);
   }
 
-  /** Schedule lag samples (ms between due time and start), the newest last; cleared on read. */
+  /** Schedule lag samples (ms between due time and start), up to the newest 65,536, the newest last; cleared on read. */
   takeLags(): number[] {
-    return this.lags.splice(0);
+    const count = Math.min(this.lagCount, LAG_SAMPLES);
+    const out: number[] = [];
+    for (let i = this.lagCount - count; i < this.lagCount; i++) out.push(this.lags[i % LAG_SAMPLES] ?? 0);
+    this.lagCount = 0;
+    return out;
   }
 
   stop(): void {
@@ -135,8 +143,7 @@ export class Scheduler {
       const entry = this.entries.get(job.id);
       if (!entry) continue;
       this.running++;
-      this.lags.push(this.now() - job.due);
-      if (this.lags.length > 100_000) this.lags.splice(0, 50_000);
+      this.lags[this.lagCount++ % LAG_SAMPLES] = this.now() - job.due;
       this.options
         .run(job.id)
         .catch(() => undefined)

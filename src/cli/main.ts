@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { applyHeapGrowth } from '../checker/heap-growth.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { addSettingFlags, settingFlags } from './flags.js';
 import { serve } from './serve.js';
 import { runCheck } from './check.js';
 import { runDemo } from './demo.js';
+
+applyHeapGrowth();
 
 const program = new Command()
   .name('mcp-health')

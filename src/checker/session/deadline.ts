@@ -15,16 +15,21 @@ export class Deadline {
   private readonly expiry: Promise<never>;
 
   constructor(readonly timeoutMs: number) {
-    const error = new CheckTimeoutError(timeoutMs);
     const { signal } = this.controller;
     this.expiry = new Promise<never>((_resolve, reject) => {
-      signal.addEventListener('abort', () => reject(signal.reason instanceof Error ? signal.reason : error), {
-        once: true,
-      });
+      signal.addEventListener(
+        'abort',
+        () => reject(signal.reason instanceof Error ? signal.reason : new CheckTimeoutError(timeoutMs)),
+        { once: true },
+      );
     });
     // Nobody may be racing when it fires; never let that surface as an unhandled rejection.
     this.expiry.catch(() => undefined);
-    this.timer = setTimeout(() => this.controller.abort(error), Math.max(0, timeoutMs));
+    // The error (and its stack) is made only when the budget runs out, not for every check.
+    this.timer = setTimeout(
+      () => this.controller.abort(new CheckTimeoutError(timeoutMs)),
+      Math.max(0, timeoutMs),
+    );
   }
 
   get signal(): AbortSignal {

@@ -13,6 +13,7 @@ import {
 import type { ProbeSuccess, ProbeTarget, SessionHooks } from '../probe-types.js';
 import type { Deadline } from './deadline.js';
 import type { DescribeContext } from './describe-error.js';
+import { probeFetch } from './http-fetch.js';
 import { McpConnection } from './mcp-connection.js';
 import { connectedLine, SessionBase, successOf } from './session-base.js';
 
@@ -139,9 +140,10 @@ export class HttpSession extends SessionBase {
   private makeTransport(): Transport {
     const url = new URL(this.target.url);
     const requestInit: RequestInit = { headers: { ...this.target.headers } };
+    const options = { requestInit, fetch: probeFetch };
     // Deprecated in the SDK, but legacy HTTP+SSE servers are still deployed and must be monitored.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
-    if (this.target.transport === 'sse') return new SSEClientTransport(url, { requestInit });
-    return new StreamableHTTPClientTransport(url, { requestInit });
+    if (this.target.transport === 'sse') return new SSEClientTransport(url, options);
+    return new StreamableHTTPClientTransport(url, options);
   }
 }

@@ -108,11 +108,38 @@ export class McpConnection {
     return {
       era: this.era(),
       protocolVersion: this.client.getNegotiatedProtocolVersion(),
-      serverInfo:
-        serverInfo === undefined ? undefined : { name: serverInfo.name, version: serverInfo.version },
-      capabilities: capabilities === undefined ? undefined : { ...capabilities },
+      serverInfo: this.sameServerInfo(serverInfo),
+      capabilities: this.sameCapabilities(capabilities),
       toolCount: this.toolCount,
     };
+  }
+
+  /*
+   * The last answers, handed out again while they do not change: every check's result ends up
+   * in the server's state, and a fresh copy per check would be old-generation garbage.
+   */
+  private lastServerInfo: { name: string; version: string } | undefined;
+  private lastCapabilities: { source: object; json: string; value: Record<string, unknown> } | undefined;
+
+  private sameServerInfo(info: { name: string; version: string } | undefined): SessionInfo['serverInfo'] {
+    if (info === undefined) return undefined;
+    const last = this.lastServerInfo;
+    if (last?.name === info.name && last.version === info.version) return last;
+    this.lastServerInfo = { name: info.name, version: info.version };
+    return this.lastServerInfo;
+  }
+
+  private sameCapabilities(capabilities: object | undefined): SessionInfo['capabilities'] {
+    if (capabilities === undefined) return undefined;
+    const last = this.lastCapabilities;
+    if (last?.source === capabilities) return last.value;
+    const json = JSON.stringify(capabilities);
+    if (last?.json === json) {
+      last.source = capabilities;
+      return last.value;
+    }
+    this.lastCapabilities = { source: capabilities, json, value: { ...capabilities } };
+    return this.lastCapabilities.value;
   }
 
   era(): ProtocolEra {

@@ -12,6 +12,8 @@ import { describeError, type DescribeContext, type FailureDescription } from './
 import { LogRing } from './log-ring.js';
 import type { McpConnection } from './mcp-connection.js';
 
+const settled = (): void => undefined;
+
 export abstract class SessionBase implements ServerSession {
   protected readonly log: LogRing;
   private queue: Promise<unknown> = Promise.resolve();
@@ -28,7 +30,9 @@ export abstract class SessionBase implements ServerSession {
     const deadline = new Deadline(budget);
     this.inFlight.add(deadline);
     const run = this.queue.then(() => this.guarded(deadline));
-    this.queue = run;
+    // The queue keeps only the turn, not the result: a result held until the next check
+    // would outlive young-generation collections at every server.
+    this.queue = run.then(settled);
     return run;
   }
 

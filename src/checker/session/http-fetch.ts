@@ -1,0 +1,139 @@
+/**
+ * The `fetch` the checker gives the SDK's HTTP transports: node:http(s) over keep-alive agents.
+ *
+ * Why not the global `fetch`: Node 20's fetch registers every Response with a
+ * FinalizationRegistry (and every Request given a signal with another, plus a WeakRef). V8's
+ * young-generation collector treats those registrations as strong, so each probe's request and
+ * response graph survives into the old generation and waits there for the next full GC; at
+ * 10,000 servers the old generation grew to ~4× the live heap between collections. Here nothing
+ * is registered: a probe's garbage dies young. Listeners on the caller's (long-lived) signal are
+ * removed when each request ends, not at garbage collection.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import type { FetchLike } from '@modelcontextprotocol/client';
+
+/** Idle keep-alive sockets close after this, like fetch's default (undici's 4 s). */
+const IDLE_SOCKET_MS = 4000;
+/** A request without response headers by then is abandoned, like fetch's default (undici's 300 s). */
+const HEADERS_TIMEOUT_MS = 300_000;
+/** Statuses whose responses have no body (a `Response` refuses one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' } as const;
+const httpAgent = new http.Agent(agentOptions);
+const httpsAgent = new https.Agent(agentOptions);
+
+function headersOf(init: RequestInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+}
+
+function bodyOf(init: RequestInit | undefined): string | Uint8Array | undefined {
+  const body = init?.body;
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  throw new TypeError('probe fetch: only string and byte bodies are supported');
+}
+
+/**
+ * A `Response` over a node:http response without a web stream: `text()`/`json()` read the
+ * socket directly, and `body` (only the SSE paths use it) is made on first use. Node 20's
+ * `ReadableStream` is a C++-backed object that outlives young-generation collections, so a
+ * stream per probe would again promote each probe's response to the old generation.
+ */
+class NodeResponse extends Response {
+  readonly #res: http.IncomingMessage;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+
+  constructor(res: http.IncomingMessage, init: ResponseInit) {
+    super(null, init);
+    this.#res = res;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    // safe because: Readable.toWeb yields a ReadableStream of the socket's Uint8Array chunks.
+    this.#stream ??= Readable.toWeb(this.#res) as ReadableStream<Uint8Array<ArrayBuffer>>;
+    return this.#stream;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#stream !== undefined || this.#res.readableDidRead;
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.#read();
+    // safe because: #read() returns a fresh Buffer that owns its whole ArrayBuffer slice.
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  override async text(): Promise<string> {
+    return (await this.#read()).toString('utf8');
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+
+  #read(): Promise<Buffer> {
+    if (this.bodyUsed) return Promise.reject(new TypeError('Body has already been consumed.'));
+    const res = this.#res;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () => resolve(Buffer.concat(chunks)));
+      res.once('error', reject);
+      // After 'end' this is a no-op; before it, the server or an abort cut the body short.
+      res.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+    });
+  }
+}
+
+function responseOf(res: http.IncomingMessage, method: string): Response {
+  const status = res.statusCode ?? 0;
+  const headers: [string, string][] = [];
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+    const name = res.rawHeaders[i];
+    const value = res.rawHeaders[i + 1];
+    if (name !== undefined && value !== undefined) headers.push([name, value]);
+  }
+  const init = { status, statusText: res.statusMessage ?? '', headers };
+  if (NULL_BODY.has(status) || method === 'HEAD') {
+    res.resume();
+    return new Response(null, init);
+  }
+  return new NodeResponse(res, init);
+}
+
+/** `fetch` for one request: no redirects followed (the SDK asks for 'manual' and follows itself). */
+export const probeFetch: FetchLike = (input, init) =>
+  new Promise<Response>((resolve, reject) => {
+    const url = typeof input === 'string' ? new URL(input) : input;
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const body = bodyOf(init);
+    const signal = init?.signal ?? undefined;
+    const request = (url.protocol === 'https:' ? https : http).request(url, {
+      method,
+      headers: headersOf(init),
+      agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    request.setTimeout(HEADERS_TIMEOUT_MS, () =>
+      request.destroy(new Error(`no response headers within ${HEADERS_TIMEOUT_MS / 1000} s`)),
+    );
+    request.once('error', reject);
+    request.once('response', (res) => {
+      request.setTimeout(0);
+      try {
+        resolve(responseOf(res, method));
+      } catch (error) {
+        res.destroy();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    request.end(body);
+  });
