@@ -106,3 +106,36 @@ test('error rate: fires only after the period held, a flap resets Pending, no da
   );
   await evaluator.stop();
 });
+
+test('a burst of status changes is evaluated together, at once, and all of it fires', async () => {
+  const burst = await openStore(newStoreTarget('sqlite'));
+  const bus = new Bus();
+  const servers = Array.from({ length: 300 }, (_, i) => server(`s${i}`));
+  let fleetReads = 0;
+  const evaluator = new AlertEvaluator({
+    db: burst.db,
+    bus,
+    log: pino({ level: 'silent' }),
+    servers: () => {
+      fleetReads++;
+      return servers;
+    },
+    live: () => ({ last60s: figures(0), last5m: figures(0) }),
+    activeConnections: () => 0,
+    baseUrl: 'http://localhost',
+    intervalMs: 3_600_000,
+  });
+  await evaluator.start();
+  fleetReads = 0;
+  // an upstream shared by 200 servers goes down: their statuses change in one burst
+  for (const s of servers.slice(0, 200)) {
+    s.state = { ...s.state, status: 'offline' };
+    bus.emit('server.status', s, 'healthy');
+  }
+  await evaluator.evaluateNow('s0'); // queued behind the burst's evaluation
+  const firing = (await historyRepo.list(burst.db, { limit: 500 })).filter((h) => h.state === 'firing');
+  assert.equal(firing.length, 200);
+  assert.ok(fleetReads <= 2, `the fleet was walked ${fleetReads} times for one burst`);
+  await evaluator.stop();
+  await burst.close();
+});

@@ -75,8 +75,19 @@ export class AlertEvaluator {
   private dirty: StoredState[] = [];
   private readonly now: () => number;
   private readonly notifier: Notifier;
+  /** Servers whose status changed since their evaluation was queued (one evaluation for them all). */
+  private readonly changed = new Set<string>();
   private readonly onStatus = (server: ServerRecord): void => {
-    void this.evaluateNow(server.id);
+    const queued = this.changed.size > 0;
+    this.changed.add(server.id);
+    // A fleet's status changes come in bursts (an upstream down takes many servers with it): one
+    // evaluation per burst, not one per server each reading the rules and walking the fleet.
+    if (!queued)
+      void this.enqueue(() => {
+        const ids = new Set(this.changed);
+        this.changed.clear();
+        return this.evaluate(ids);
+      });
   };
 
   constructor(private readonly deps: EvaluatorDeps) {
@@ -162,18 +173,27 @@ export class AlertEvaluator {
 
   /** Evaluates all servers (or one); runs after any evaluation in progress. */
   evaluateNow(serverId?: string): Promise<void> {
-    const run = this.chain.then(() => this.evaluate(serverId));
-    this.chain = run.catch((err: unknown) => this.deps.log.error({ err }, 'alert evaluation failed'));
+    return this.enqueue(() => this.evaluate(serverId === undefined ? undefined : new Set([serverId])));
+  }
+
+  private enqueue(run: () => Promise<void>): Promise<void> {
+    this.chain = this.chain
+      .then(run)
+      .catch((err: unknown) => this.deps.log.error({ err }, 'alert evaluation failed'));
     return this.chain;
   }
 
-  private async evaluate(only?: string): Promise<void> {
+  /**
+   * Every rule on every server; or (`only`) the servers whose status changed, on the rules whose
+   * metric is in memory (status, response time, error rate…): the store-read ones wait for the tick.
+   */
+  private async evaluate(only?: Set<string>): Promise<void> {
     const now = this.now();
     const allRules = await rulesRepo.list(this.deps.db);
-    const rules = allRules.filter((r) => r.enabled);
+    const rules = allRules.filter((r) => r.enabled && (only === undefined || !TickMetrics.readsStore(r)));
     const allServers = this.deps.servers();
-    const servers = allServers.filter((s) => watched(s) && (only === undefined || s.id === only));
-    const metrics = await TickMetrics.load(this.deps, only === undefined ? rules : [], now);
+    const servers = allServers.filter((s) => watched(s) && (only === undefined || only.has(s.id)));
+    const metrics = await TickMetrics.load(this.deps, rules, now);
     this.dirty = [];
     for (const rule of rules) {
       const byServer = this.instances.get(rule.id);

@@ -37,6 +37,11 @@ export class TickMetrics {
     private readonly gauges: Map<string, Map<string, number>>,
   ) {}
 
+  /** Rules whose metric `load` reads from the store (the others come from memory). */
+  static readsStore(rule: AlertRule): boolean {
+    return ['response_time_p95', 'response_time_p99', 'cpu', 'memory'].includes(rule.metric);
+  }
+
   static async load(deps: MetricDeps, rules: readonly AlertRule[], now: number): Promise<TickMetrics> {
     const sketches = new Map<number, Map<string, DDSketch>>();
     const gauges = new Map<string, Map<string, number>>();
