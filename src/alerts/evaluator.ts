@@ -76,17 +76,17 @@ export class AlertEvaluator {
   private readonly now: () => number;
   private readonly notifier: Notifier;
   /** Servers whose status changed since their evaluation was queued (one evaluation for them all). */
-  private readonly changed = new Set<string>();
+  private readonly changed = new Map<string, ServerRecord>();
   private readonly onStatus = (server: ServerRecord): void => {
     const queued = this.changed.size > 0;
-    this.changed.add(server.id);
+    this.changed.set(server.id, server);
     // A fleet's status changes come in bursts (an upstream down takes many servers with it): one
     // evaluation per burst, not one per server each reading the rules and walking the fleet.
     if (!queued)
       void this.enqueue(() => {
-        const ids = new Set(this.changed);
+        const servers = [...this.changed.values()];
         this.changed.clear();
-        return this.evaluate(ids);
+        return this.evaluate(servers);
       });
   };
 
@@ -173,7 +173,11 @@ export class AlertEvaluator {
 
   /** Evaluates all servers (or one); runs after any evaluation in progress. */
   evaluateNow(serverId?: string): Promise<void> {
-    return this.enqueue(() => this.evaluate(serverId === undefined ? undefined : new Set([serverId])));
+    return this.enqueue(() =>
+      this.evaluate(
+        serverId === undefined ? undefined : this.deps.servers().filter((s) => s.id === serverId),
+      ),
+    );
   }
 
   private enqueue(run: () => Promise<void>): Promise<void> {
@@ -187,12 +191,13 @@ export class AlertEvaluator {
    * Every rule on every server; or (`only`) the servers whose status changed, on the rules whose
    * metric is in memory (status, response time, error rate…): the store-read ones wait for the tick.
    */
-  private async evaluate(only?: Set<string>): Promise<void> {
+  private async evaluate(only?: ServerRecord[]): Promise<void> {
     const now = this.now();
     const allRules = await rulesRepo.list(this.deps.db);
     const rules = allRules.filter((r) => r.enabled && (only === undefined || !TickMetrics.readsStore(r)));
-    const allServers = this.deps.servers();
-    const servers = allServers.filter((s) => watched(s) && (only === undefined || only.has(s.id)));
+    // the changed servers are taken as the bus gave them: never a walk of the fleet per change
+    const allServers = only ?? this.deps.servers();
+    const servers = allServers.filter(watched);
     const metrics = await TickMetrics.load(this.deps, rules, now);
     this.dirty = [];
     for (const rule of rules) {

@@ -67,6 +67,14 @@ export interface FlushResult {
 
 const SEP = '\u0000';
 
+const NO_FIGURES: LiveFigures = Object.freeze({
+  requests: 0,
+  rps: 0,
+  avgLatencyMs: null,
+  errorRatePercent: null,
+});
+const NO_TRAFFIC: LiveStats = Object.freeze({ last60s: NO_FIGURES, last5m: NO_FIGURES });
+
 /** A server's pending bucket per endpoint (whichever minute was last), and its last usage entry. */
 interface Recent {
   buckets: Map<string, RequestBucket>;
@@ -225,7 +233,9 @@ export class Aggregator implements RequestEventSink {
 
   /** The server's request figures over the last 60 s and 5 min, from memory. */
   live(serverId: string): LiveStats {
-    const w = this.windows.get(serverId) ?? new LiveWindow();
+    const w = this.windows.get(serverId);
+    // no traffic for 5 minutes (most servers of a big fleet): nothing to read, nothing to allocate
+    if (!w) return NO_TRAFFIC;
     const nowS = Math.floor(this.now() / 1000);
     return { last60s: w.figures(nowS, 60), last5m: w.figures(nowS, SLOTS) };
   }
