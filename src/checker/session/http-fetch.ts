@@ -47,51 +47,65 @@ function bodyOf(init: RequestInit | undefined): string | Uint8Array | undefined 
  * stream per probe would again promote each probe's response to the old generation.
  */
 class NodeResponse extends Response {
-  readonly #res: http.IncomingMessage;
-  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+  /** The node:http answer the body is read from. */
+  readonly nodeAnswer: http.IncomingMessage;
+  /** The web stream, once `body` was asked for. */
+  webStream: ReadableStream<Uint8Array> | undefined;
 
   constructor(res: http.IncomingMessage, init: ResponseInit) {
     super(null, init);
-    this.#res = res;
-  }
-
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    // safe because: Readable.toWeb yields a ReadableStream of the socket's Uint8Array chunks.
-    this.#stream ??= Readable.toWeb(this.#res) as ReadableStream<Uint8Array<ArrayBuffer>>;
-    return this.#stream;
-  }
-
-  override get bodyUsed(): boolean {
-    return this.#stream !== undefined || this.#res.readableDidRead;
-  }
-
-  override async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.#read();
-    // safe because: #read() returns a fresh Buffer that owns its whole ArrayBuffer slice.
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  override async text(): Promise<string> {
-    return (await this.#read()).toString('utf8');
-  }
-
-  override async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
-  }
-
-  #read(): Promise<Buffer> {
-    if (this.bodyUsed) return Promise.reject(new TypeError('Body has already been consumed.'));
-    const res = this.#res;
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('end', () => resolve(Buffer.concat(chunks)));
-      res.once('error', reject);
-      // After 'end' this is a no-op; before it, the server or an abort cut the body short.
-      res.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
-    });
+    this.nodeAnswer = res;
   }
 }
+
+/** The bytes of the answer; rejects when they were read already or the socket closed first. */
+function readAll(r: NodeResponse): Promise<Buffer> {
+  if (r.bodyUsed) return Promise.reject(new TypeError('Body has already been consumed.'));
+  const res = r.nodeAnswer;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.once('end', () => resolve(Buffer.concat(chunks)));
+    res.once('error', reject);
+    // After 'end' this is a no-op; before it, the server or an abort cut the body short.
+    res.once('close', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+  });
+}
+
+// The overrides are set on the prototype rather than written in the class: Node's typings
+// (undici) declare these members of Response as properties and the DOM's as accessors and
+// methods, and this file must type-check under both (the build sees one, the tests the other).
+Object.defineProperties(NodeResponse.prototype, {
+  body: {
+    get(this: NodeResponse): ReadableStream<Uint8Array> {
+      // safe because: Readable.toWeb yields a ReadableStream of the socket's Uint8Array chunks.
+      this.webStream ??= Readable.toWeb(this.nodeAnswer) as ReadableStream<Uint8Array>;
+      return this.webStream;
+    },
+  },
+  bodyUsed: {
+    get(this: NodeResponse): boolean {
+      return this.webStream !== undefined || this.nodeAnswer.readableDidRead;
+    },
+  },
+  arrayBuffer: {
+    async value(this: NodeResponse): Promise<ArrayBuffer> {
+      const bytes = await readAll(this);
+      // safe because: readAll returns a fresh Buffer that owns its whole ArrayBuffer slice.
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    },
+  },
+  text: {
+    async value(this: NodeResponse): Promise<string> {
+      return (await readAll(this)).toString('utf8');
+    },
+  },
+  json: {
+    async value(this: NodeResponse): Promise<unknown> {
+      return JSON.parse((await readAll(this)).toString('utf8')) as unknown;
+    },
+  },
+});
 
 function responseOf(res: http.IncomingMessage, method: string): Response {
   const status = res.statusCode ?? 0;
