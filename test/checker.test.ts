@@ -105,15 +105,18 @@ for (const kind of kinds) {
     test('failures: 1 and 2 → critical, the 3rd → offline, one success → healthy again', async () => {
       const { url, port } = await unusedPortUrl();
       const id = await add({ name: 'flaky', transport: 'streamable-http', url, health_check_interval: 3600 });
+      // A new server also gets one check at once from the scheduler, which may land between two
+      // forced ones: the status is judged against the failure count each answer reports.
       let s: Record<string, unknown> = {};
-      for (const expected of ['critical', 'critical', 'offline']) {
+      for (let i = 0; i < 3 && Number(s.consecutive_failures ?? 0) < 3; i++) {
         const r = await forceCheck(id);
         assert.equal(r.check.ok, false);
         assert.match(r.check.error ?? '', /connection refused/);
         s = r.server;
-        assert.equal(s.status, expected, `after ${String(s.consecutive_failures)} failures`);
+        const failures = Number(s.consecutive_failures);
+        assert.equal(s.status, failures >= 3 ? 'offline' : 'critical', `after ${failures} failures`);
       }
-      assert.equal(s.consecutive_failures, 3);
+      assert.ok(Number(s.consecutive_failures) >= 3, String(s.consecutive_failures));
       const revived: SdkServerHandle = await startModernServer({ port });
       cleanups.push(() => revived.close());
       const ok = await forceCheck(id);
