@@ -68,9 +68,7 @@ class TrafficSum {
    * which reads the merged bins directly.
    */
   done(): Traffic {
-    const traffic = new SummedTraffic(this.traffic, this.bins);
-    summed.set(traffic, this.bins);
-    return traffic;
+    return new SummedTraffic(this.traffic, this.bins);
   }
 }
 
@@ -87,7 +85,8 @@ class SummedTraffic implements Traffic {
 
   constructor(
     c: TrafficCounters,
-    private readonly bins: SketchBins,
+    /** The merged bins, read directly by `quantileOf` and `encodedSketchOf`. */
+    readonly bins: SketchBins,
   ) {
     ({
       count: this.count,
@@ -105,18 +104,14 @@ class SummedTraffic implements Traffic {
   }
 }
 
-const summed = new WeakMap<Traffic, SketchBins>();
-
 /** The q-quantile of a traffic total: from its merged bins when it was summed here, else its sketch. */
 export function quantileOf(t: Traffic, q: number): number | null {
-  const bins = summed.get(t);
-  return bins ? bins.quantile(q) : quantile(t.sketch, q);
+  return t instanceof SummedTraffic ? t.bins.quantile(q) : quantile(t.sketch, q);
 }
 
 /** The stored encoding of a traffic total's sketch: from its merged bins when it was summed here. */
 export function encodedSketchOf(t: Traffic): Buffer {
-  const bins = summed.get(t);
-  return bins ? bins.encode() : encodeSketch(t.sketch);
+  return t instanceof SummedTraffic ? t.bins.encode() : encodeSketch(t.sketch);
 }
 
 /** Merges rows into one total per key. */
