@@ -1,5 +1,5 @@
 import type { NewRollup, Resolution } from '../store/rollups-repo.js';
-import { floorTo } from './bucket.js';
+import { floorTo, type Traffic } from './bucket.js';
 import { encodedSketchOf, groupRows } from './traffic-read.js';
 
 type Row = Omit<NewRollup, 'resolution'>;
@@ -21,14 +21,19 @@ export function mergeRows(rows: Row[], resolution: Resolution, ms: number): NewR
       endpoint,
       resolution,
       bucket_start: Number(start),
-      count: t.count,
-      errors: t.errors,
-      tool_errors: t.toolErrors,
-      timeouts: t.timeouts,
-      sum_ms: t.sumMs,
-      min_ms: t.minMs,
-      max_ms: t.maxMs,
-      sketch: encodedSketchOf(t),
+      ...columnsOf(t),
     };
   });
 }
+
+/** A traffic total as a row's figure columns (its sketch encoded from the merged bins). */
+export const columnsOf = (t: Traffic) => ({
+  count: t.count,
+  errors: t.errors,
+  tool_errors: t.toolErrors,
+  timeouts: t.timeouts,
+  sum_ms: t.sumMs,
+  min_ms: t.minMs,
+  max_ms: t.maxMs,
+  sketch: encodedSketchOf(t),
+});

@@ -1,22 +1,17 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DDSketch } from '@datadog/sketches-js';
-import { addEncoded, encodeSketch, newSketch } from '../../metrics/sketch-codec.js';
-import { SERVER_TOTAL } from '../rollups-repo.js';
-import type { Database, RequestRollupsTable } from '../tables.js';
+import { sql, type Kysely } from 'kysely';
+import { columnsOf } from '../../metrics/merge-rows.js';
+import { groupRows } from '../../metrics/traffic-read.js';
+import { SERVER_TOTAL, type Resolution } from '../rollups-repo.js';
+import type { Database } from '../tables.js';
 
 const CHUNK = 500;
-
-/** A bucket's total being summed: the row's columns, its sketch decoded. */
-type Total = Omit<Selectable<RequestRollupsTable>, 'id' | 'server_id' | 'endpoint' | 'sketch'> & {
-  sketch: DDSketch;
-};
 
 /**
  * Query speed (issue 3): each server's traffic is also kept as one row per bucket with all its
  * endpoints merged (endpoint `SERVER_TOTAL`), written by the aggregator from now on. This
  * writes those rows for the history already in the store, one server at a time: a total per
  * (resolution, bucket, rolled) — keeping `rolled`, so that rows already counted in a coarser
- * tier are not counted there again. A data migration, so it needs the sketch codec.
+ * tier are not counted there again. A data migration, so it sums rows with the readers' own code (metrics/traffic-read.ts).
  */
 export async function up(untyped: Kysely<unknown>): Promise<void> {
   const db = untyped as Kysely<Database>;
@@ -41,42 +36,20 @@ export async function up(untyped: Kysely<unknown>): Promise<void> {
       .where('server_id', '=', server_id)
       .where('endpoint', '<>', SERVER_TOTAL)
       .execute();
-    const totals = new Map<string, Total>();
-    for (const r of rows) {
-      const key = `${r.resolution}|${r.bucket_start}|${r.rolled}`;
-      let t = totals.get(key);
-      if (!t)
-        totals.set(
-          key,
-          (t = {
-            resolution: r.resolution,
-            bucket_start: r.bucket_start,
-            rolled: r.rolled,
-            count: 0,
-            errors: 0,
-            tool_errors: 0,
-            timeouts: 0,
-            sum_ms: 0,
-            min_ms: Infinity,
-            max_ms: -Infinity,
-            sketch: newSketch(),
-          }),
-        );
-      t.count += r.count;
-      t.errors += r.errors;
-      t.tool_errors += r.tool_errors;
-      t.timeouts += r.timeouts;
-      t.sum_ms += r.sum_ms;
-      t.min_ms = Math.min(t.min_ms, r.min_ms);
-      t.max_ms = Math.max(t.max_ms, r.max_ms);
-      addEncoded(t.sketch, r.sketch);
-    }
-    const values = [...totals.values()].map((t) => ({
-      ...t,
-      server_id,
-      endpoint: SERVER_TOTAL,
-      sketch: encodeSketch(t.sketch),
-    }));
+    // one total per (resolution, bucket, rolled), summed as every reader sums rows
+    const totals = groupRows(rows, (r) => `${r.resolution}|${r.bucket_start}|${r.rolled}`);
+    const values = [...totals].map(([key, t]) => {
+      const [resolution = '1m', start = '0', rolled = '0'] = key.split('|');
+      return {
+        server_id,
+        endpoint: SERVER_TOTAL,
+        // safe because the key's first part is a row's resolution
+        resolution: resolution as Resolution,
+        bucket_start: Number(start),
+        rolled: Number(rolled),
+        ...columnsOf(t),
+      };
+    });
     for (let i = 0; i < values.length; i += CHUNK)
       await db
         .insertInto('request_rollups')
