@@ -203,9 +203,7 @@ export class Checker {
 
   private async probe(server: ServerRecord, w: Watched, forced: boolean): Promise<CheckRow | undefined> {
     const settings = settingsFor(server, this.deps.defaults);
-    w.session ??= this.deps.openSession(targetOf(server.spec), {
-      onLog: (line) => this.deps.bus.emit('server.log', server.id, line),
-    });
+    w.session ??= this.deps.openSession(targetOf(server.spec), this.hooksFor(server.id));
     const result = await w.session.check(settings.health_check_timeout * 1000);
     const current = this.deps.registry.find(server.id);
     if (!current || this.stopped || this.watched.get(server.id) !== w) return undefined;
@@ -238,6 +236,15 @@ export class Checker {
     };
     if (saved) this.deps.bus.emit('server.checked', saved, row);
     return row;
+  }
+
+  /**
+   * A session's hooks, made outside `probe` so that they keep only the id: a closure made there
+   * would keep the whole record of the server as it was at its first check, for as long as the
+   * session lives.
+   */
+  private hooksFor(id: string): SessionHooks {
+    return { onLog: (line) => this.deps.bus.emit('server.log', id, line) };
   }
 
   private publishState(server: ServerRecord, state: ServerRecord['state']): ServerRecord | undefined {
