@@ -81,7 +81,10 @@ export class HttpSession extends SessionBase {
     if (existing?.alive === true) {
       try {
         const latency = await existing.probe(deadline);
-        if (existing.fresh) await existing.loadToolCount(deadline);
+        if (existing.fresh) {
+          await existing.loadToolCount(deadline);
+          existing.release();
+        }
         return successOf(existing, latency);
       } catch (error) {
         const described = this.describe(error, deadline);
@@ -97,6 +100,8 @@ export class HttpSession extends SessionBase {
     const conn = await this.open(deadline);
     const latency = await conn.probe(deadline);
     await conn.loadToolCount(deadline);
+    // A legacy-era session needs no SDK client from here on: the largest per-server object.
+    conn.release();
     return successOf(conn, latency);
   }
 

@@ -10,6 +10,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 import type { ProtocolEra, ProbeSuccess } from '../probe-types.js';
+import { BarePing } from './bare-ping.js';
 import type { Deadline } from './deadline.js';
 
 export const CLIENT_INFO = { name: 'mcp-health', version: '0.1.0' };
@@ -44,9 +45,13 @@ export class McpConnection {
   /** How long opening took, ms. */
   connectMs = 0;
 
+  /** Set once the `Client` is let go (see `release`): the info it had, and the ping that replaces it. */
+  private released: { info: SessionInfo; ping: BarePing } | undefined;
+
   private constructor(
-    readonly client: Client,
+    private client: Client | undefined,
     readonly transport: Transport,
+    private readonly onError: ((error: Error) => void) | undefined,
   ) {}
 
   /**
@@ -67,7 +72,7 @@ export class McpConnection {
       versionNegotiation: { mode: 'auto', probe },
       jsonSchemaValidator: sharedValidator,
     });
-    const connection = new McpConnection(client, transport);
+    const connection = new McpConnection(client, transport, options.onError);
     client.onerror = (error) => {
       try {
         options.onError?.(error);
@@ -97,17 +102,21 @@ export class McpConnection {
 
   /** What the server said of itself; on the modern era, as of the latest `server/discover`. */
   info(): SessionInfo {
-    const discovered = this.era() === 'modern' ? this.client.getDiscoverResult() : undefined;
+    // The tool count is loaded before the release and never again after it.
+    if (this.released !== undefined) return this.released.info;
+    // safe because: `client` is only cleared together with setting `released`.
+    const client = this.client as Client;
+    const discovered = this.era() === 'modern' ? client.getDiscoverResult() : undefined;
     const metaInfo = discovered?._meta?.[SERVER_INFO_META_KEY] as
       { name?: unknown; version?: unknown } | undefined;
     const serverInfo =
       typeof metaInfo?.name === 'string' && typeof metaInfo.version === 'string'
         ? { name: metaInfo.name, version: metaInfo.version }
-        : this.client.getServerVersion();
-    const capabilities = discovered?.capabilities ?? this.client.getServerCapabilities();
+        : client.getServerVersion();
+    const capabilities = discovered?.capabilities ?? client.getServerCapabilities();
     return {
       era: this.era(),
-      protocolVersion: this.client.getNegotiatedProtocolVersion(),
+      protocolVersion: client.getNegotiatedProtocolVersion(),
       serverInfo: this.sameServerInfo(serverInfo),
       capabilities: this.sameCapabilities(capabilities),
       toolCount: this.toolCount,
@@ -143,7 +152,34 @@ export class McpConnection {
   }
 
   era(): ProtocolEra {
-    return this.client.getProtocolEra() === 'modern' ? 'modern' : 'legacy';
+    return this.client?.getProtocolEra() === 'modern' ? 'modern' : 'legacy';
+  }
+
+  /**
+   * On the legacy era, lets the SDK `Client` go once the handshake and the tool count are done:
+   * from then on `probe()` pings over the transport directly (see bare-ping.ts), and `info()`
+   * reports what the handshake said. The modern era keeps its `Client` (`server/discover` needs
+   * its era codec). Idempotent.
+   */
+  release(): void {
+    if (this.client === undefined || !this.alive || this.era() !== 'legacy') return;
+    const info = this.info();
+    this.client.onclose = undefined;
+    this.client.onerror = undefined;
+    this.client = undefined;
+    const ping = new BarePing(this.transport, {
+      onClose: () => {
+        this.alive = false;
+      },
+      onError: (error) => {
+        try {
+          this.onError?.(error);
+        } catch {
+          // Observers must not break the session.
+        }
+      },
+    });
+    this.released = { info, ping };
   }
 
   method(): ProbeSuccess['method'] {
@@ -152,22 +188,26 @@ export class McpConnection {
 
   /** Sends the era's health request; resolves with its round trip in ms. */
   async probe(deadline: Deadline): Promise<number> {
-    const options = { timeout: Math.max(1, Math.round(deadline.remaining())), signal: deadline.signal };
+    const { client, released } = this;
     const started = performance.now();
-    if (this.era() === 'modern') await deadline.race(this.client.discover(options));
-    else await deadline.race(this.client.ping(options));
+    if (released !== undefined) {
+      await released.ping.ping(deadline);
+    } else if (client !== undefined) {
+      const options = { timeout: Math.max(1, Math.round(deadline.remaining())), signal: deadline.signal };
+      if (this.era() === 'modern') await deadline.race(client.discover(options));
+      else await deadline.race(client.ping(options));
+    }
     return performance.now() - started;
   }
 
   /** Counts tools once, when the server has the tools capability; failures leave it undefined. */
   async loadToolCount(deadline: Deadline): Promise<void> {
-    if (this.client.getServerCapabilities()?.tools === undefined || deadline.remaining() < 1) return;
+    const client = this.client;
+    if (client?.getServerCapabilities()?.tools === undefined || deadline.remaining() < 1) return;
     try {
       const options = { timeout: Math.max(1, Math.round(deadline.remaining())), signal: deadline.signal };
       // 'bypass': the monitor only counts tools, so no client keeps a copy of every server's tool list.
-      const { tools } = await deadline.race(
-        this.client.listTools(undefined, { ...options, cacheMode: 'bypass' }),
-      );
+      const { tools } = await deadline.race(client.listTools(undefined, { ...options, cacheMode: 'bypass' }));
       this.toolCount = tools.length;
     } catch {
       // Not part of the health verdict.
@@ -181,13 +221,13 @@ export class McpConnection {
 }
 
 /** Closes a client and its transport, swallowing errors, within a bounded time. */
-export async function closeQuietly(client: Client, transport: Transport): Promise<void> {
+export async function closeQuietly(client: Client | undefined, transport: Transport): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, 2000);
   });
   const work = (async () => {
-    await client.close().catch(() => undefined);
+    await client?.close().catch(() => undefined);
     await transport.close().catch(() => undefined);
   })();
   await Promise.race([work, bound]).finally(() => clearTimeout(timer));
