@@ -11,6 +11,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import type { ProbeSuccess, ProbeTarget, SessionHooks } from '../probe-types.js';
+import type { SessionTransports } from './bare-ping.js';
 import type { Deadline } from './deadline.js';
 import type { DescribeContext } from './describe-error.js';
 import { probeFetch } from './http-fetch.js';
@@ -41,7 +42,7 @@ function isSessionLoss(error: unknown): boolean {
   return error.code === SESSION_NOT_FOUND || /session/i.test(error.message);
 }
 
-export class HttpSession extends SessionBase {
+export class HttpSession extends SessionBase implements SessionTransports {
   private conn: McpConnection | undefined;
   private readonly address: string | undefined;
 
@@ -61,11 +62,12 @@ export class HttpSession extends SessionBase {
     const conn = this.conn;
     this.conn = undefined;
     if (conn === undefined) return;
-    if (conn.alive && conn.transport instanceof StreamableHTTPClientTransport) {
+    const transport = conn.alive ? conn.sessionTransport() : undefined;
+    if (transport instanceof StreamableHTTPClientTransport) {
       // Politely end a stateful session so the server can free it; never wait long.
       let timer: NodeJS.Timeout | undefined;
       const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, TERMINATE_TIMEOUT_MS)));
-      await Promise.race([conn.transport.terminateSession().catch(() => undefined), bound]).finally(() =>
+      await Promise.race([transport.terminateSession().catch(() => undefined), bound]).finally(() =>
         clearTimeout(timer),
       );
     }
@@ -83,7 +85,7 @@ export class HttpSession extends SessionBase {
         const latency = await existing.probe(deadline);
         if (existing.fresh) {
           await existing.loadToolCount(deadline);
-          existing.release();
+          this.release(existing);
         }
         return successOf(existing, latency);
       } catch (error) {
@@ -100,17 +102,18 @@ export class HttpSession extends SessionBase {
     const conn = await this.open(deadline);
     const latency = await conn.probe(deadline);
     await conn.loadToolCount(deadline);
-    // A legacy-era session needs no SDK client from here on: the largest per-server object.
-    conn.release();
+    this.release(conn);
     return successOf(conn, latency);
   }
 
   private async open(deadline: Deadline): Promise<McpConnection> {
     const transport = this.makeTransport();
     const pending = McpConnection.open(transport, deadline, {
-      onError: (error) => {
+      // Given the connection rather than closing over the transport, which a released session
+      // must not keep (see McpConnection.release).
+      onError: (error, connection) => {
         // The legacy SSE stream broke: the session is gone even if no request noticed yet.
-        if (error instanceof SseError && this.conn?.transport === transport) this.conn.alive = false;
+        if (error instanceof SseError && this.conn === connection) connection.alive = false;
       },
     });
     let conn: McpConnection;
@@ -142,10 +145,19 @@ export class HttpSession extends SessionBase {
     void conn.close();
   }
 
-  private makeTransport(): Transport {
+  /**
+   * A legacy-era session needs no SDK client once the handshake is done (it was the largest
+   * per-server object), and a Streamable HTTP one no standing transport: its pings each get one.
+   */
+  private release(conn: McpConnection): void {
+    if (this.target.transport !== 'streamable-http') conn.release();
+    else conn.release(this);
+  }
+
+  makeTransport(session?: { sessionId?: string; protocolVersion?: string }): Transport {
     const url = new URL(this.target.url);
     const requestInit: RequestInit = { headers: { ...this.target.headers } };
-    const options = { requestInit, fetch: probeFetch };
+    const options = { requestInit, fetch: probeFetch, ...session };
     // Deprecated in the SDK, but legacy HTTP+SSE servers are still deployed and must be monitored.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     if (this.target.transport === 'sse') return new SSEClientTransport(url, options);

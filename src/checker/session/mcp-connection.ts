@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 import type { ProtocolEra, ProbeSuccess } from '../probe-types.js';
-import { BarePing } from './bare-ping.js';
+import { BarePing, type SessionTransports } from './bare-ping.js';
 import type { Deadline } from './deadline.js';
 
 export const CLIENT_INFO = { name: 'mcp-health', version: '0.1.0' };
@@ -29,7 +29,7 @@ export interface OpenOptions {
   /** Skip the probe and run the plain 2025 `initialize` handshake. */
   legacyOnly?: boolean;
   /** Called with out-of-band errors the client reports (transport hiccups, bad lines). */
-  onError?: (error: Error) => void;
+  onError?: (error: Error, connection: McpConnection) => void;
 }
 
 export type SessionInfo = Pick<
@@ -50,8 +50,9 @@ export class McpConnection {
 
   private constructor(
     private client: Client | undefined,
-    readonly transport: Transport,
-    private readonly onError: ((error: Error) => void) | undefined,
+    /** Until released per ping: then each request has its own. */
+    private transport: Transport | undefined,
+    private readonly onError: OpenOptions['onError'],
   ) {}
 
   /**
@@ -75,7 +76,7 @@ export class McpConnection {
     const connection = new McpConnection(client, transport, options.onError);
     client.onerror = (error) => {
       try {
-        options.onError?.(error);
+        options.onError?.(error, connection);
       } catch {
         // Observers must not break the client.
       }
@@ -160,26 +161,44 @@ export class McpConnection {
    * from then on `probe()` pings over the transport directly (see bare-ping.ts), and `info()`
    * reports what the handshake said. The modern era keeps its `Client` (`server/discover` needs
    * its era codec). Idempotent.
+   *
+   * With `perPing` (Streamable HTTP: the session is its id), the handshake's transport is closed
+   * too, which ends its standing GET stream if the server opened one, but not the session, and
+   * each ping gets a transport of the session of its own from `perPing`.
    */
-  release(): void {
-    if (this.client === undefined || !this.alive || this.era() !== 'legacy') return;
+  release(perPing?: SessionTransports): void {
+    const handshake = this.transport;
+    if (this.client === undefined || handshake === undefined || !this.alive || this.era() !== 'legacy')
+      return;
     const info = this.info();
     this.client.onclose = undefined;
     this.client.onerror = undefined;
     this.client = undefined;
-    const ping = new BarePing(this.transport, {
-      onClose: () => {
-        this.alive = false;
-      },
-      onError: (error) => {
-        try {
-          this.onError?.(error);
-        } catch {
-          // Observers must not break the session.
-        }
-      },
-    });
-    this.released = { info, ping };
+    if (perPing === undefined) {
+      this.released = { info, ping: new BarePing(handshake, this) };
+      return;
+    }
+    const source = { maker: perPing, sessionId: handshake.sessionId, protocolVersion: info.protocolVersion };
+    this.released = { info, ping: new BarePing(source, this) };
+    this.transport = undefined;
+    handshake.onclose = undefined;
+    handshake.onmessage = undefined;
+    handshake.onerror = undefined;
+    void handshake.close().catch(() => undefined);
+  }
+
+  /** Errors the transport reports out of band, handed to `onError`. */
+  reportError(error: Error): void {
+    try {
+      this.onError?.(error, this);
+    } catch {
+      // Observers must not break the session.
+    }
+  }
+
+  /** The session's transport; once released per ping, a fresh unstarted one that knows the session id. */
+  sessionTransport(): Transport | undefined {
+    return this.transport ?? this.released?.ping.sessionTransport();
   }
 
   method(): ProbeSuccess['method'] {
@@ -221,14 +240,17 @@ export class McpConnection {
 }
 
 /** Closes a client and its transport, swallowing errors, within a bounded time. */
-export async function closeQuietly(client: Client | undefined, transport: Transport): Promise<void> {
+export async function closeQuietly(
+  client: Client | undefined,
+  transport: Transport | undefined,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, 2000);
   });
   const work = (async () => {
     await client?.close().catch(() => undefined);
-    await transport.close().catch(() => undefined);
+    await transport?.close().catch(() => undefined);
   })();
   await Promise.race([work, bound]).finally(() => clearTimeout(timer));
 }
