@@ -239,12 +239,12 @@ export class Checker {
   }
 
   /**
-   * A session's hooks, made outside `probe` so that they keep only the id: a closure made there
-   * would keep the whole record of the server as it was at its first check, for as long as the
-   * session lives.
+   * A session's hooks: they keep only the id (a closure made in `probe` would keep the whole
+   * record of the server as of its first check for as long as the session lives), in a small
+   * object rather than a closure and its context, since one lives per server.
    */
   private hooksFor(id: string): SessionHooks {
-    return { onLog: (line) => this.deps.bus.emit('server.log', id, line) };
+    return new ServerLogHooks(id, this.deps.bus);
   }
 
   private publishState(server: ServerRecord, state: ServerRecord['state']): ServerRecord | undefined {
@@ -278,6 +278,17 @@ export class Checker {
         message: `${server.state.status} → ${status}`,
         data: { from: server.state.status, to: status },
       });
+  }
+}
+
+class ServerLogHooks implements SessionHooks {
+  constructor(
+    private readonly id: string,
+    private readonly bus: Bus,
+  ) {}
+
+  onLog(line: LogLine): void {
+    this.bus.emit('server.log', this.id, line);
   }
 }
 

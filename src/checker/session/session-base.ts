@@ -18,7 +18,8 @@ export abstract class SessionBase implements ServerSession {
   protected readonly log: LogRing;
   private queue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
-  private readonly inFlight = new Set<Deadline>();
+  /** The checks under way or queued; none between checks (one session lives per server). */
+  private inFlight: Set<Deadline> | undefined;
 
   constructor(hooks: SessionHooks | undefined) {
     this.log = new LogRing(hooks);
@@ -28,7 +29,7 @@ export abstract class SessionBase implements ServerSession {
   check(timeoutMs: number): Promise<ProbeResult> {
     const budget = Number.isFinite(timeoutMs) ? Math.max(0, timeoutMs) : 0;
     const deadline = new Deadline(budget);
-    this.inFlight.add(deadline);
+    (this.inFlight ??= new Set()).add(deadline);
     const run = this.queue.then(() => this.guarded(deadline));
     // The queue keeps only the turn, not the result: a result held until the next check
     // would outlive young-generation collections at every server.
@@ -46,7 +47,7 @@ export abstract class SessionBase implements ServerSession {
   close(): Promise<void> {
     if (this.closing === undefined) {
       const closed = new Error('session closed');
-      for (const deadline of this.inFlight) deadline.cancel(closed);
+      for (const deadline of this.inFlight ?? []) deadline.cancel(closed);
       this.closing = this.shutdown().catch(() => undefined);
     }
     return this.closing;
@@ -76,7 +77,8 @@ export abstract class SessionBase implements ServerSession {
       return this.failure(error, deadline);
     } finally {
       deadline.dispose();
-      this.inFlight.delete(deadline);
+      this.inFlight?.delete(deadline);
+      if (this.inFlight?.size === 0) this.inFlight = undefined;
     }
   }
 
