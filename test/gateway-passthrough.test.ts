@@ -151,6 +151,38 @@ test('a pooled connection the upstream closed is retried once on a fresh one', a
   }
 });
 
+test("a POST's SSE answer ends with its last response, even when the upstream leaves the stream open", async () => {
+  const sse = (...messages: object[]) =>
+    messages.map((m) => `event: message\ndata: ${JSON.stringify(m)}\n\n`).join('');
+  scripted.answer(({ body }) => {
+    const { id } = JSON.parse(body) as { id: number };
+    const progress = {
+      jsonrpc: '2.0',
+      method: 'notifications/message',
+      params: { level: 'info', data: 'x' },
+    };
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: sse(progress, { jsonrpc: '2.0', id, result: {} }),
+      open: true,
+    };
+  });
+  const from = h.events.length;
+  const reply = await rawPost(h.url('scripted'), JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' }));
+  assert.equal(reply.status, 200);
+  assert.equal(reply.headers.get('content-type'), 'text/event-stream');
+  assert.deepEqual(
+    reply.messages.map(
+      (m) => (m as { id?: number; method?: string }).id ?? (m as { method?: string }).method,
+    ),
+    ['notifications/message', 7],
+    'the notification before the response, then the response; the answer then ended',
+  );
+  await waitFor('the request event', () => h.eventsOf('scripted', from).length === 1);
+  assert.equal(h.eventsOf('scripted', from)[0]?.outcome, 'ok');
+});
+
 interface SseEvent {
   id: string | undefined;
   data: string;

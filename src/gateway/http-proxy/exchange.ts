@@ -38,6 +38,9 @@ function parse(text: string): JSONRPCMessage[] {
   }
 }
 
+/** How long the headers of a POST's SSE answer wait for its first event before leaving alone. */
+const HOLD_HEADERS_MS = 50;
+
 export class Exchange {
   /** The client requests this HTTP request carries that still wait for their answer. */
   readonly waiting = new Set<Tracked>();
@@ -153,24 +156,33 @@ export class Exchange {
 
   private stream(upstream: IncomingMessage, status: number): void {
     const res = this.res;
+    // The answer to a POST's requests: over once each has its response (the spec's servers then
+    // close the stream), and its headers can wait a moment for the first event.
+    const answers = this.waiting.size > 0;
     let wrote = false;
     if (!res.headersSent) {
       res.writeHead(status, this.hooks.headersFor(upstream));
-      // The headers leave with the first event when it comes in this turn (one write, not
-      // two); on their own otherwise, so that the client of a quiet stream sees them.
-      setImmediate(() => {
+      // The headers leave with the first event when it comes soon (one write, not two); on their
+      // own otherwise, so that the client of a quiet stream sees them.
+      const flush = (): void => {
         if (!wrote && this.clientOpen) res.flushHeaders();
-      });
+      };
+      if (answers) setTimeout(flush, HOLD_HEADERS_MS).unref();
+      else setImmediate(flush);
     }
     const reader = new SseReader((event) => this.event(event));
     this.reader = reader;
     upstream.on('data', (chunk: Buffer) => {
       wrote = true;
-      if (this.clientOpen && !res.write(chunk)) {
+      reader.push(chunk);
+      if (!this.clientOpen) return;
+      // The last response is in this chunk: the client's answer ends with it (headers, event and
+      // end in one write); the rest of the upstream's stream, its end, is read and dropped.
+      if (answers && this.waiting.size === 0 && reader.atBoundary) res.end(chunk);
+      else if (!res.write(chunk)) {
         upstream.pause();
         res.once('drain', () => upstream.resume());
       }
-      reader.push(chunk);
     });
     upstream.once('end', () => {
       this.ended = true;
