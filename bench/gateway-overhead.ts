@@ -1,7 +1,7 @@
 // `tools/call echo` to the real server-everything (its own process, Streamable HTTP), direct
-// and through the gateway of a full monitor (startMonitor + buildApi, in this process — the
-// sequential client shares this process with the monitor; the concurrent clients run in a
-// child process of their own, so that they do not compete with the monitor's event loop).
+// and through the gateway of a full monitor (startMonitor + buildApi, in this process). The
+// clients, sequential and concurrent, run in child processes of their own, as real MCP clients
+// do: they do not share the monitor's event loop and heap.
 // Direct and gateway runs are interleaved (blocks of sequential calls, rounds of concurrent
 // ones, alternating which goes first), so that a machine shared with other work slows both
 // paths alike rather than whichever ran during a busy spell (and the machine's warm-up over a run
@@ -10,7 +10,7 @@
 // loopback HTTP hop costs on this machine, whatever it does.
 import { spawn } from 'node:child_process';
 import { Agent, createServer, request, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -36,6 +36,17 @@ export interface PathResult {
   p50Ms: number;
   p99Ms: number;
   callsPerSecond: number;
+  /** CPU per call during the concurrent runs, µs, by process. */
+  cpuPerCallUs: CpuPerCall;
+}
+
+export interface CpuPerCall {
+  /** The 32 clients' process. */
+  clients: number;
+  /** server-everything. */
+  server: number;
+  /** This process: the monitor (gateway) and the bare proxy. */
+  monitor: number;
 }
 
 export interface GatewayOverheadResult {
@@ -54,10 +65,6 @@ export interface GatewayOverheadResult {
   addedP50Ms: number;
   addedP99Ms: number;
   throughputRatio: number;
-  /** CPU of this process (the monitor) during the concurrent runs, cores. */
-  directRunCpuCores: number;
-  bareProxyRunCpuCores: number;
-  gatewayRunCpuCores: number;
 }
 
 const quantile = (sorted: number[], q: number): number =>
@@ -85,12 +92,30 @@ const echo = async (client: Client): Promise<void> => {
   if (r.isError === true) throw new Error(`echo failed: ${JSON.stringify(r.content)}`);
 };
 
-/** The concurrent run in a child process; the CPU this (the monitor's) process spent meanwhile. */
+/** CPU time a process has used so far, ms (Linux /proc; NaN elsewhere). */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Load {
+  wallMs: number;
+  /** CPU spent during the timed run, ms: by the clients, by the server, by this process. */
+  cpuMs: CpuPerCall;
+}
+
+/** The concurrent run in a child process, and the CPU each process spent meanwhile. */
 async function concurrentLoad(
   url: string,
   clients: number,
   calls: number,
-): Promise<{ wallMs: number; parentCpuMs: number }> {
+  serverPid?: number,
+): Promise<Load> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), 'load', url, String(clients), String(calls)],
@@ -99,18 +124,24 @@ async function concurrentLoad(
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   let cpu0: NodeJS.CpuUsage | undefined;
-  child.stdout.on('data', () => (cpu0 ??= process.cpuUsage()));
+  let server0 = NaN;
+  child.stdout.on('data', () => {
+    if (cpu0 !== undefined) return;
+    cpu0 = process.cpuUsage();
+    server0 = processCpuMs(serverPid);
+  });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const cpu = process.cpuUsage(cpu0);
-  const m = /done (\d+(?:\.\d+)?)/.exec(out);
+  const server = processCpuMs(serverPid) - server0;
+  const m = /done (\d+(?:\.\d+)?) cpu (\d+(?:\.\d+)?)/.exec(out);
   if (code !== 0 || m === null) throw new Error(`load generator failed (exit ${code}): ${out}`);
-  return { wallMs: Number(m[1]), parentCpuMs: (cpu.user + cpu.system) / 1000 };
+  const monitor = (cpu.user + cpu.system) / 1000;
+  return { wallMs: Number(m[1]), cpuMs: { clients: Number(m[2]), server, monitor } };
 }
 
 const BLOCK = 100;
 const ROUNDS = 4;
 
-/** Sequential latencies of both paths, measured in alternating blocks. */
 /** A pass-through HTTP proxy that only pipes: what one more loopback hop costs, and nothing else. */
 async function bareProxy(target: string): Promise<{ url: string; server: Server }> {
   const to = new URL(target);
@@ -142,13 +173,41 @@ async function bareProxy(target: string): Promise<{ url: string; server: Server 
 /** The paths in the order of a block or round: rotated, so that each goes first as often. */
 const rotation = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => (i + k) % n);
 
+/**
+ * Sequential latencies of every path, measured in alternating blocks by one client per path in a
+ * child process (as a real MCP client is: its own process, not the monitor's event loop and heap).
+ */
 async function sequential(urls: string[], o: Required<GatewayOverheadOptions>): Promise<number[][]> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      'sequential',
+      String(o.sequential),
+      String(o.warmup),
+      ...urls,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const m = /^latencies (.*)$/m.exec(out);
+  if (code !== 0 || m === null) throw new Error(`sequential client failed (exit ${code}): ${out}`);
+  // safe because: the child prints the arrays it measured, one per path, as JSON.
+  return JSON.parse(m[1] ?? '[]') as number[][];
+}
+
+/** The child's side of `sequential`: blocks of calls per path, rotating which goes first. */
+async function measureSequential(urls: string[], count: number, warmup: number): Promise<number[][]> {
   const clients = await Promise.all(urls.map(connect));
-  for (const c of clients) for (let i = 0; i < o.warmup; i++) await echo(c);
+  for (const c of clients) for (let i = 0; i < warmup; i++) await echo(c);
   const lat: number[][] = urls.map(() => []);
-  for (let block = 0; (lat[0]?.length ?? 0) < o.sequential; block++) {
+  for (let block = 0; (lat[0]?.length ?? 0) < count; block++) {
     const order = rotation(urls.length, block);
-    const n = Math.min(BLOCK, o.sequential - (lat[0]?.length ?? 0));
+    const n = Math.min(BLOCK, count - (lat[0]?.length ?? 0));
     for (const which of order) {
       const client = clients[which];
       const into = lat[which];
@@ -165,27 +224,31 @@ async function sequential(urls: string[], o: Required<GatewayOverheadOptions>): 
   return lat;
 }
 
-/** Concurrent throughput of both paths, in alternating rounds; CPU of this process meanwhile. */
+/** Concurrent throughput of every path, in alternating rounds; the CPU per call of each process. */
 async function concurrent(
   urls: string[],
   o: Required<GatewayOverheadOptions>,
-): Promise<{ callsPerSecond: number; cpuCores: number }[]> {
-  const totals = urls.map(() => ({ wallMs: 0, cpuMs: 0 }));
+  serverPid: number | undefined,
+): Promise<{ callsPerSecond: number; cpuPerCallUs: CpuPerCall }[]> {
+  const totals = urls.map(() => ({ wallMs: 0, cpuMs: { clients: 0, server: 0, monitor: 0 } }));
   const perRound = Math.ceil(o.concurrentCalls / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     for (const which of rotation(urls.length, round)) {
-      const load = await concurrentLoad(urls[which] ?? '', o.clients, perRound);
+      const load = await concurrentLoad(urls[which] ?? '', o.clients, perRound, serverPid);
       const total = totals[which];
       if (total === undefined) continue;
       total.wallMs += load.wallMs;
-      total.cpuMs += load.parentCpuMs;
+      total.cpuMs.clients += load.cpuMs.clients;
+      total.cpuMs.server += load.cpuMs.server;
+      total.cpuMs.monitor += load.cpuMs.monitor;
     }
   }
-  const result = (t: { wallMs: number; cpuMs: number }) => ({
-    callsPerSecond: Math.round(((perRound * ROUNDS) / t.wallMs) * 1000),
-    cpuCores: round2(t.cpuMs / t.wallMs),
-  });
-  return totals.map(result);
+  const calls = perRound * ROUNDS;
+  const us = (ms: number): number => Math.round((ms * 1000) / calls);
+  return totals.map((t) => ({
+    callsPerSecond: Math.round((calls / t.wallMs) * 1000),
+    cpuPerCallUs: { clients: us(t.cpuMs.clients), server: us(t.cpuMs.server), monitor: us(t.cpuMs.monitor) },
+  }));
 }
 
 export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Promise<GatewayOverheadResult> {
@@ -216,10 +279,13 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const urls = [upstream.url, `${bare.url}/mcp`, `${base}/mcp/everything`];
     const lats = await sequential(urls, o);
-    const loads = await concurrent(urls, o);
+    const loads = await concurrent(urls, o, upstream.child.pid);
     const [d, f, g] = urls.map((_, k) => {
       const lat = lats[k] ?? [];
-      const load = loads[k] ?? { callsPerSecond: NaN, cpuCores: NaN };
+      const load = loads[k] ?? {
+        callsPerSecond: NaN,
+        cpuPerCallUs: { clients: NaN, server: NaN, monitor: NaN },
+      };
       return { p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), ...load };
     });
     if (d === undefined || f === undefined || g === undefined) throw new Error('unreachable: three paths');
@@ -227,6 +293,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
       callsPerSecond: x.callsPerSecond,
       p50Ms: round2(x.p50Ms),
       p99Ms: round2(x.p99Ms),
+      cpuPerCallUs: x.cpuPerCallUs,
     });
     return {
       ...o,
@@ -239,9 +306,6 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
       addedP50Ms: round2(g.p50Ms - d.p50Ms),
       addedP99Ms: round2(g.p99Ms - d.p99Ms),
       throughputRatio: round2(g.callsPerSecond / d.callsPerSecond),
-      directRunCpuCores: d.cpuCores,
-      bareProxyRunCpuCores: f.cpuCores,
-      gatewayRunCpuCores: g.cpuCores,
     };
   } finally {
     await app.close();
@@ -252,8 +316,15 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
   }
 }
 
-// Child mode: `tsx bench/gateway-overhead.ts load <url> <clients> <calls>`. Prints `start` as the
-// timed run begins and `done <ms>` at its end.
+// Child modes: `tsx bench/gateway-overhead.ts sequential <calls> <warmup> <url>...` prints
+// `latencies <json>`; `… load <url> <clients> <calls>` prints `start` as the timed run begins and
+// `done <ms>` at its end.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'sequential') {
+  const [count, warmup, ...urls] = process.argv.slice(3);
+  const lat = await measureSequential(urls, Number(count), Number(warmup));
+  process.stdout.write(`latencies ${JSON.stringify(lat)}\n`);
+  process.exit(0);
+}
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'load') {
   const [url, clients, calls] = process.argv.slice(3);
   const all = await Promise.all(Array.from({ length: Number(clients) }, () => connect(url ?? '')));
@@ -261,6 +332,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'l
   process.stdout.write('start\n');
   let next = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     all.map(async (c) => {
       while (next < Number(calls)) {
@@ -270,7 +342,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'l
     }),
   );
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   await Promise.all(all.map((c) => c.close()));
-  process.stdout.write(`done ${wallMs}\n`);
+  process.stdout.write(`done ${wallMs} cpu ${(cpu.user + cpu.system) / 1000}\n`);
   process.exit(0);
 }

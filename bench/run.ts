@@ -7,7 +7,7 @@
 // `npm run bench` leaves them out. BENCH_ONLY=dashboard (after `npm run build`) times the dashboard
 // in headless Chromium with BENCH_DASHBOARD_SERVERS (1,000) servers.
 import { cpus, totalmem } from 'node:os';
-import { gatewayOverhead } from './gateway-overhead.js';
+import { gatewayOverhead, type PathResult } from './gateway-overhead.js';
 import { dashboardBench } from './dashboard.js';
 import { alertEvalRows } from './alert-eval.js';
 import { benchIngest } from './ingest.js';
@@ -60,22 +60,24 @@ if (only === 'gateway') {
     `gateway overhead: tools/call echo to server-everything, direct and through /mcp/<id>: ${sequential} sequential, ${clients} clients × ${concurrentCalls} calls…\n`,
   );
   const r = await gatewayOverhead({ sequential, clients, concurrentCalls });
+  const cpu = (p: PathResult): string =>
+    `${p.cpuPerCallUs.clients} / ${p.cpuPerCallUs.server} / ${p.cpuPerCallUs.monitor} µs`;
   out([
     `## Gateway overhead — ${day}, ${machine}`,
     '',
     `\`BENCH_ONLY=gateway BENCH_GATEWAY_CALLS=${sequential} BENCH_GATEWAY_CLIENTS=${clients} BENCH_GATEWAY_CONCURRENT_CALLS=${concurrentCalls} npm run bench\``,
     '',
-    `\`tools/call echo\` to server-everything (Streamable HTTP, its own process); the monitor (startMonitor + buildApi) and a bare pass-through proxy run in the bench process; all three paths reach the same upstream. Sequential: ${r.sequential} calls per path from 1 client per path in the bench process after ${r.warmup} warm-up, in blocks of 100 rotating which path goes first; concurrent: ${r.concurrentCalls} calls per path from ${r.clients} clients, one session each, in a child process of their own, in rounds rotating likewise.`,
+    `\`tools/call echo\` to server-everything (Streamable HTTP, its own process); the monitor (startMonitor + buildApi) and a bare pass-through proxy run in the bench process; all three paths reach the same upstream. Sequential: ${r.sequential} calls per path from 1 client per path in a child process after ${r.warmup} warm-up, in blocks of 100 rotating which path goes first; concurrent: ${r.concurrentCalls} calls per path from ${r.clients} clients, one session each, in a child process of their own, in rounds rotating likewise.`,
     '',
-    '| path | p50 (1 client) | p99 (1 client) | calls/s (32 clients) |',
-    '| --- | --- | --- | --- |',
-    `| direct | ${r.direct.p50Ms} ms | ${r.direct.p99Ms} ms | ${r.direct.callsPerSecond} |`,
-    `| bare pass-through proxy (the floor) | ${r.bareProxy.p50Ms} ms | ${r.bareProxy.p99Ms} ms | ${r.bareProxy.callsPerSecond} |`,
-    `| gateway | ${r.gateway.p50Ms} ms | ${r.gateway.p99Ms} ms | ${r.gateway.callsPerSecond} |`,
-    `| added by the bare proxy | ${r.floorP50Ms} ms | ${r.floorP99Ms} ms | ${Math.round(r.floorThroughputRatio * 100)} % |`,
-    `| **added by the gateway** | **${r.addedP50Ms} ms** (goal ≤ 0.5) | **${r.addedP99Ms} ms** (goal ≤ 2) | **${Math.round(r.throughputRatio * 100)} %** (goal ≥ 90 %) |`,
+    '| path | p50 (1 client) | p99 (1 client) | calls/s (32 clients) | CPU per call: clients / server / monitor |',
+    '| --- | --- | --- | --- | --- |',
+    `| direct | ${r.direct.p50Ms} ms | ${r.direct.p99Ms} ms | ${r.direct.callsPerSecond} | ${cpu(r.direct)} |`,
+    `| bare pass-through proxy (the floor) | ${r.bareProxy.p50Ms} ms | ${r.bareProxy.p99Ms} ms | ${r.bareProxy.callsPerSecond} | ${cpu(r.bareProxy)} |`,
+    `| gateway | ${r.gateway.p50Ms} ms | ${r.gateway.p99Ms} ms | ${r.gateway.callsPerSecond} | ${cpu(r.gateway)} |`,
+    `| added by the bare proxy | ${r.floorP50Ms} ms | ${r.floorP99Ms} ms | ${Math.round(r.floorThroughputRatio * 100)} % | |`,
+    `| **added by the gateway** | **${r.addedP50Ms} ms** (goal ≤ 0.5) | **${r.addedP99Ms} ms** (goal ≤ 2) | **${Math.round(r.throughputRatio * 100)} %** (goal ≥ 90 %) | |`,
     '',
-    `CPU of the bench process (the monitor) during the concurrent runs: ${r.directRunCpuCores} cores direct (idle monitor), ${r.bareProxyRunCpuCores} through the bare proxy, ${r.gatewayRunCpuCores} through the gateway.`,
+    'CPU per call: CPU time each process spent during the concurrent runs, divided by the calls (µs); the monitor column is the bench process, idle on the direct path.',
   ]);
 }
 
