@@ -172,6 +172,7 @@ test("a POST's SSE answer ends with its last response, even when the upstream le
   const reply = await rawPost(h.url('scripted'), JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' }));
   assert.equal(reply.status, 200);
   assert.equal(reply.headers.get('content-type'), 'text/event-stream');
+  assert.ok(Number(reply.headers.get('content-length')) > 0, 'a whole answer in one chunk is sized');
   assert.deepEqual(
     reply.messages.map(
       (m) => (m as { id?: number; method?: string }).id ?? (m as { method?: string }).method,

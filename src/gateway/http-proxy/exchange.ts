@@ -52,6 +52,8 @@ export class Exchange {
   private ownStream = false;
   private ended = false;
   private status: number | undefined;
+  /** An SSE answer's status and headers, waiting to leave with its first event. */
+  private heldHead: { status: number; headers: OutgoingHttpHeaders } | undefined;
 
   constructor(
     readonly res: ServerResponse,
@@ -105,6 +107,7 @@ export class Exchange {
    */
   deliver(message: JSONRPCMessage): void {
     if (!this.clientOpen) return;
+    this.sendHead();
     if (!this.res.headersSent) {
       this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       this.ownStream = true;
@@ -117,8 +120,17 @@ export class Exchange {
   /** Ends the client's answer and the upstream request when no request of it still waits. */
   finishIfDone(): void {
     if (this.waiting.size > 0) return;
+    if (this.clientOpen) this.sendHead();
     if (this.clientOpen && this.res.headersSent) this.res.end();
     this.abort();
+  }
+
+  /** Writes the upstream's status and headers held back for the first event, if they still are. */
+  private sendHead(extra?: OutgoingHttpHeaders): void {
+    const head = this.heldHead;
+    this.heldHead = undefined;
+    if (head === undefined || this.res.headersSent) return;
+    this.res.writeHead(head.status, extra === undefined ? head.headers : { ...head.headers, ...extra });
   }
 
   private answer(upstream: IncomingMessage): void {
@@ -159,13 +171,14 @@ export class Exchange {
     // The answer to a POST's requests: over once each has its response (the spec's servers then
     // close the stream), and its headers can wait a moment for the first event.
     const answers = this.waiting.size > 0;
-    let wrote = false;
     if (!res.headersSent) {
-      res.writeHead(status, this.hooks.headersFor(upstream));
-      // The headers leave with the first event when it comes soon (one write, not two); on their
-      // own otherwise, so that the client of a quiet stream sees them.
+      // The head leaves with the first event when it comes soon (one write, not two); on its own
+      // otherwise, so that the client of a quiet stream sees it.
+      this.heldHead = { status, headers: this.hooks.headersFor(upstream) };
       const flush = (): void => {
-        if (!wrote && this.clientOpen) res.flushHeaders();
+        if (this.heldHead === undefined || !this.clientOpen) return;
+        this.sendHead();
+        res.flushHeaders();
       };
       if (answers) setTimeout(flush, HOLD_HEADERS_MS).unref();
       else setImmediate(flush);
@@ -173,13 +186,18 @@ export class Exchange {
     const reader = new SseReader((event) => this.event(event));
     this.reader = reader;
     upstream.on('data', (chunk: Buffer) => {
-      wrote = true;
       reader.push(chunk);
       if (!this.clientOpen) return;
       // The last response is in this chunk: the client's answer ends with it (headers, event and
-      // end in one write); the rest of the upstream's stream, its end, is read and dropped.
-      if (answers && this.waiting.size === 0 && reader.atBoundary) res.end(chunk);
-      else if (!res.write(chunk)) {
+      // end in one write, sized rather than chunked when it is the whole answer); the rest of the
+      // upstream's stream, its end, is read and dropped.
+      if (answers && this.waiting.size === 0 && reader.atBoundary) {
+        this.sendHead({ 'content-length': chunk.length });
+        res.end(chunk);
+        return;
+      }
+      this.sendHead();
+      if (!res.write(chunk)) {
         upstream.pause();
         res.once('drain', () => upstream.resume());
       }
@@ -187,7 +205,10 @@ export class Exchange {
     upstream.once('end', () => {
       this.ended = true;
       this.hooks.onEnd(this, reader.lastEventId !== undefined);
-      if (this.clientOpen) res.end();
+      if (this.clientOpen) {
+        this.sendHead();
+        res.end();
+      }
       this.onSettled?.(status);
     });
     upstream.once('error', (error) => this.failed(error));
