@@ -23,7 +23,7 @@ import { headerOf } from './client-facing.js';
 import { ClientSession } from './client-session.js';
 import { HttpChannel } from './http-proxy/http-channel.js';
 import { HttpSession } from './http-proxy/http-session.js';
-import { UpstreamPool } from './http-proxy/upstream-pool.js';
+import { UpstreamPool, type UpstreamTarget } from './http-proxy/upstream-pool.js';
 import { INTERNAL_ERROR, isRequest, SESSION_NOT_FOUND, UPSTREAM_UNAVAILABLE } from './json-rpc.js';
 import { readMessages } from './read-body.js';
 import { replyAppError, replyMethodNotAllowed, replyRpcError } from './replies.js';
@@ -68,6 +68,7 @@ export class Gateway {
   /** Sessions not yet given an id (their `initialize` is in flight). */
   private readonly opening = new Set<Session>();
   private readonly pool = new UpstreamPool();
+  private readonly targets = new WeakMap<object, UpstreamTarget>();
   private readonly streams = new Map<string, number>();
   private readonly upstreams: Upstreams;
   private readonly maxBodyBytes: number;
@@ -239,7 +240,7 @@ export class Gateway {
     res: ServerResponse,
     post: { raw: Buffer; messages: JSONRPCMessage[] },
   ): void {
-    const target = { url: new URL(spec.url), headers: spec.headers };
+    const target = this.targetOf(spec);
     const authorization = headerOf(req, 'authorization');
     const options = { ...this.relayOptions(), pool: this.pool };
     if (!post.messages.some((m) => isRequest(m) && m.method === 'initialize')) {
@@ -300,6 +301,16 @@ export class Gateway {
       { outcome: 'transport_error', errorCode: null, errorMessage: message, errorData: null },
       0,
     );
+  }
+
+  /** A server's upstream as the pool takes it, made once per spec (a changed server has a new one). */
+  private targetOf(spec: { url: string; headers: Record<string, string> }): UpstreamTarget {
+    let target = this.targets.get(spec);
+    if (target === undefined) {
+      target = { url: new URL(spec.url), headers: spec.headers };
+      this.targets.set(spec, target);
+    }
+    return target;
   }
 
   private sessionFor(server: ServerRecord, sessionId: string): Session | undefined {

@@ -4,6 +4,12 @@ import { statuses } from '../servers/server-types.js';
 import { errorType } from './error-tracking.js';
 import type { RequestEvent, RequestEventSink } from './request-event.js';
 
+interface Series {
+  duration: Histogram.Internal<string>;
+  requests: Counter.Internal;
+  errors: Counter.Internal | undefined;
+}
+
 /**
  * Prometheus exposition of the fleet's traffic and status and of the monitor itself. Names
  * follow the OpenTelemetry MCP semantic conventions where they exist
@@ -14,6 +20,8 @@ export class PrometheusMetrics implements RequestEventSink {
   private readonly duration: Histogram;
   private readonly requests: Counter;
   private readonly errors: Counter;
+  /** By server, endpoint and error type. */
+  private readonly series = new Map<string, Series>();
 
   constructor(
     servers: () => ServerRecord[],
@@ -90,12 +98,28 @@ export class PrometheusMetrics implements RequestEventSink {
   }
 
   record(e: RequestEvent): void {
-    const tool = e.method === 'tools/call' ? e.endpoint.slice('tools/call:'.length) : '';
-    const base = { server: e.serverId, mcp_method_name: e.method, gen_ai_tool_name: tool };
     const type = errorTypeOf(e);
-    this.duration.observe({ ...base, error_type: type }, e.latencyMs / 1000);
-    this.requests.inc(base);
-    if (type) this.errors.inc({ ...base, error_type: type });
+    const series = this.seriesOf(e, type);
+    series.duration.observe(e.latencyMs / 1000);
+    series.requests.inc();
+    series.errors?.inc();
+  }
+
+  /** The label children of an event's series, made once: prom-client hashes a label object per call. */
+  private seriesOf(e: RequestEvent, type: string): Series {
+    const key = `${e.serverId}\n${e.endpoint}\n${type}`;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      const tool = e.method === 'tools/call' ? e.endpoint.slice('tools/call:'.length) : '';
+      const base = { server: e.serverId, mcp_method_name: e.method, gen_ai_tool_name: tool };
+      series = {
+        duration: this.duration.labels({ ...base, error_type: type }),
+        requests: this.requests.labels(base),
+        errors: type ? this.errors.labels({ ...base, error_type: type }) : undefined,
+      };
+      this.series.set(key, series);
+    }
+    return series;
   }
 
   text(): Promise<string> {

@@ -9,8 +9,10 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
+  type RequestOptions,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { upstreamHeaders } from '../upstream/upstream.js';
 
 /** Client request headers the server needs to see (the session id is mapped separately). */
@@ -44,11 +46,19 @@ export class UpstreamPool {
   private readonly http = new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
   private readonly https = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
 
+  /** Each target URL as request options, converted once (Node converts a URL per request). */
+  private readonly addresses = new WeakMap<URL, RequestOptions>();
+
   /** `fresh`: on a connection of its own, outside the pool. */
   request(url: URL, method: string, headers: OutgoingHttpHeaders, fresh = false): ClientRequest {
     const secure = url.protocol === 'https:';
-    const options = { method, headers, agent: fresh ? false : secure ? this.https : this.http };
-    return secure ? httpsRequest(url, options) : httpRequest(url, options);
+    let address = this.addresses.get(url);
+    if (address === undefined) {
+      address = urlToHttpOptions(url);
+      this.addresses.set(url, address);
+    }
+    const options = { ...address, method, headers, agent: fresh ? false : secure ? this.https : this.http };
+    return secure ? httpsRequest(options) : httpRequest(options);
   }
 
   close(): void {
