@@ -42,6 +42,15 @@ function isSessionLoss(error: unknown): boolean {
   return error.code === SESSION_NOT_FOUND || /session/i.test(error.message);
 }
 
+/**
+ * The legacy SSE stream broke: the session is gone even if no request noticed yet. One function
+ * for every connection (a closure per connection is kept as long as the session lives; a
+ * connection already dropped is marked too, which changes nothing).
+ */
+function markSseLoss(error: Error, connection: McpConnection): void {
+  if (error instanceof SseError) connection.alive = false;
+}
+
 export class HttpSession extends SessionBase implements SessionTransports {
   private conn: McpConnection | undefined;
   private readonly address: string | undefined;
@@ -109,12 +118,7 @@ export class HttpSession extends SessionBase implements SessionTransports {
   private async open(deadline: Deadline): Promise<McpConnection> {
     const transport = this.makeTransport();
     const pending = McpConnection.open(transport, deadline, {
-      // Given the connection rather than closing over the transport, which a released session
-      // must not keep (see McpConnection.release).
-      onError: (error, connection) => {
-        // The legacy SSE stream broke: the session is gone even if no request noticed yet.
-        if (error instanceof SseError && this.conn === connection) connection.alive = false;
-      },
+      onError: markSseLoss,
     });
     let conn: McpConnection;
     try {
