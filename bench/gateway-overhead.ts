@@ -65,6 +65,15 @@ export interface GatewayOverheadResult {
   addedP50Ms: number;
   addedP99Ms: number;
   throughputRatio: number;
+  rounds: number;
+  /** The throughput ratio of each round (the path's round against direct's): the lowest and highest. */
+  floorRoundRatios: [number, number];
+  roundRatios: [number, number];
+}
+
+function roundRatios(path: number[], direct: number[]): [number, number] {
+  const ratios = path.map((rate, i) => rate / (direct[i] ?? NaN));
+  return [round2(Math.min(...ratios)), round2(Math.max(...ratios))];
 }
 
 const quantile = (sorted: number[], q: number): number =>
@@ -140,7 +149,8 @@ async function concurrentLoad(
 }
 
 const BLOCK = 100;
-const ROUNDS = 4;
+/** Short rounds, many: a busy spell of the machine then slows one round of each path, not a whole path. */
+const ROUNDS = 10;
 
 /** A pass-through HTTP proxy that only pipes: what one more loopback hop costs, and nothing else. */
 async function bareProxy(target: string): Promise<{ url: string; server: Server }> {
@@ -229,8 +239,12 @@ async function concurrent(
   urls: string[],
   o: Required<GatewayOverheadOptions>,
   serverPid: number | undefined,
-): Promise<{ callsPerSecond: number; cpuPerCallUs: CpuPerCall }[]> {
-  const totals = urls.map(() => ({ wallMs: 0, cpuMs: { clients: 0, server: 0, monitor: 0 } }));
+): Promise<{ callsPerSecond: number; roundRates: number[]; cpuPerCallUs: CpuPerCall }[]> {
+  const totals = urls.map(() => ({
+    wallMs: 0,
+    rates: [] as number[],
+    cpuMs: { clients: 0, server: 0, monitor: 0 },
+  }));
   const perRound = Math.ceil(o.concurrentCalls / ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     for (const which of rotation(urls.length, round)) {
@@ -238,6 +252,7 @@ async function concurrent(
       const total = totals[which];
       if (total === undefined) continue;
       total.wallMs += load.wallMs;
+      total.rates.push((perRound / load.wallMs) * 1000);
       total.cpuMs.clients += load.cpuMs.clients;
       total.cpuMs.server += load.cpuMs.server;
       total.cpuMs.monitor += load.cpuMs.monitor;
@@ -247,6 +262,7 @@ async function concurrent(
   const us = (ms: number): number => Math.round((ms * 1000) / calls);
   return totals.map((t) => ({
     callsPerSecond: Math.round((calls / t.wallMs) * 1000),
+    roundRates: t.rates,
     cpuPerCallUs: { clients: us(t.cpuMs.clients), server: us(t.cpuMs.server), monitor: us(t.cpuMs.monitor) },
   }));
 }
@@ -284,6 +300,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
       const lat = lats[k] ?? [];
       const load = loads[k] ?? {
         callsPerSecond: NaN,
+        roundRates: [],
         cpuPerCallUs: { clients: NaN, server: NaN, monitor: NaN },
       };
       return { p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), ...load };
@@ -306,6 +323,9 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
       addedP50Ms: round2(g.p50Ms - d.p50Ms),
       addedP99Ms: round2(g.p99Ms - d.p99Ms),
       throughputRatio: round2(g.callsPerSecond / d.callsPerSecond),
+      rounds: ROUNDS,
+      floorRoundRatios: roundRatios(f.roundRates, d.roundRates),
+      roundRatios: roundRatios(g.roundRates, d.roundRates),
     };
   } finally {
     await app.close();

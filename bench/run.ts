@@ -59,6 +59,7 @@ if (only === 'gateway') {
     `gateway overhead: tools/call echo to server-everything, direct and through /mcp/<id>: ${sequential} sequential, ${clients} clients × ${concurrentCalls} calls…\n`,
   );
   const r = await gatewayOverhead({ sequential, clients, concurrentCalls });
+  const pct = (ratio: number): string => `${Math.round(ratio * 100)} %`;
   const cpu = (p: PathResult): string =>
     `${p.cpuPerCallUs.clients} / ${p.cpuPerCallUs.server} / ${p.cpuPerCallUs.monitor} µs`;
   out([
@@ -76,7 +77,7 @@ if (only === 'gateway') {
     `| added by the bare proxy | ${r.floorP50Ms} ms | ${r.floorP99Ms} ms | ${Math.round(r.floorThroughputRatio * 100)} % | |`,
     `| **added by the gateway** | **${r.addedP50Ms} ms** (goal ≤ 0.5) | **${r.addedP99Ms} ms** (goal ≤ 2) | **${Math.round(r.throughputRatio * 100)} %** (goal ≥ 90 %) | |`,
     '',
-    'CPU per call: CPU time each process spent during the concurrent runs, divided by the calls (µs); the monitor column is the bench process, idle on the direct path.',
+    `Throughput by round (${r.concurrentCalls / r.rounds} calls per path a round, ${r.rounds} rounds): the bare proxy ${pct(r.floorRoundRatios[0])}–${pct(r.floorRoundRatios[1])} of direct, the gateway ${pct(r.roundRatios[0])}–${pct(r.roundRatios[1])}. CPU per call: CPU time each process spent during the concurrent runs, divided by the calls (µs); the monitor column is the bench process, idle on the direct path.`,
   ]);
 }
 
