@@ -53,7 +53,7 @@ export class Exchange {
   private ended = false;
   private status: number | undefined;
   /** An SSE answer's status and headers, waiting to leave with its first event. */
-  private heldHead: { status: number; headers: OutgoingHttpHeaders } | undefined;
+  private heldHead: { status: number; headers: OutgoingHttpHeaders; timer?: NodeJS.Timeout } | undefined;
 
   constructor(
     readonly res: ServerResponse,
@@ -129,6 +129,8 @@ export class Exchange {
   private sendHead(extra?: OutgoingHttpHeaders): void {
     const head = this.heldHead;
     this.heldHead = undefined;
+    // The timer would keep this exchange (and its client response) alive for its 50 ms.
+    clearTimeout(head?.timer);
     if (head === undefined || this.res.headersSent) return;
     this.res.writeHead(head.status, extra === undefined ? head.headers : { ...head.headers, ...extra });
   }
@@ -180,7 +182,7 @@ export class Exchange {
         this.sendHead();
         res.flushHeaders();
       };
-      if (answers) setTimeout(flush, HOLD_HEADERS_MS).unref();
+      if (answers) this.heldHead.timer = setTimeout(flush, HOLD_HEADERS_MS).unref();
       else setImmediate(flush);
     }
     const reader = new SseReader((event) => this.event(event));
