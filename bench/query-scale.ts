@@ -1,20 +1,29 @@
-// series() and endpoints() over a SQLite store holding 30 days of traffic for a large fleet,
-// filled the way the tiers hold it: '1m' for the last 48 h, '1h' for 30 days, '1d' per day,
-// rows counted in a coarser tier marked rolled, each bucket with its server-total row beside its
-// endpoints' (SERVER_TOTAL: drawn from a pool of ten times the requests, rather than the exact
-// merge of that bucket's endpoint rows). Sketch bytes are real (sketch-codec.ts).
+// series() and endpoints() over a store holding 30 days of traffic for a large fleet (what is
+// written: query-fill.ts), SQLite by default or PostgreSQL (query-scale-pg.ts), one server
+// queried again and again: first, p50, p99.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { DAY_MS, HOUR_MS, MINUTE_MS, emptyTraffic, floorTo, type Traffic } from '../src/metrics/bucket.js';
+import { DAY_MS } from '../src/metrics/bucket.js';
 import { endpoints, series } from '../src/metrics/queries.js';
-import { encodeSketch } from '../src/metrics/sketch-codec.js';
-import { lognormal, seededRandom } from '../src/metrics/synthetic-traffic.js';
 import { defaultRetention, planRange, planSeries, type Plan } from '../src/metrics/tiers.js';
 import { readRows } from '../src/metrics/traffic-read.js';
-import { openStore } from '../src/store/open-store.js';
+import { openStore, type Store } from '../src/store/open-store.js';
 import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
+import { fillPlan, type Encoded, type FillBatch, type FillPlan } from './query-fill.js';
+import {
+  dropSchema,
+  fillPostgres,
+  pgDisk,
+  readPgMarker,
+  vacuumAnalyze,
+  writePgMarker,
+  type PgDisk,
+} from './query-scale-pg.js';
+
+const DEFAULT_BENCH_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface QueryScaleOptions {
   /** Servers with 30 days of '1h' and '1d' rows (default 1,000). */
@@ -23,11 +32,19 @@ export interface QueryScaleOptions {
   /** Of those, how many also hold '1m' rows for the last 48 h (default 100; the queried one always does). */
   minuteServers?: number;
   repetitions?: number;
+  /** Default SQLite in a folder; PostgreSQL at `databaseUrl`, in a schema of its own. */
+  store?: 'sqlite' | 'postgres';
+  databaseUrl?: string | undefined;
   /**
-   * Keep the filled store in this folder and reuse it on the next run with the same sizes
+   * SQLite: keep the filled store in this folder and reuse it on the next run with the same sizes
    * (BENCH_QUERY_DIR): the fill takes minutes, the queries seconds. Default: a temporary folder.
    */
   dir?: string | undefined;
+  /**
+   * PostgreSQL: likewise, keep the filled store in this schema (BENCH_QUERY_SCHEMA). Default: a
+   * fresh schema, dropped at the end.
+   */
+  schema?: string | undefined;
 }
 
 export interface QueryTiming {
@@ -44,58 +61,49 @@ export interface QueryTiming {
   p99Ms: number;
 }
 
+export type QueryScaleDisk =
+  { store: 'sqlite'; dbMb: number; walMb: number } | ({ store: 'postgres' } & PgDisk);
+
 export interface QueryScaleResult {
   servers: number;
   endpointsPerServer: number;
   minuteServers: number;
-  rows: { minute: number; hour: number; day: number };
+  rows: FillPlan['rows'];
   fillS: number;
-  dbMb: number;
-  walMb: number;
+  /** PostgreSQL: the `vacuum (analyze)` after the fill (not in `fillS`). */
+  vacuumS: number | undefined;
+  /** Where it was filled: the SQLite file, or the PostgreSQL host/database and schema. */
+  location: string;
+  disk: QueryScaleDisk;
   repetitions: number;
   queries: QueryTiming[];
 }
 
-interface Encoded {
-  count: number;
-  errors: number;
-  toolErrors: number;
-  timeouts: number;
-  sumMs: number;
-  minMs: number;
-  maxMs: number;
-  sketch: Buffer;
+/** What a kept store was filled with, so that a later run reuses it only for the same sizes. */
+interface Marker {
+  servers: number;
+  perServer: number;
+  minuteServers: number;
+  fill: number;
+  now: number;
+  rows: FillPlan['rows'];
+  fillS: number;
+  vacuumS: number | undefined;
 }
 
-/** A pool of real buckets: `samples` lognormal latencies each, about 2% errors. */
-function pool(rnd: () => number, size: number, samples: () => number): Encoded[] {
-  return Array.from({ length: size }, () => {
-    const t: Traffic = emptyTraffic();
-    const n = Math.max(1, Math.round(samples()));
-    const median = 10 + rnd() * 90;
-    for (let i = 0; i < n; i++) {
-      const ms = lognormal(rnd, median, 0.6);
-      t.count++;
-      const r = rnd();
-      if (r < 0.015) t.errors++;
-      else if (r < 0.02) t.toolErrors++;
-      if (r < 0.002) t.timeouts++;
-      t.sumMs += ms;
-      t.minMs = Math.min(t.minMs, ms);
-      t.maxMs = Math.max(t.maxMs, ms);
-      t.sketch.accept(ms);
-    }
-    return {
-      count: t.count,
-      errors: t.errors,
-      toolErrors: t.toolErrors,
-      timeouts: t.timeouts,
-      sumMs: t.sumMs,
-      minMs: t.minMs,
-      maxMs: t.maxMs,
-      sketch: encodeSketch(t.sketch),
-    };
-  });
+/** Where the benchmark's store lives, SQLite or PostgreSQL. */
+interface Target {
+  location: string;
+  /** Opens the store through the product (its migrations). */
+  open(): Promise<Store>;
+  fill(plan: FillPlan): Promise<void>;
+  /** After the fill, timed apart; PostgreSQL only. */
+  settle?(): Promise<void>;
+  disk(): Promise<QueryScaleDisk>;
+  readMarker(): Promise<unknown>;
+  writeMarker(m: Marker): Promise<void>;
+  /** Removes the store unless kept. */
+  dispose(): Promise<void>;
 }
 
 const quantile = (sorted: number[], q: number): number =>
@@ -103,130 +111,122 @@ const quantile = (sorted: number[], q: number): number =>
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const mb = (file: string): number => (existsSync(file) ? Math.round(statSync(file).size / 2 ** 20) : 0);
 
+function sqliteTarget(keep: string | undefined): Target {
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'mcp-health-bench-query-'));
+  if (keep) mkdirSync(keep, { recursive: true });
+  const file = join(dir, 'mcp-health.db');
+  const marker = join(dir, 'bench-fill.json');
+  return {
+    location: file,
+    open: () => openStore({ dataDir: dir }),
+    // Straight through better-sqlite3 (one prepared insert, big transactions), which is far
+    // faster than Kysely's per-chunk statements.
+    fill(plan) {
+      const sqlite = new SqliteDatabase(file);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('cache_size = -1048576');
+      const insert = sqlite.prepare(
+        `insert into request_rollups (server_id, endpoint, resolution, bucket_start, count, errors, tool_errors,
+           timeouts, sum_ms, min_ms, max_ms, sketch, rolled) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const fillBatch = sqlite.transaction((batch: FillBatch) =>
+        plan.eachRow(batch, (id, ep, res, start, poolIndex, rolled) => {
+          const e = plan.pool[poolIndex] as Encoded;
+          insert.run(
+            id,
+            ep,
+            res,
+            start,
+            e.count,
+            e.errors,
+            e.toolErrors,
+            e.timeouts,
+            e.sumMs,
+            e.minMs,
+            e.maxMs,
+            e.sketch,
+            rolled ? 1 : 0,
+          );
+        }),
+      );
+      for (const batch of plan.batches) fillBatch(batch);
+      sqlite.close();
+      return Promise.resolve();
+    },
+    disk: () => Promise.resolve({ store: 'sqlite', dbMb: mb(file), walMb: mb(`${file}-wal`) }),
+    readMarker: () =>
+      Promise.resolve(existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : undefined),
+    writeMarker: (m) => Promise.resolve(keep ? writeFileSync(marker, JSON.stringify(m)) : undefined),
+    dispose: () => Promise.resolve(keep ? undefined : rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+function postgresTarget(url: string, keep: string | undefined): Target {
+  const schema = keep ?? `bench_query_${randomBytes(4).toString('hex')}`;
+  const u = new URL(url);
+  return {
+    location: `postgres://${u.hostname}:${u.port || '5432'}${u.pathname}, schema ${schema}`,
+    open: () => openStore({ databaseUrl: url, dataDir: tmpdir(), schema }),
+    fill: (plan) => fillPostgres(url, schema, plan),
+    settle: () => vacuumAnalyze(url, schema),
+    disk: async () => ({ store: 'postgres', ...(await pgDisk(url, schema)) }),
+    readMarker: () => readPgMarker(url, schema),
+    writeMarker: (m) => (keep ? writePgMarker(url, schema, m) : Promise.resolve()),
+    dispose: () => (keep ? Promise.resolve() : dropSchema(url, schema)),
+  };
+}
+
 export async function queryScale(options: QueryScaleOptions = {}): Promise<QueryScaleResult> {
   const servers = options.servers ?? 1000;
   const perServer = options.endpointsPerServer ?? 10;
   const minuteServers = Math.min(servers, Math.max(1, options.minuteServers ?? 100));
   const repetitions = options.repetitions ?? 100; // enough for a p99 that is not just the slowest
-  const keep = options.dir ?? process.env.BENCH_QUERY_DIR;
-  const dir = keep ?? mkdtempSync(join(tmpdir(), 'mcp-health-bench-query-'));
-  if (keep) mkdirSync(keep, { recursive: true });
+  const target =
+    options.store === 'postgres'
+      ? postgresTarget(
+          options.databaseUrl ?? DEFAULT_BENCH_DATABASE_URL,
+          options.schema ?? process.env.BENCH_QUERY_SCHEMA,
+        )
+      : sqliteTarget(options.dir ?? process.env.BENCH_QUERY_DIR);
   // `fill` changes when what the fill writes does (3: server-total rows and their indexes), so an old store is not reused
   const sizes = { servers, perServer, minuteServers, fill: 3 };
-  const marker = join(dir, 'bench-fill.json');
-  const reused = existsSync(marker)
-    ? (JSON.parse(readFileSync(marker, 'utf8')) as typeof sizes & {
-        now: number;
-        rows: QueryScaleResult['rows'];
-        fillS: number;
-      })
-    : undefined;
-  const reuse =
-    reused?.servers === servers &&
-    reused.perServer === perServer &&
-    reused.minuteServers === minuteServers &&
-    reused.fill === sizes.fill
-      ? reused
-      : undefined;
   try {
-    if (reuse) return await measure(dir, reuse.now, sizes, reuse.rows, reuse.fillS, repetitions);
-    // Migrations run here; the fill then goes straight through better-sqlite3 (one prepared
-    // insert, big transactions), which is far faster than Kysely's per-chunk statements.
-    const first = await openStore({ dataDir: dir });
-    const file = first.location;
+    const reused = (await target.readMarker()) as Marker | undefined;
+    const reuse =
+      reused?.servers === servers &&
+      reused.perServer === perServer &&
+      reused.minuteServers === minuteServers &&
+      reused.fill === sizes.fill
+        ? reused
+        : undefined;
+    if (reuse) return await measure(target, reuse, repetitions);
+    // Migrations run here, so that the tables and indexes are the product's.
+    const first = await target.open();
     await first.close();
 
     const now = Date.now();
-    const hourNow = floorTo(now, HOUR_MS);
-    const dayNow = floorTo(now, DAY_MS);
-    const rnd = seededRandom(7);
-    // ~1 request/s per endpoint on average, spread widely.
-    const minutePool = pool(rnd, 256, () => lognormal(rnd, 40, 0.8));
-    const hourPool = pool(rnd, 256, () => lognormal(rnd, 2400, 0.8));
-    const dayPool = pool(rnd, 64, () => lognormal(rnd, 57_600, 0.8));
-    const totalPools = {
-      m: pool(rnd, 64, () => lognormal(rnd, 400, 0.8)),
-      h: pool(rnd, 64, () => lognormal(rnd, 24_000, 0.8)),
-      d: pool(rnd, 16, () => lognormal(rnd, 576_000, 0.8)),
-    };
-    const ids = Array.from({ length: servers }, (_, i) => `server-${String(i).padStart(4, '0')}`);
-    const eps = Array.from({ length: perServer }, (_, i) => `tools/call:tool-${i}`);
-
-    const sqlite = new SqliteDatabase(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('cache_size = -1048576');
-    const insert = sqlite.prepare(
-      `insert into request_rollups (server_id, endpoint, resolution, bucket_start, count, errors, tool_errors,
-         timeouts, sum_ms, min_ms, max_ms, sketch, rolled) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const rows = { minute: 0, hour: 0, day: 0 };
-    let pick = 0;
-    const add = (id: string, ep: string, res: string, start: number, p: Encoded[], rolled: boolean) => {
-      const e = p[(pick = (pick * 1103515245 + 12345) % 2147483648) % p.length] as Encoded;
-      insert.run(
-        id,
-        ep,
-        res,
-        start,
-        e.count,
-        e.errors,
-        e.toolErrors,
-        e.timeouts,
-        e.sumMs,
-        e.minMs,
-        e.maxMs,
-        e.sketch,
-        rolled ? 1 : 0,
-      );
-    };
-    // Written in time order, all servers per bucket, as the aggregator and the roll-up would.
-    const fillBuckets = sqlite.transaction((starts: number[], step: 'd' | 'h' | 'm') => {
-      for (const start of starts) {
-        const n = step === 'm' ? minuteServers : servers;
-        for (let s = 0; s < n; s++)
-          for (const ep of [...eps, SERVER_TOTAL]) {
-            const id = ids[s] as string;
-            const total = ep === SERVER_TOTAL;
-            if (step === 'd') add(id, ep, '1d', start, total ? totalPools.d : dayPool, false);
-            else if (step === 'h') add(id, ep, '1h', start, total ? totalPools.h : hourPool, start < dayNow);
-            else add(id, ep, '1m', start, total ? totalPools.m : minutePool, start < hourNow);
-          }
-      }
-    });
+    const plan = fillPlan(now, servers, perServer, minuteServers);
     const t0 = performance.now();
-    const days = Array.from({ length: 30 }, (_, i) => dayNow - (30 - i) * DAY_MS);
-    fillBuckets(days, 'd');
-    rows.day = days.length * servers * (perServer + 1);
-    const hourStarts: number[] = [];
-    for (let t = floorTo(now - 30 * DAY_MS, HOUR_MS); t <= hourNow; t += HOUR_MS) hourStarts.push(t);
-    for (let i = 0; i < hourStarts.length; i += 12) fillBuckets(hourStarts.slice(i, i + 12), 'h');
-    rows.hour = hourStarts.length * servers * (perServer + 1);
-    const minuteStarts: number[] = [];
-    const minuteNow = floorTo(now, MINUTE_MS);
-    for (let t = floorTo(now - 48 * HOUR_MS, MINUTE_MS); t <= minuteNow; t += MINUTE_MS) minuteStarts.push(t);
-    for (let i = 0; i < minuteStarts.length; i += 120) fillBuckets(minuteStarts.slice(i, i + 120), 'm');
-    rows.minute = minuteStarts.length * minuteServers * (perServer + 1);
-    sqlite.close();
+    await target.fill(plan);
     const fillS = round1((performance.now() - t0) / 1000);
-
-    if (keep) writeFileSync(marker, JSON.stringify({ ...sizes, now, rows, fillS }));
-    return await measure(dir, now, sizes, rows, fillS, repetitions);
+    let vacuumS: number | undefined;
+    if (target.settle) {
+      const v0 = performance.now();
+      await target.settle();
+      vacuumS = round1((performance.now() - v0) / 1000);
+    }
+    const marker: Marker = { ...sizes, now, rows: plan.rows, fillS, vacuumS };
+    await target.writeMarker(marker);
+    return await measure(target, marker, repetitions);
   } finally {
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    await target.dispose();
   }
 }
 
-async function measure(
-  dir: string,
-  now: number,
-  sizes: { servers: number; perServer: number; minuteServers: number },
-  rows: QueryScaleResult['rows'],
-  fillS: number,
-  repetitions: number,
-): Promise<QueryScaleResult> {
-  const { servers, perServer, minuteServers } = sizes;
-  const store = await openStore({ dataDir: dir });
+async function measure(target: Target, filled: Marker, repetitions: number): Promise<QueryScaleResult> {
+  const { servers, perServer, minuteServers, now, rows, fillS, vacuumS } = filled;
+  const store = await target.open();
   const queries: QueryTiming[] = [];
   try {
     const serverId = 'server-0000';
@@ -302,8 +302,9 @@ async function measure(
       minuteServers,
       rows,
       fillS,
-      dbMb: mb(join(dir, 'mcp-health.db')),
-      walMb: mb(join(dir, 'mcp-health.db-wal')),
+      vacuumS,
+      location: target.location,
+      disk: await target.disk(),
       repetitions,
       queries,
     };

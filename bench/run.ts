@@ -84,17 +84,28 @@ if (only === 'gateway') {
 if (only === 'query') {
   const servers = Number(process.env.BENCH_QUERY_SERVERS ?? 1000);
   const minuteServers = Number(process.env.BENCH_QUERY_MINUTE_SERVERS ?? 100);
+  // BENCH_QUERY_STORE=postgres: PostgreSQL at BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test)
+  const store = process.env.BENCH_QUERY_STORE === 'postgres' ? 'postgres' : 'sqlite';
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const storeName = store === 'postgres' ? 'PostgreSQL' : 'SQLite';
   process.stderr.write(
-    `query scale: filling SQLite with 30 days of rollups for ${servers} servers × 10 endpoints (${minuteServers} with 48 h of '1m' rows)…\n`,
+    `query scale: filling ${storeName} with 30 days of rollups for ${servers} servers × 10 endpoints (${minuteServers} with 48 h of '1m' rows)…\n`,
   );
-  const r = await queryScale({ servers, minuteServers });
+  const r = await queryScale({ servers, minuteServers, store, databaseUrl });
   const rows = r.rows.minute + r.rows.hour + r.rows.day;
+  const d = r.disk;
+  const disk =
+    d.store === 'sqlite'
+      ? `SQLite ${d.dbMb} MB + WAL ${d.walMb} MB`
+      : `vacuum (analyze) ${r.vacuumS} s after; PostgreSQL ${d.totalMb} MB (request_rollups ${d.rollupsTableMb} MB + its indexes ${d.rollupsIndexesMb} MB)`;
+  const pgEnv = store === 'postgres' ? 'BENCH_QUERY_STORE=postgres ' : '';
+  const pgVersion = d.store === 'postgres' ? `, PostgreSQL ${d.version}` : '';
   out([
-    `## Query scale — ${day}, ${machine}`,
+    `## Query scale (${storeName}) — ${day}, ${machine}${pgVersion}`,
     '',
-    `\`BENCH_ONLY=query BENCH_QUERY_SERVERS=${servers} BENCH_QUERY_MINUTE_SERVERS=${minuteServers} npm run bench\``,
+    `\`BENCH_ONLY=query ${pgEnv}BENCH_QUERY_SERVERS=${servers} BENCH_QUERY_MINUTE_SERVERS=${minuteServers} npm run bench\``,
     '',
-    `${r.servers} servers × ${r.endpointsPerServer} endpoints: ${r.rows.hour} '1h' rows (30 d), ${r.rows.day} '1d' rows, ${r.rows.minute} '1m' rows (48 h, ${r.minuteServers} servers); ${rows} rows, filled in ${r.fillS} s; SQLite ${r.dbMb} MB + WAL ${r.walMb} MB. One server queried (it has every tier), ${r.repetitions} repetitions after a first, timed apart.`,
+    `${r.servers} servers × ${r.endpointsPerServer} endpoints: ${r.rows.hour} '1h' rows (30 d), ${r.rows.day} '1d' rows, ${r.rows.minute} '1m' rows (48 h, ${r.minuteServers} servers); ${rows} rows, filled in ${r.fillS} s; ${disk}. Store: ${r.location}. One server queried (it has every tier), ${r.repetitions} repetitions after a first, timed apart.`,
     '',
     '| query | tier read | rows read | result | first | p50 | p99 | store read p50 |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
