@@ -186,6 +186,7 @@ if (kinds.includes('postgres'))
           '004-alert-actions',
           '005-query-indexes',
           '006-server-totals',
+          '007-id-in-server-indexes',
         ],
       );
       await Promise.all([a.close(), b.close()]);

@@ -6,6 +6,7 @@ import * as alerts from './migrations/003-alerts.js';
 import * as alertActions from './migrations/004-alert-actions.js';
 import * as queryIndexes from './migrations/005-query-indexes.js';
 import * as serverTotals from './migrations/006-server-totals.js';
+import * as idInServerIndexes from './migrations/007-id-in-server-indexes.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -17,6 +18,7 @@ const migrations: [string, DialectMigration][] = [
   ['004-alert-actions', alertActions],
   ['005-query-indexes', queryIndexes],
   ['006-server-totals', serverTotals],
+  ['007-id-in-server-indexes', idInServerIndexes],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */
