@@ -185,4 +185,21 @@ describe('error_type in /metrics', () => {
     assert.deepEqual(labels, stored);
     assert.ok(labels.includes('invalid_params') && labels.includes('jsonrpc_-31999'));
   });
+
+  test('each series is labelled by its own event: one endpoint reported under two methods is two series', async () => {
+    const prom = new PrometheusMetrics(() => []);
+    for (const method of ['tools/call', 'custom/op', 'custom/op'])
+      prom.record(
+        requestEvent({ serverId: 's', startedAt: 1, endpoint: 'tools/call:x', method, outcome: 'ok' }),
+      );
+    const text = await prom.text();
+    assert.match(
+      text,
+      /mcp_health_requests_total\{server="s",mcp_method_name="tools\/call",gen_ai_tool_name="x"\} 1/,
+    );
+    assert.match(
+      text,
+      /mcp_health_requests_total\{server="s",mcp_method_name="custom\/op",gen_ai_tool_name=""\} 2/,
+    );
+  });
 });

@@ -20,7 +20,7 @@ export class PrometheusMetrics implements RequestEventSink {
   private readonly duration: Histogram;
   private readonly requests: Counter;
   private readonly errors: Counter;
-  /** By server, endpoint and error type. */
+  /** By the series' label values (server, method, tool, error type). */
   private readonly series = new Map<string, Series>();
 
   constructor(
@@ -107,10 +107,11 @@ export class PrometheusMetrics implements RequestEventSink {
 
   /** The label children of an event's series, made once: prom-client hashes a label object per call. */
   private seriesOf(e: RequestEvent, type: string): Series {
-    const key = `${e.serverId}\n${e.endpoint}\n${type}`;
+    // Keyed by the label values themselves: an ingested event's endpoint need not follow its method.
+    const tool = e.method === 'tools/call' ? e.endpoint.slice('tools/call:'.length) : '';
+    const key = `${e.serverId}\n${e.method}\n${tool}\n${type}`;
     let series = this.series.get(key);
     if (series === undefined) {
-      const tool = e.method === 'tools/call' ? e.endpoint.slice('tools/call:'.length) : '';
       const base = { server: e.serverId, mcp_method_name: e.method, gen_ai_tool_name: tool };
       series = {
         duration: this.duration.labels({ ...base, error_type: type }),
