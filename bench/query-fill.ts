@@ -3,22 +3,21 @@
 // '1d' per day, rows counted in a coarser tier marked rolled, each bucket with its server-total
 // row beside its endpoints' (SERVER_TOTAL: drawn from a pool of ten times the requests, rather
 // than the exact merge of that bucket's endpoint rows). Sketch bytes are real (sketch-codec.ts).
-import { DAY_MS, HOUR_MS, MINUTE_MS, emptyTraffic, floorTo, type Traffic } from '../src/metrics/bucket.js';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  emptyTraffic,
+  floorTo,
+  type Traffic,
+  type TrafficCounters,
+} from '../src/metrics/bucket.js';
 import { encodeSketch } from '../src/metrics/sketch-codec.js';
 import { lognormal, seededRandom } from '../src/metrics/synthetic-traffic.js';
 import { SERVER_TOTAL, type Resolution } from '../src/store/rollups-repo.js';
 
 /** A pooled bucket: what a row of the fill copies. */
-export interface Encoded {
-  count: number;
-  errors: number;
-  toolErrors: number;
-  timeouts: number;
-  sumMs: number;
-  minMs: number;
-  maxMs: number;
-  sketch: Buffer;
-}
+export type Encoded = TrafficCounters & { sketch: Buffer };
 
 export type EmitRow = (
   serverId: string,

@@ -120,8 +120,10 @@ export class Exchange {
   /** Ends the client's answer and the upstream request when no request of it still waits. */
   finishIfDone(): void {
     if (this.waiting.size > 0) return;
-    if (this.clientOpen) this.sendHead();
-    if (this.clientOpen && this.res.headersSent) this.res.end();
+    if (this.clientOpen) {
+      this.sendHead();
+      if (this.res.headersSent) this.res.end();
+    }
     this.abort();
   }
 
