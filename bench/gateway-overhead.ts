@@ -5,12 +5,14 @@
 // Direct and gateway runs are interleaved (blocks of sequential calls, rounds of concurrent
 // ones, alternating which goes first), so that a machine shared with other work slows both
 // paths alike rather than whichever ran during a busy spell (and the machine's warm-up over a run
-// does not favour whichever goes last). A third path, a bare pass-through HTTP proxy in this
-// process (node:http, keep-alive, bytes piped, nothing read), is the floor: what any extra
-// loopback HTTP hop costs on this machine, whatever it does.
+// does not favour whichever goes last). Two more paths in this process are floors: a raw TCP pipe
+// (bytes copied between two sockets, no HTTP at all: what one more process on the path costs, its
+// wake-ups and loopback copies) and a bare pass-through HTTP proxy (node:http, keep-alive, bytes
+// piped, nothing read: what any extra HTTP hop costs on this machine, whatever it does).
 import { spawn } from 'node:child_process';
 import { Agent, createServer, request, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as tcpConnect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -49,26 +51,33 @@ export interface CpuPerCall {
   monitor: number;
 }
 
+/** One path's figures against direct: what it adds. */
+export interface Added {
+  p50Ms: number;
+  p99Ms: number;
+  /** calls/s through the path over calls/s direct, the concurrent runs. */
+  throughputRatio: number;
+  /** The throughput ratio of each round (the path's round against direct's): the lowest and highest. */
+  roundRatios: [number, number];
+}
+
+/** The paths measured, in the order of the table. */
+export const PATHS = ['direct', 'tcpPipe', 'bareProxy', 'gateway'] as const;
+export type PathName = (typeof PATHS)[number];
+
 export interface GatewayOverheadResult {
   sequential: number;
   warmup: number;
   clients: number;
   concurrentCalls: number;
-  direct: PathResult;
-  /** The bare pass-through proxy: the floor of one more HTTP hop. */
-  bareProxy: PathResult;
-  gateway: PathResult;
-  /** What the bare proxy adds: the machine's floor for any proxy. */
-  floorP50Ms: number;
-  floorP99Ms: number;
-  floorThroughputRatio: number;
-  addedP50Ms: number;
-  addedP99Ms: number;
-  throughputRatio: number;
   rounds: number;
-  /** The throughput ratio of each round (the path's round against direct's): the lowest and highest. */
-  floorRoundRatios: [number, number];
-  roundRatios: [number, number];
+  /**
+   * direct; tcpPipe, a raw TCP pipe (the floor of one more process on the path); bareProxy, a
+   * node:http pass-through (the floor of one more HTTP hop); gateway, the monitor's /mcp/<id>.
+   */
+  paths: Record<PathName, PathResult>;
+  /** What each path adds to direct. */
+  added: Record<Exclude<PathName, 'direct'>, Added>;
 }
 
 function roundRatios(path: number[], direct: number[]): [number, number] {
@@ -180,6 +189,23 @@ async function bareProxy(target: string): Promise<{ url: string; server: Server 
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
+/** A raw TCP pipe: what one more process between client and server costs, with no HTTP at all. */
+async function tcpPipe(target: string): Promise<{ url: string; server: TcpServer }> {
+  const to = new URL(target);
+  const server = createTcpServer((client) => {
+    const up = tcpConnect(Number(to.port), to.hostname);
+    client.setNoDelay(true);
+    up.setNoDelay(true);
+    client.pipe(up).pipe(client);
+    client.on('error', () => up.destroy());
+    up.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
 /** The paths in the order of a block or round: rotated, so that each goes first as often. */
 const rotation = (n: number, k: number): number[] => Array.from({ length: n }, (_, i) => (i + k) % n);
 
@@ -274,10 +300,11 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     clients: options.clients ?? 32,
     concurrentCalls: options.concurrentCalls ?? 10_000,
   };
-  // One server-everything for both paths: the difference between them is then the gateway alone,
+  // One server-everything for every path: the differences between them are then the paths alone,
   // not two processes' different JIT state or load (the monitor's probe session, per-session
-  // timers). Both paths' sessions are open on it throughout, so each sees the same server.
+  // timers). Every path's sessions are open on it throughout, so each sees the same server.
   const upstream = await startEverythingHttp();
+  const pipe = await tcpPipe(upstream.url);
   const bare = await bareProxy(upstream.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'mcp-health-bench-gateway-'));
   const config = configSchema.parse({
@@ -293,45 +320,61 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
   const { app } = await buildApi(monitor);
   try {
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const urls = [upstream.url, `${bare.url}/mcp`, `${base}/mcp/everything`];
-    const lats = await sequential(urls, o);
-    const loads = await concurrent(urls, o, upstream.child.pid);
-    const [d, f, g] = urls.map((_, k) => {
+    const urls: Record<PathName, string> = {
+      direct: upstream.url,
+      tcpPipe: `${pipe.url}/mcp`,
+      bareProxy: `${bare.url}/mcp`,
+      gateway: `${base}/mcp/everything`,
+    };
+    const lats = await sequential(
+      PATHS.map((p) => urls[p]),
+      o,
+    );
+    const loads = await concurrent(
+      PATHS.map((p) => urls[p]),
+      o,
+      upstream.child.pid,
+    );
+    const measured = (k: number): PathResult & { roundRates: number[] } => {
       const lat = lats[k] ?? [];
-      const load = loads[k] ?? {
-        callsPerSecond: NaN,
-        roundRates: [],
-        cpuPerCallUs: { clients: NaN, server: NaN, monitor: NaN },
+      const load = loads[k];
+      if (load === undefined) throw new Error(`no concurrent run for path ${k}`);
+      return {
+        p50Ms: round2(quantile(lat, 0.5)),
+        p99Ms: round2(quantile(lat, 0.99)),
+        callsPerSecond: load.callsPerSecond,
+        cpuPerCallUs: load.cpuPerCallUs,
+        roundRates: load.roundRates,
       };
-      return { p50Ms: quantile(lat, 0.5), p99Ms: quantile(lat, 0.99), ...load };
+    };
+    const [direct, tcp, proxy, gateway] = PATHS.map((_, k) => measured(k));
+    if (direct === undefined || tcp === undefined || proxy === undefined || gateway === undefined) {
+      throw new Error('unreachable: four paths');
+    }
+    const added = (x: typeof direct): Added => ({
+      p50Ms: round2(x.p50Ms - direct.p50Ms),
+      p99Ms: round2(x.p99Ms - direct.p99Ms),
+      throughputRatio: round2(x.callsPerSecond / direct.callsPerSecond),
+      roundRatios: roundRatios(x.roundRates, direct.roundRates),
     });
-    if (d === undefined || f === undefined || g === undefined) throw new Error('unreachable: three paths');
-    const view = (x: typeof d): PathResult => ({
+    const view = (x: typeof direct): PathResult => ({
+      p50Ms: x.p50Ms,
+      p99Ms: x.p99Ms,
       callsPerSecond: x.callsPerSecond,
-      p50Ms: round2(x.p50Ms),
-      p99Ms: round2(x.p99Ms),
       cpuPerCallUs: x.cpuPerCallUs,
     });
     return {
       ...o,
-      direct: view(d),
-      bareProxy: view(f),
-      gateway: view(g),
-      floorP50Ms: round2(f.p50Ms - d.p50Ms),
-      floorP99Ms: round2(f.p99Ms - d.p99Ms),
-      floorThroughputRatio: round2(f.callsPerSecond / d.callsPerSecond),
-      addedP50Ms: round2(g.p50Ms - d.p50Ms),
-      addedP99Ms: round2(g.p99Ms - d.p99Ms),
-      throughputRatio: round2(g.callsPerSecond / d.callsPerSecond),
       rounds: ROUNDS,
-      floorRoundRatios: roundRatios(f.roundRates, d.roundRates),
-      roundRatios: roundRatios(g.roundRates, d.roundRates),
+      paths: { direct: view(direct), tcpPipe: view(tcp), bareProxy: view(proxy), gateway: view(gateway) },
+      added: { tcpPipe: added(tcp), bareProxy: added(proxy), gateway: added(gateway) },
     };
   } finally {
     await app.close();
     await monitor.stop();
     await upstream.stop();
     await new Promise((r) => bare.server.close(r));
+    await new Promise((r) => pipe.server.close(r));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@
 // `npm run bench` leaves them out. BENCH_ONLY=dashboard (after `npm run build`) times the dashboard
 // in headless Chromium with BENCH_DASHBOARD_SERVERS (1,000) servers.
 import { cpus, totalmem } from 'node:os';
-import { gatewayOverhead, type PathResult } from './gateway-overhead.js';
+import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
 import { alertEvalRows } from './alert-eval.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
@@ -60,24 +60,33 @@ if (only === 'gateway') {
   );
   const r = await gatewayOverhead({ sequential, clients, concurrentCalls });
   const pct = (ratio: number): string => `${Math.round(ratio * 100)} %`;
-  const cpu = (p: PathResult): string =>
-    `${p.cpuPerCallUs.clients} / ${p.cpuPerCallUs.server} / ${p.cpuPerCallUs.monitor} µs`;
+  const names: Record<PathName, string> = {
+    direct: 'direct',
+    tcpPipe: 'raw TCP pipe (floor: one more process)',
+    bareProxy: 'bare pass-through proxy (floor: one more HTTP hop)',
+    gateway: 'gateway',
+  };
+  const row = (p: PathName): string => {
+    const x = r.paths[p];
+    const cpu = `${x.cpuPerCallUs.clients} / ${x.cpuPerCallUs.server} / ${x.cpuPerCallUs.monitor} µs`;
+    return `| ${names[p]} | ${x.p50Ms} ms | ${x.p99Ms} ms | ${x.callsPerSecond} | ${cpu} |`;
+  };
+  const { tcpPipe, bareProxy, gateway } = r.added;
   out([
     `## Gateway overhead — ${day}, ${machine}`,
     '',
     `\`BENCH_ONLY=gateway BENCH_GATEWAY_CALLS=${sequential} BENCH_GATEWAY_CLIENTS=${clients} BENCH_GATEWAY_CONCURRENT_CALLS=${concurrentCalls} npm run bench\``,
     '',
-    `\`tools/call echo\` to server-everything (Streamable HTTP, its own process); the monitor (startMonitor + buildApi) and a bare pass-through proxy run in the bench process; all three paths reach the same upstream. Sequential: ${r.sequential} calls per path from 1 client per path in a child process after ${r.warmup} warm-up, in blocks of 100 rotating which path goes first; concurrent: ${r.concurrentCalls} calls per path from ${r.clients} clients, one session each, in a child process of their own, in rounds rotating likewise.`,
+    `\`tools/call echo\` to server-everything (Streamable HTTP, its own process); the monitor (startMonitor + buildApi), a raw TCP pipe and a bare pass-through proxy run in the bench process; every path reaches the same upstream. Sequential: ${r.sequential} calls per path from 1 client per path in a child process after ${r.warmup} warm-up, in blocks of 100 rotating which path goes first; concurrent: ${r.concurrentCalls} calls per path from ${r.clients} clients, one session each, in a child process of their own, in rounds rotating likewise.`,
     '',
     '| path | p50 (1 client) | p99 (1 client) | calls/s (32 clients) | CPU per call: clients / server / monitor |',
     '| --- | --- | --- | --- | --- |',
-    `| direct | ${r.direct.p50Ms} ms | ${r.direct.p99Ms} ms | ${r.direct.callsPerSecond} | ${cpu(r.direct)} |`,
-    `| bare pass-through proxy (the floor) | ${r.bareProxy.p50Ms} ms | ${r.bareProxy.p99Ms} ms | ${r.bareProxy.callsPerSecond} | ${cpu(r.bareProxy)} |`,
-    `| gateway | ${r.gateway.p50Ms} ms | ${r.gateway.p99Ms} ms | ${r.gateway.callsPerSecond} | ${cpu(r.gateway)} |`,
-    `| added by the bare proxy | ${r.floorP50Ms} ms | ${r.floorP99Ms} ms | ${Math.round(r.floorThroughputRatio * 100)} % | |`,
-    `| **added by the gateway** | **${r.addedP50Ms} ms** (goal ≤ 0.5) | **${r.addedP99Ms} ms** (goal ≤ 2) | **${Math.round(r.throughputRatio * 100)} %** (goal ≥ 90 %) | |`,
+    ...PATHS.map(row),
+    `| added by the raw TCP pipe | ${tcpPipe.p50Ms} ms | ${tcpPipe.p99Ms} ms | ${pct(tcpPipe.throughputRatio)} | |`,
+    `| added by the bare proxy | ${bareProxy.p50Ms} ms | ${bareProxy.p99Ms} ms | ${pct(bareProxy.throughputRatio)} | |`,
+    `| **added by the gateway** | **${gateway.p50Ms} ms** (goal ≤ 0.5) | **${gateway.p99Ms} ms** (goal ≤ 2) | **${pct(gateway.throughputRatio)}** (goal ≥ 90 %) | |`,
     '',
-    `Throughput by round (${r.concurrentCalls / r.rounds} calls per path a round, ${r.rounds} rounds): the bare proxy ${pct(r.floorRoundRatios[0])}–${pct(r.floorRoundRatios[1])} of direct, the gateway ${pct(r.roundRatios[0])}–${pct(r.roundRatios[1])}. CPU per call: CPU time each process spent during the concurrent runs, divided by the calls (µs); the monitor column is the bench process, idle on the direct path.`,
+    `Throughput by round (${r.concurrentCalls / r.rounds} calls per path a round, ${r.rounds} rounds), of direct: the raw TCP pipe ${pct(tcpPipe.roundRatios[0])}–${pct(tcpPipe.roundRatios[1])}, the bare proxy ${pct(bareProxy.roundRatios[0])}–${pct(bareProxy.roundRatios[1])}, the gateway ${pct(gateway.roundRatios[0])}–${pct(gateway.roundRatios[1])}. CPU per call: CPU time each process spent during the concurrent runs, divided by the calls (µs); the monitor column is the bench process, idle on the direct path.`,
   ]);
 }
 

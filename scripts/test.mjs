@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with Node's own test runner (Node 20 has no --test globs).
+// Runs every *.test.ts under src/ and test/ (or the files and folders named) with Node's own test
+// runner (Node 20 has no --test globs).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,7 +36,19 @@ if (built === 0 || newest('web') > built) {
   if (vite.status !== 0) process.exit(vite.status ?? 1);
 }
 
-const only = process.argv.slice(2);
+// Arguments: test files, or folders whose *.test.ts files to run; none: every test.
+const only = process.argv.slice(2).flatMap((path) => {
+  try {
+    return statSync(path).isDirectory() ? find(path).sort() : [path];
+  } catch {
+    console.error(`scripts/test.mjs: no such test file or folder: ${path}`);
+    process.exit(2);
+  }
+});
+if (process.argv.length > 2 && only.length === 0) {
+  console.error(`scripts/test.mjs: no *.test.ts under ${process.argv.slice(2).join(', ')}`);
+  process.exit(2);
+}
 const files = only.length ? only : [...find('src'), ...find('test')].sort();
 const result = spawnSync(
   process.execPath,
