@@ -13,7 +13,8 @@ test(
   async () => {
     const upstream = await startEverythingHttp();
     const h = await startHarness({ listen: true, settings: { metrics_collection_interval: 1 } });
-    const b = await openBrowser();
+    // A browser away from UTC: the usage view asks for the reader's own hours and days.
+    const b = await openBrowser({ timezoneId: 'Asia/Tokyo' });
     try {
       const res = await h.app.inject({
         method: 'POST',
@@ -91,6 +92,7 @@ test(
         await page.getByRole('table', { name: 'Requests by client' }).innerText(),
         /browser-test 1\.0\s+\d+/,
       );
+      assert.match(await page.getByTestId('usage').innerText(), /times in Asia\/Tokyo/);
       assert.deepEqual(b.errors, []);
     } finally {
       await b.close();

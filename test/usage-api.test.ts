@@ -193,6 +193,45 @@ for (const kind of kinds)
       assert.equal(body.protocol_versions[0].requests, 60); // cursor on 2025-06-18 at both servers
     });
 
+    test("a time zone: hours, weekdays and days are the zone's (New York, with its own DST)", async () => {
+      const zone = 'America/New_York';
+      const res = await h.app.inject({
+        url: `/api/v1/usage?from=${from}&to=${to}&time_zone=${encodeURIComponent(zone)}`,
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json();
+      assert.equal(body.time_zone, zone);
+      assert.equal(body.requests, sent.length);
+      // Counted here through Date's own time-zone support, from each event's stored hour.
+      const local = (ms: number, o: Intl.DateTimeFormatOptions) =>
+        new Date(ms).toLocaleString('en-US', { timeZone: zone, ...o });
+      const hourOf = (e: Sent) => Math.floor(e.started_at / HOUR) * HOUR;
+      const hours = sumBy(sent, (e) =>
+        String(Number(local(hourOf(e), { hour: 'numeric', hourCycle: 'h23' }))),
+      );
+      for (const { hour, requests } of body.by_hour_of_day)
+        assert.equal(requests, hours[hour] ?? 0, `hour ${hour}`);
+      const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+      const days = sumBy(sent, (e) => String(weekdays.indexOf(local(hourOf(e), { weekday: 'short' }))));
+      for (const { day, requests } of body.by_day_of_week)
+        assert.equal(requests, days[day] ?? 0, `weekday ${day}`);
+      const dates = sumBy(sent, (e) => local(hourOf(e), { dateStyle: 'short' }));
+      const daily = body.daily as { day: number; requests: number }[];
+      assert.ok(daily.length >= 4 && daily.length <= 6, JSON.stringify(daily));
+      for (const d of daily) {
+        assert.equal(local(d.day, { hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }), '00:00');
+        assert.equal(d.requests, dates[local(d.day, { dateStyle: 'short' })] ?? 0, local(d.day, {}));
+      }
+      assert.equal(
+        daily.reduce((n, d) => n + d.requests, 0),
+        sent.length,
+      );
+      assert.ok(
+        daily[0] && daily[0].day <= from && from < (daily[1]?.day ?? Infinity),
+        'the first day holds from',
+      );
+    });
+
     test('the same figures after the minutes are rolled into hours and days', async () => {
       const { rollUp } = await import('../src/metrics/rollup.js');
       await rollUp(h.monitor.store.db);
@@ -203,6 +242,20 @@ for (const kind of kinds)
         body.daily.map((d: { requests: number }) => d.requests),
         [0, 47, 29, 25],
       );
+      // A zone's days where the hour tier no longer holds every hour (kept 2 days here): the
+      // older days are whole UTC days from the day tier; nothing is lost or counted twice.
+      const { usage } = await import('../src/metrics/usage.js');
+      const zoned = await usage(h.monitor.store.db, {
+        from,
+        to,
+        timeZone: 'America/New_York',
+        retention: { metricsRetentionDays: 2, errorRetentionDays: 90 },
+      });
+      assert.equal(
+        zoned.daily.reduce((n, d) => n + d.requests, 0),
+        sent.length,
+        JSON.stringify(zoned.daily),
+      );
     });
 
     test('bad queries are refused naming the field; unknown server is 404', async () => {
@@ -212,6 +265,7 @@ for (const kind of kinds)
         [`/api/v1/usage?limit=0`, 'query.limit'],
         [`/api/v1/servers/alpha/usage?bogus=1`, 'query.bogus'],
         [`/api/v1/usage?from=${to - 500 * DAY}&to=${to}`, 'query.from'],
+        [`/api/v1/usage?time_zone=Mars%2FOlympus`, 'query.time_zone'],
       ];
       for (const [url, field] of cases) {
         const res = await h.app.inject({ url });

@@ -11,26 +11,33 @@ import type { Db } from '../store/tables.js';
 import { usageRepo } from '../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, errorRatePercent, floorTo } from './bucket.js';
 import { cachedRange } from './row-cache.js';
-import { defaultRetention, planRange, planSeries, type MetricsRetention } from './tiers.js';
+import { defaultRetention, keepMs, planRange, planSeries, type MetricsRetention } from './tiers.js';
+import { UTC, localDayStart, localTime, nextLocalDayStart } from './time-zone.js';
 
 /**
  * Usage analytics for the capacity planner (DESIGN §1): when the traffic comes, to what, from
- * which clients and protocol versions, and how it grows. Times are UTC; hours and days are
- * whole buckets, so [from, to) is widened to whole hours (whole days for the daily series).
+ * which clients and protocol versions, and how it grows. Hours of the day, weekdays and days are
+ * those of `time_zone` (UTC unless asked); hours and days are whole buckets, so [from, to) is
+ * widened to whole hours (whole days for the daily series).
  */
 export interface UsageReport {
   server_id: string | null;
   from: number;
   to: number;
+  /** The IANA time zone of the hours, weekdays and days. */
+  time_zone: string;
   /** Requests, errors (JSON-RPC, transport, timeout) and tool errors, from the request roll-ups. */
   requests: number;
   errors: number;
   tool_errors: number;
   /** (errors + tool errors) / requests, %; null without requests. */
   error_rate_percent: number | null;
-  /** Requests per hour of the day (UTC), always 24 entries, hour 0–23. */
+  /**
+   * Requests per hour of the day, always 24 entries, hour 0–23. Each stored (UTC) hour counts
+   * under the local hour it starts in: exact in zones a whole number of hours from UTC.
+   */
   by_hour_of_day: { hour: number; requests: number }[];
-  /** Requests per day of the week (UTC), always 7 entries, 0 = Sunday … 6 = Saturday. */
+  /** Requests per day of the week, always 7 entries, 0 = Sunday … 6 = Saturday. */
   by_day_of_week: { day: number; requests: number }[];
   /** Busiest endpoints first (fleet-wide: per server and endpoint), at most `limit`. */
   top_endpoints: {
@@ -48,7 +55,11 @@ export interface UsageReport {
   clients: { client_name: string; client_version: string; requests: number; errors: number }[];
   /** Requests by negotiated protocol version ('' when unknown), most first. */
   protocol_versions: { protocol_version: string; requests: number }[];
-  /** Requests per UTC day, every day of the range (0 where there were none), oldest first. */
+  /**
+   * Requests per day, every day of the range (0 where there were none), oldest first; `day` is
+   * the instant the day began. In a zone other than UTC the days come from the hour tier, and
+   * days older than it holds (`metrics_retention_days`) are its UTC days, under their date.
+   */
   daily: { day: number; requests: number; errors: number; tool_errors: number }[];
 }
 
@@ -60,6 +71,8 @@ export interface UsageQuery {
   limit?: number | undefined;
   now?: number | undefined;
   retention?: MetricsRetention | undefined;
+  /** An IANA time zone (checked by the caller: `isTimeZone`); default UTC. */
+  timeZone?: string | undefined;
 }
 
 const SUNDAY_OFFSET = 4; // 1970-01-01 was a Thursday
@@ -72,6 +85,7 @@ const SUNDAY_OFFSET = 4; // 1970-01-01 was a Thursday
 export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
   const now = q.now ?? Date.now();
   const retention = q.retention ?? defaultRetention;
+  const timeZone = q.timeZone ?? UTC;
   const from = floorTo(q.from, HOUR_MS);
   const to = Math.ceil(q.to / HOUR_MS) * HOUR_MS;
   const filter = { from, to, serverId: q.serverId };
@@ -83,8 +97,9 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
   const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, requests: 0 }));
   const byDay = Array.from({ length: 7 }, (_, day) => ({ day, requests: 0 }));
   for (const h of hours) {
-    const hourEntry = byHour[Math.floor(h.bucket_start / HOUR_MS) % 24];
-    const dayEntry = byDay[(Math.floor(h.bucket_start / DAY_MS) + SUNDAY_OFFSET) % 7];
+    const local = timeZone === UTC ? undefined : localTime(h.bucket_start, timeZone);
+    const hourEntry = byHour[local?.hour ?? Math.floor(h.bucket_start / HOUR_MS) % 24];
+    const dayEntry = byDay[local?.weekday ?? (Math.floor(h.bucket_start / DAY_MS) + SUNDAY_OFFSET) % 7];
     if (hourEntry) hourEntry.requests += h.count;
     if (dayEntry) dayEntry.requests += h.count;
   }
@@ -132,12 +147,16 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
     totals.toolErrors += e.tool_errors;
   }
 
-  const daily = await dailySeries(db, q.serverId, from, to, now, retention);
+  const daily =
+    timeZone === UTC
+      ? await dailySeries(db, q.serverId, from, to, now, retention)
+      : await localDailySeries(db, { serverId: q.serverId, from, to, now, retention, timeZone });
 
   return {
     server_id: q.serverId ?? null,
     from,
     to,
+    time_zone: timeZone,
     requests: totals.count,
     errors: totals.errors,
     tool_errors: totals.toolErrors,
@@ -185,6 +204,54 @@ async function dailySeries(
     d.requests += r.count;
     d.errors += r.errors;
     d.tool_errors += r.tool_errors;
+  }
+  return out;
+}
+
+/**
+ * Requests per local day of `timeZone` over the days [from, to) touches: summed from the hour
+ * tier's server totals (the day tier's days are UTC days); days before the hour tier's first
+ * whole UTC day are taken whole from the day tier, under the date of their UTC noon.
+ */
+async function localDailySeries(
+  db: Db,
+  q: {
+    serverId: string | undefined;
+    from: number;
+    to: number;
+    now: number;
+    retention: MetricsRetention;
+    timeZone: string;
+  },
+): Promise<UsageReport['daily']> {
+  const { serverId, timeZone } = q;
+  const out: UsageReport['daily'] = [];
+  const index = new Map<string, UsageReport['daily'][number]>();
+  for (let day = localDayStart(q.from, timeZone); day < q.to; day = nextLocalDayStart(day, timeZone)) {
+    const entry = { day, requests: 0, errors: 0, tool_errors: 0 };
+    out.push(entry);
+    index.set(localTime(day, timeZone).date, entry);
+  }
+  const start = out[0]?.day ?? q.from;
+  const end = Math.ceil(q.to / HOUR_MS) * HOUR_MS;
+  // The first whole UTC day the hour tier still holds: hours from there, whole days before it.
+  const hoursFrom = Math.ceil((q.now - keepMs('1h', q.retention) + HOUR_MS) / DAY_MS) * DAY_MS;
+  const add = (rows: (RollupSums & { bucket_start: number })[], dateAt: (start: number) => number) => {
+    for (const r of rows) {
+      const d = index.get(localTime(dateAt(r.bucket_start), timeZone).date);
+      if (!d) continue;
+      d.requests += r.count;
+      d.errors += r.errors;
+      d.tool_errors += r.tool_errors;
+    }
+  };
+  const totals = { serverId, endpoint: SERVER_TOTAL };
+  const hourFrom = Math.max(floorTo(start, HOUR_MS), hoursFrom);
+  if (hourFrom < end)
+    add(await sums(db, '1h', ['1m'], { ...totals, from: hourFrom, to: end }, ['bucket_start']), (t) => t);
+  if (start < hoursFrom) {
+    const range = { ...totals, from: floorTo(start, DAY_MS), to: Math.min(hoursFrom, end) };
+    add(await sums(db, '1d', ['1m', '1h'], range, ['bucket_start']), (t) => t + DAY_MS / 2);
   }
   return out;
 }

@@ -36,7 +36,13 @@ export interface BrowserSession {
 }
 
 export async function openBrowser(
-  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+  options: {
+    width?: number;
+    height?: number;
+    colorScheme?: 'light' | 'dark';
+    /** The browser's time zone (an IANA name); default the machine's. */
+    timezoneId?: string;
+  } = {},
 ): Promise<BrowserSession> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -45,6 +51,7 @@ export async function openBrowser(
   const page = await browser.newPage({
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
     colorScheme: options.colorScheme ?? 'light',
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
   });
   const errors: string[] = [];
   page.on('console', (m) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
 import { DAY_MS } from '../../metrics/bucket.js';
+import { isTimeZone } from '../../metrics/time-zone.js';
 import { usage } from '../../metrics/usage.js';
 import { validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
@@ -15,6 +16,12 @@ const usageQuery = z.strictObject({
   from: time.optional(),
   to: time.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
+  /** Hours, weekdays and days in this IANA time zone (default UTC). */
+  time_zone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, { error: 'not a time zone: expected an IANA name such as Europe/Berlin, or UTC' })
+    .optional(),
 });
 const idParams = z.object({ id: z.string().min(1) });
 
@@ -22,14 +29,19 @@ const idParams = z.object({ id: z.string().min(1) });
 const MAX_RANGE_MS = 400 * DAY_MS;
 
 /** The query of a usage request: [from, to) defaulting to the last 30 days, checks naming the field. */
-function usageQueryOf(query: unknown): { from: number; to: number; limit: number | undefined } {
+function usageQueryOf(query: unknown): {
+  from: number;
+  to: number;
+  limit: number | undefined;
+  timeZone: string | undefined;
+} {
   const q = validate(usageQuery, query, 'query');
   const to = q.to ?? Date.now();
   const from = q.from ?? to - 30 * DAY_MS;
   if (from >= to) throw validationError([{ field: 'query.from', message: 'must be before to' }]);
   if (to - from > MAX_RANGE_MS)
     throw validationError([{ field: 'query.from', message: 'the range may span at most 400 days' }]);
-  return { from, to, limit: q.limit };
+  return { from, to, limit: q.limit, timeZone: q.time_zone };
 }
 
 /** Usage analytics for the capacity planner: one server's, and the fleet's. */

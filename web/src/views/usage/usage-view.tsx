@@ -9,6 +9,7 @@ interface Usage {
   server_id: string | null;
   from: number;
   to: number;
+  time_zone: string;
   requests: number;
   errors: number;
   tool_errors: number;
@@ -53,13 +54,17 @@ function Bars({ rows, label }: { rows: { key: string; value: number }[]; label: 
   );
 }
 
-/** Capacity planning: when the traffic comes, where it goes, who sends it, and how it grows (UTC). */
+/** The browser's time zone (an IANA name), so that busy hours and days are the reader's own. */
+const browserTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/** Capacity planning: when the traffic comes, where it goes, who sends it, and how it grows (local time). */
 export function UsageView({ serverId }: { serverId?: string }) {
   const [span, setSpan] = useState(30);
   const [now] = useState(() => Date.now());
+  const [timeZone] = useState(browserTimeZone);
   const base = serverId ? `/api/v1/servers/${encodeURIComponent(serverId)}/usage` : '/api/v1/usage';
   const { data, error } = useApi<Usage>(
-    `${base}${qs({ from: now - span * 86_400_000, to: now, limit: 10 })}`,
+    `${base}${qs({ from: now - span * 86_400_000, to: now, limit: 10, time_zone: timeZone })}`,
   );
   const daily = useMemo(
     () => (data ? { xs: data.daily.map((d) => d.day), ys: [data.daily.map((d) => d.requests)] } : undefined),
@@ -83,7 +88,8 @@ export function UsageView({ serverId }: { serverId?: string }) {
         </div>
         {data && (
           <span class="muted">
-            {count(data.requests)} requests, error rate {percent(data.error_rate_percent)} (times in UTC)
+            {count(data.requests)} requests, error rate {percent(data.error_rate_percent)} (times in{' '}
+            {data.time_zone})
           </span>
         )}
       </div>
