@@ -4,9 +4,10 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { LiveHub } from '../live/hub.js';
 import type { Monitor } from '../monitor.js';
-import { authorised, INFO_PATH, LIVE_PATH, registerAuth, tokenMatches } from './auth.js';
+import { authorised, INFO_PATH, LIVE_PATH, OPENAPI_PATH, registerAuth, tokenMatches } from './auth.js';
 import { registerDashboard } from './dashboard.js';
 import { registerErrorHandler, registerNotFound } from './errors.js';
+import { openApiDocument } from './openapi.js';
 import { alertRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -19,6 +20,8 @@ const packageVersion = (
 export interface Api {
   app: FastifyInstance;
   hub: LiveHub;
+  /** Every route registered, as `GET /api/v1/servers/:id` (HEAD twins left out): what the OpenAPI document must list. */
+  routes: string[];
 }
 
 /** The HTTP face of a monitor: REST under /api/v1, the live hub, /healthz and /readyz. */
@@ -49,6 +52,10 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
       );
     });
   const app = Fastify({ loggerInstance, logController, bodyLimit: 1024 * 1024, serverFactory });
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${r.url}`);
+  });
   registerErrorHandler(app);
   registerAuth(app, monitor.config.api_token);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -74,7 +81,9 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
     dashboard_refresh_interval_ms: monitor.config.dashboard_refresh_interval * 1000,
     store: monitor.store.dialect,
   }));
+  const openApi = openApiDocument(packageVersion, Boolean(monitor.config.api_token));
+  app.get(OPENAPI_PATH, () => openApi);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
-  return { app, hub };
+  return { app, hub, routes };
 }

@@ -19,6 +19,8 @@ function tokenOf(req: FastifyRequest): string | undefined {
 export const LIVE_PATH = '/api/v1/live';
 /** What the dashboard needs before sign-in (whether a token is required); nothing secret. */
 export const INFO_PATH = '/api/v1/info';
+/** The OpenAPI document: no data in it, so served without the token. */
+export const OPENAPI_PATH = '/api/v1/openapi.json';
 
 /** For raw requests (the gateway): true when no token is configured or the Bearer header carries it. */
 export function tokenMatches(authorization: string | undefined, apiToken: string | undefined): boolean {
@@ -43,7 +45,14 @@ export function registerAuth(app: FastifyInstance, apiToken: string | undefined)
   app.addHook('onRequest', (req, _reply, done) => {
     const path = req.url.split('?')[0] ?? '';
     const guarded = path.startsWith('/api/') || path === '/metrics';
-    if (!guarded || path === LIVE_PATH || path === INFO_PATH || authorised(req, apiToken)) return done();
+    if (
+      !guarded ||
+      path === LIVE_PATH ||
+      path === INFO_PATH ||
+      path === OPENAPI_PATH ||
+      authorised(req, apiToken)
+    )
+      return done();
     done(new AppError('unauthorised', 'this API requires a token: send Authorization: Bearer <api_token>'));
   });
 }

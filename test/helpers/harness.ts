@@ -9,6 +9,8 @@ import { dropStoreTarget, newStoreTarget, type StoreTarget } from './stores.js';
 export interface Harness {
   monitor: Monitor;
   app: FastifyInstance;
+  /** Every route the API registered (`GET /api/v1/servers/:id`). */
+  routes: string[];
   /** Base URL once `listen()` was called. */
   url: string;
   target: StoreTarget;
@@ -47,7 +49,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const log = createLogger('debug', sink);
   const monitor = await startMonitor({ config, log, schema: target.schema });
-  const { app } = await buildApi(monitor);
+  const { app, routes } = await buildApi(monitor);
   let url = '';
   if (options.listen) url = await app.listen({ port: 0, host: '127.0.0.1' });
   let stopped = false;
@@ -60,6 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     monitor,
     app,
+    routes,
     url,
     target,
     logLines,

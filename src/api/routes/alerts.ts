@@ -15,8 +15,8 @@ import { AppError, notFound, validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
 import { actorOf } from '../auth.js';
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
-const channelPatch = z
+export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const channelPatch = z
   .object({
     name: z.string(),
     kind: z.enum(CHANNEL_KINDS),
@@ -25,7 +25,7 @@ const channelPatch = z
   })
   .partial()
   .strict();
-const historyQuery = z.object({
+export const historyQuery = z.object({
   server: z.string().min(1).optional(),
   rule: z.coerce.number().int().positive().optional(),
   state: z.enum(['firing', 'resolved']).optional(),

@@ -21,8 +21,14 @@ const time = z.union([
   z.coerce.number().int().positive(),
   z.iso.datetime({ offset: true }).transform((t) => Date.parse(t)),
 ]);
-const range = z.object({ from: time.optional(), to: time.optional() });
-const idParams = z.object({ id: z.string().min(1) });
+export const range = z.object({ from: time.optional(), to: time.optional() });
+export const idParams = z.object({ id: z.string().min(1) });
+
+export const metricQuery = z.object({
+  metric: z.enum([...trafficMetrics, ...gaugeMetrics]),
+  endpoint: z.string().min(1).optional(),
+  compare: z.literal('1w').optional(),
+});
 
 /** [from, to) with defaults (the last hour) and checks that name the field. */
 function rangeOf(query: unknown): { from: number; to: number } {
@@ -44,15 +50,7 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
   app.get('/api/v1/servers/:id/metrics', async (req) => {
     const { id } = validate(idParams, req.params);
     registry.get(id);
-    const q = validate(
-      z.object({
-        metric: z.enum([...trafficMetrics, ...gaugeMetrics]),
-        endpoint: z.string().min(1).optional(),
-        compare: z.literal('1w').optional(),
-      }),
-      req.query,
-      'query',
-    );
+    const q = validate(metricQuery, req.query, 'query');
     const { from, to } = rangeOf(req.query);
     const maxPoints = config.max_timeline_points;
     if (q.metric === 'active_connections' || q.metric === 'cpu' || q.metric === 'memory')

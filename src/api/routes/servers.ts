@@ -8,15 +8,15 @@ import { eventsRepo } from '../../store/events-repo.js';
 import { serverView } from '../server-view.js';
 import { actorOf } from '../auth.js';
 
-const idParams = z.object({ id: z.string().min(1) });
-const listQuery = z.object({
+export const idParams = z.object({ id: z.string().min(1) });
+export const listQuery = z.object({
   status: z.enum(statuses as [string, ...string[]]).optional(),
   tag: z.string().optional(),
   q: z.string().optional(),
 });
-const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
+export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 const MAX_DISABLE_MS = 366 * 24 * 3600 * 1000;
-const disableBody = z
+export const disableBody = z
   .strictObject({
     minutes: z
       .number()

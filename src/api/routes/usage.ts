@@ -12,7 +12,7 @@ const time = z.union([
   z.coerce.number().int().positive(),
   z.iso.datetime({ offset: true }).transform((t) => Date.parse(t)),
 ]);
-const usageQuery = z.strictObject({
+export const usageQuery = z.strictObject({
   from: time.optional(),
   to: time.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
@@ -23,7 +23,7 @@ const usageQuery = z.strictObject({
     .refine(isTimeZone, { error: 'not a time zone: expected an IANA name such as Europe/Berlin, or UTC' })
     .optional(),
 });
-const idParams = z.object({ id: z.string().min(1) });
+export const idParams = z.object({ id: z.string().min(1) });
 
 /** At most this long a range: the day tier's retention. */
 const MAX_RANGE_MS = 400 * DAY_MS;
