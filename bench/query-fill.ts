@@ -3,6 +3,7 @@
 // '1d' per day, rows counted in a coarser tier marked rolled, each bucket with its server-total
 // row beside its endpoints' (SERVER_TOTAL: drawn from a pool of ten times the requests, rather
 // than the exact merge of that bucket's endpoint rows). Sketch bytes are real (sketch-codec.ts).
+// Beside them, `usage_rollups`: every hour of the hour tier, every server, three clients.
 import {
   DAY_MS,
   HOUR_MS,
@@ -35,11 +36,28 @@ export interface FillBatch {
   step: 'd' | 'h' | 'm';
 }
 
+/** A `usage_rollups` row: one server's requests in an hour from one client. */
+export type EmitUsage = (
+  serverId: string,
+  client: UsageClient,
+  counts: { count: number; errors: number; toolErrors: number },
+) => void;
+
+export interface UsageClient {
+  name: string;
+  version: string;
+  protocol: string;
+}
+
 export interface FillPlan {
   /** Every pooled bucket (a few hundred); each row copies one. */
   pool: Encoded[];
   batches: FillBatch[];
-  rows: { minute: number; hour: number; day: number };
+  rows: { minute: number; hour: number; day: number; usage: number };
+  /** The hours of the usage rows: every hour the hour tier holds. */
+  usageHours: number[];
+  /** Calls `emit` for each usage row of one hour: every server, three clients. */
+  eachUsage(hour: number, emit: EmitUsage): void;
   /**
    * Calls `emit` for each row of a batch: in time order, all servers per bucket, as the
    * aggregator and the roll-up would. Batches must be passed in order (the pick of pooled
@@ -47,6 +65,13 @@ export interface FillPlan {
    */
   eachRow(batch: FillBatch, emit: EmitRow): void;
 }
+
+/** The clients of the usage rows: three, as a fleet's traffic has a few. */
+const USAGE_CLIENTS: UsageClient[] = [
+  { name: 'cursor', version: '1.2', protocol: '2025-06-18' },
+  { name: 'claude-desktop', version: '0.9', protocol: '2026-07-28' },
+  { name: 'vscode', version: '1.101', protocol: '2025-11-25' },
+];
 
 /** A pool of real buckets: `samples` lognormal latencies each, about 2% errors. */
 function pool(rnd: () => number, size: number, samples: () => number): Encoded[] {
@@ -121,6 +146,20 @@ export function fillPlan(now: number, servers: number, perServer: number, minute
       minute: minuteStarts.length * minuteServers * eps.length,
       hour: hourStarts.length * servers * eps.length,
       day: days.length * servers * eps.length,
+      usage: hourStarts.length * servers * USAGE_CLIENTS.length,
+    },
+    usageHours: hourStarts,
+    eachUsage(hour, emit) {
+      const h = Math.floor(hour / HOUR_MS);
+      for (let s = 0; s < servers; s++)
+        USAGE_CLIENTS.forEach((client, c) => {
+          const count = 500 + ((s * 7 + h * 13 + c * 29) % 1000);
+          emit(ids[s] as string, client, {
+            count,
+            errors: Math.floor(count / 100),
+            toolErrors: Math.floor(count / 200),
+          });
+        });
     },
     eachRow({ starts, step }, emit) {
       const n = step === 'm' ? minuteServers : servers;

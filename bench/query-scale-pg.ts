@@ -91,8 +91,41 @@ export async function fillPostgres(url: string, schema: string, plan: FillPlan):
     }
     if (cols.starts.length > 0) await send(cols);
     await running;
+    await fillUsage(c, plan);
   } finally {
     await c.end();
+  }
+}
+
+/** The usage rows, a statement per day of hours (as arrays, `unnest`). */
+async function fillUsage(c: pg.Client, plan: FillPlan): Promise<void> {
+  const insert = `insert into usage_rollups (bucket_start, server_id, client_name, client_version,
+      protocol_version, count, errors, tool_errors)
+    select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],
+      $7::integer[], $8::integer[])`;
+  for (let i = 0; i < plan.usageHours.length; i += 24) {
+    const cols: [number[], string[], string[], string[], string[], number[], number[], number[]] = [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ];
+    for (const hour of plan.usageHours.slice(i, i + 24))
+      plan.eachUsage(hour, (id, client, n) => {
+        cols[0].push(hour);
+        cols[1].push(id);
+        cols[2].push(client.name);
+        cols[3].push(client.version);
+        cols[4].push(client.protocol);
+        cols[5].push(n.count);
+        cols[6].push(n.errors);
+        cols[7].push(n.toolErrors);
+      });
+    await c.query(insert, cols);
   }
 }
 
@@ -104,6 +137,7 @@ export async function vacuumAnalyze(url: string, schema: string): Promise<void> 
   const c = await client(url, schema);
   try {
     await c.query('vacuum (analyze) request_rollups');
+    await c.query('vacuum (analyze) usage_rollups');
   } finally {
     await c.end();
   }

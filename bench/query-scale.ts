@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { DAY_MS } from '../src/metrics/bucket.js';
 import { endpoints, series } from '../src/metrics/queries.js';
+import { usage } from '../src/metrics/usage.js';
 import { defaultRetention, planRange, planSeries, type Plan } from '../src/metrics/tiers.js';
 import { readRows } from '../src/metrics/traffic-read.js';
 import { openStore, type Store } from '../src/store/open-store.js';
@@ -151,6 +152,16 @@ function sqliteTarget(keep: string | undefined): Target {
         }),
       );
       for (const batch of plan.batches) fillBatch(batch);
+      const usage = sqlite.prepare(
+        `insert into usage_rollups (bucket_start, server_id, client_name, client_version, protocol_version,
+           count, errors, tool_errors) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const fillHour = sqlite.transaction((hour: number) =>
+        plan.eachUsage(hour, (id, c, n) =>
+          usage.run(hour, id, c.name, c.version, c.protocol, n.count, n.errors, n.toolErrors),
+        ),
+      );
+      for (const hour of plan.usageHours) fillHour(hour);
       sqlite.close();
       return Promise.resolve();
     },
@@ -190,7 +201,7 @@ export async function queryScale(options: QueryScaleOptions = {}): Promise<Query
         )
       : sqliteTarget(options.dir ?? process.env.BENCH_QUERY_DIR);
   // `fill` changes when what the fill writes does (3: server-total rows and their indexes), so an old store is not reused
-  const sizes = { servers, perServer, minuteServers, fill: 3 };
+  const sizes = { servers, perServer, minuteServers, fill: 4 };
   try {
     const reused = (await target.readMarker()) as Marker | undefined;
     const reuse =
@@ -234,19 +245,23 @@ async function measure(target: Target, filled: Marker, repetitions: number): Pro
     const time = async (
       name: string,
       run: () => Promise<number>,
-      [plan, until, endpoint]: [Plan, number, string | undefined],
+      /** What the query reads from the roll-ups, to time the store read apart; none for usage. */
+      reads: [Plan, number, string | undefined] | undefined,
+      times = repetitions,
     ) => {
       const ms: number[] = [];
       const readMs: number[] = [];
       let resultSize = 0;
       let rowsRead = 0;
       let firstMs = 0;
-      for (let i = 0; i <= repetitions; i++) {
+      for (let i = 0; i <= times; i++) {
         const q0 = performance.now();
         resultSize = await run();
         const q = performance.now() - q0;
         if (i === 0) firstMs = q;
         else ms.push(q);
+        if (!reads) continue;
+        const [plan, until, endpoint] = reads;
         const r0 = performance.now();
         rowsRead = (await readRows(db, plan, plan.start, until, { serverId, endpoint })).length;
         readMs.push(performance.now() - r0);
@@ -256,8 +271,8 @@ async function measure(target: Target, filled: Marker, repetitions: number): Pro
       queries.push({
         name,
         resultSize,
-        resolution: plan.tier.resolution,
-        rowsRead,
+        resolution: reads?.[0].tier.resolution ?? '—',
+        rowsRead: reads ? rowsRead : NaN,
         readP50Ms: round1(quantile(readMs, 0.5)),
         firstMs: round1(firstMs),
         p50Ms: round1(quantile(ms, 0.5)),
@@ -296,6 +311,21 @@ async function measure(target: Target, filled: Marker, repetitions: number): Pro
     await time('endpoints, 30 d', () => endpointsOf(30 * DAY_MS), rangePlan(30 * DAY_MS));
     await time('series latency_p99, 24 h', () => pointsOf(DAY_MS), seriesPlan(DAY_MS));
     await time('endpoints, 24 h', () => endpointsOf(DAY_MS), rangePlan(DAY_MS));
+    // Usage for capacity planning (usage()): the fleet's reads every server's rows.
+    const usageOf = (server: string | undefined, timeZone?: string) => async () => {
+      const r = await usage(db, { serverId: server, from: now - 30 * DAY_MS, to: now, now, timeZone });
+      if (r.requests === 0 || r.clients.length === 0) throw new Error('usage came back empty');
+      return r.daily.length;
+    };
+    const fleetTimes = Math.min(repetitions, 10);
+    await time('usage, fleet, 30 d, UTC', usageOf(undefined), undefined, fleetTimes);
+    await time(
+      'usage, fleet, 30 d, America/New_York',
+      usageOf(undefined, 'America/New_York'),
+      undefined,
+      fleetTimes,
+    );
+    await time('usage, one server, 30 d, America/New_York', usageOf(serverId, 'America/New_York'), undefined);
     return {
       servers,
       endpointsPerServer: perServer,

@@ -114,13 +114,13 @@ if (only === 'query') {
     '',
     `\`BENCH_ONLY=query ${pgEnv}BENCH_QUERY_SERVERS=${servers} BENCH_QUERY_MINUTE_SERVERS=${minuteServers} npm run bench\``,
     '',
-    `${r.servers} servers × ${r.endpointsPerServer} endpoints: ${r.rows.hour} '1h' rows (30 d), ${r.rows.day} '1d' rows, ${r.rows.minute} '1m' rows (48 h, ${r.minuteServers} servers); ${rows} rows, filled in ${r.fillS} s; ${disk}. Store: ${r.location}. One server queried (it has every tier), ${r.repetitions} repetitions after a first, timed apart.`,
+    `${r.servers} servers × ${r.endpointsPerServer} endpoints: ${r.rows.hour} '1h' rows (30 d), ${r.rows.day} '1d' rows, ${r.rows.minute} '1m' rows (48 h, ${r.minuteServers} servers); ${rows} rows, and ${r.rows.usage} usage rows (every hour, server and one of 3 clients), filled in ${r.fillS} s; ${disk}. Store: ${r.location}. One server queried (it has every tier), ${r.repetitions} repetitions after a first (the fleet's usage: ${Math.min(r.repetitions, 10)}), timed apart.`,
     '',
     '| query | tier read | rows read | result | first | p50 | p99 | store read p50 |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.queries.map(
       (q) =>
-        `| ${q.name} | ${q.resolution} | ${q.rowsRead} | ${q.resultSize} | ${q.firstMs} ms | ${q.p50Ms} ms | ${q.p99Ms} ms | ${q.readP50Ms} ms |`,
+        `| ${q.name} | ${q.resolution} | ${Number.isNaN(q.rowsRead) ? '—' : q.rowsRead} | ${q.resultSize} | ${q.firstMs} ms | ${q.p50Ms} ms | ${q.p99Ms} ms | ${Number.isNaN(q.readP50Ms) ? '—' : `${q.readP50Ms} ms`} |`,
     ),
   ]);
 }

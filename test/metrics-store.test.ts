@@ -123,16 +123,23 @@ for (const kind of kinds) {
           samples.some((s) => s.error_type === type),
           type,
         );
-      const usage = await usageRepo.byClient(store.db, { from: NOW - DAY, to: NOW, serverId: 'known' });
-      assert.deepEqual(usage, [
-        {
-          client_name: 'test-client',
-          client_version: '1.0.0',
-          protocol_version: '2025-11-25',
-          count: 1000,
-          errors: events.filter(isError).length,
-        },
-      ]);
+      const usage = await usageRepo.byHourAndClient(store.db, {
+        from: NOW - DAY,
+        to: NOW,
+        serverId: 'known',
+      });
+      assert.deepEqual(
+        [...new Set(usage.map((u) => `${u.client_name} ${u.client_version} ${u.protocol_version}`))],
+        ['test-client 1.0.0 2025-11-25'],
+      );
+      assert.deepEqual(
+        [
+          sum(usage.map((u) => u.count)),
+          sum(usage.map((u) => u.errors)),
+          sum(usage.map((u) => u.tool_errors)),
+        ],
+        [1000, events.filter(isError).length, events.filter((e) => e.outcome === 'tool_error').length],
+      );
     });
 
     test('p99 over 3 days from hourly and daily buckets equals p99 of the raw events within 1%', async () => {

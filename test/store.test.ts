@@ -187,6 +187,7 @@ if (kinds.includes('postgres'))
           '005-query-indexes',
           '006-server-totals',
           '007-id-in-server-indexes',
+          '008-usage-tool-errors',
         ],
       );
       await Promise.all([a.close(), b.close()]);

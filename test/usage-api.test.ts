@@ -226,6 +226,17 @@ for (const kind of kinds)
         daily.reduce((n, d) => n + d.requests, 0),
         sent.length,
       );
+      // The zone's days carry every kind of error too (usage rows count tool errors since migration 008).
+      const errorsByDay = body.daily as { errors: number; tool_errors: number }[];
+      assert.equal(
+        errorsByDay.reduce((n, d) => n + d.errors, 0),
+        body.errors,
+      );
+      assert.equal(
+        errorsByDay.reduce((n, d) => n + d.tool_errors, 0),
+        body.tool_errors,
+      );
+      assert.equal(body.tool_errors, 3);
       assert.ok(
         daily[0] && daily[0].day <= from && from < (daily[1]?.day ?? Infinity),
         'the first day holds from',

@@ -67,6 +67,13 @@ export interface FlushResult {
 
 const SEP = '\u0000';
 
+/** One request into its usage row: JSON-RPC, transport and timeout errors apart from tool errors. */
+function countUsage(u: UsageBucket, outcome: RequestEvent['outcome']): void {
+  u.count++;
+  if (isError(outcome)) u.errors++;
+  else if (outcome === 'tool_error') u.toolErrors++;
+}
+
 const NO_FIGURES: LiveFigures = Object.freeze({
   requests: 0,
   rps: 0,
@@ -162,8 +169,7 @@ export class Aggregator implements RequestEventSink {
       last.clientVersion === (e.clientVersion ?? '') &&
       last.protocolVersion === (e.protocolVersion ?? '')
     ) {
-      last.count++;
-      if (isError(e.outcome)) last.errors++;
+      countUsage(last, e.outcome);
       return;
     }
     // cut to the column widths: PostgreSQL refuses longer values, and one bad row would fail every flush
@@ -181,13 +187,13 @@ export class Aggregator implements RequestEventSink {
         protocolVersion: protocol,
         count: 0,
         errors: 0,
+        toolErrors: 0,
       };
       this.pending.usage.set(key, u);
       if (this.pending.usage.size > this.maxBuckets) this.bound();
     }
     recent.usage = u;
-    u.count++;
-    if (isError(e.outcome)) u.errors++;
+    countUsage(u, e.outcome);
   }
 
   private recordError(e: RequestEvent, type: string, minute: number): void {
@@ -327,6 +333,7 @@ export class Aggregator implements RequestEventSink {
       protocol_version: u.protocolVersion,
       count: u.count,
       errors: u.errors,
+      tool_errors: u.toolErrors,
     }));
     const groups = [...p.groups.values()];
     const written = await this.options.store.db.transaction().execute(async (trx) => {

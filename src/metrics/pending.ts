@@ -16,6 +16,7 @@ export interface UsageBucket {
   protocolVersion: string;
   count: number;
   errors: number;
+  toolErrors: number;
 }
 
 /** Everything recorded since the last successful flush. Maps keep insertion order: oldest first. */

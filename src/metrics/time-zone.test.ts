@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTimeZone, localDayStart, localTime, nextLocalDayStart } from './time-zone.js';
+import { canonicalTimeZone, isTimeZone, localDayStart, localTime, nextLocalDayStart } from './time-zone.js';
 
 const HOUR = 3_600_000;
 
@@ -21,6 +21,8 @@ test('zones: IANA names and UTC are known, anything else is not', () => {
   assert.ok(isTimeZone('Europe/Berlin'));
   assert.ok(!isTimeZone('Mars/Olympus'));
   assert.ok(!isTimeZone(''));
+  assert.equal(canonicalTimeZone('etc/utc'), 'UTC');
+  assert.equal(canonicalTimeZone('europe/berlin'), 'Europe/Berlin');
 });
 
 test("a local time: hour, weekday, date and offset, with the zone's daylight saving", () => {

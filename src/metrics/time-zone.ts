@@ -32,6 +32,9 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
+/** The zone's canonical name (`utc`, `Etc/UTC` and `GMT` are `UTC`; `europe/berlin` is `Europe/Berlin`). */
+export const canonicalTimeZone = (name: string): string => formatFor(name).resolvedOptions().timeZone;
+
 function formatFor(timeZone: string): Intl.DateTimeFormat {
   let f = formats.get(timeZone);
   if (!f) {

@@ -8,11 +8,11 @@ import {
   type SumKey,
 } from '../store/rollups-repo.js';
 import type { Db } from '../store/tables.js';
-import { usageRepo } from '../store/usage-repo.js';
+import { usageRepo, type UsageRow } from '../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, errorRatePercent, floorTo } from './bucket.js';
 import { cachedRange } from './row-cache.js';
 import { defaultRetention, keepMs, planRange, planSeries, type MetricsRetention } from './tiers.js';
-import { UTC, localDayStart, localTime, nextLocalDayStart } from './time-zone.js';
+import { UTC, localDayStart, localTime, nextLocalDayStart, type LocalTime } from './time-zone.js';
 
 /**
  * Usage analytics for the capacity planner (DESIGN §1): when the traffic comes, to what, from
@@ -88,25 +88,27 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
   const timeZone = q.timeZone ?? UTC;
   const from = floorTo(q.from, HOUR_MS);
   const to = Math.ceil(q.to / HOUR_MS) * HOUR_MS;
-  const filter = { from, to, serverId: q.serverId };
+  // A zone's days reach past [from, to) (whole local days): the usage rows are read over both.
+  const days = timeZone === UTC ? undefined : localDays(from, to, timeZone);
+  const span = days
+    ? { from: Math.min(from, floorTo(days.start, HOUR_MS)), to: Math.max(to, days.end) }
+    : { from, to };
+  const usageRows = await usageRepo.byHourAndClient(db, { ...span, serverId: q.serverId });
 
-  const [hours, clientRows] = await Promise.all([
-    usageRepo.byHour(db, filter),
-    usageRepo.byClient(db, filter),
-  ]);
   const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, requests: 0 }));
   const byDay = Array.from({ length: 7 }, (_, day) => ({ day, requests: 0 }));
-  for (const h of hours) {
-    const local = timeZone === UTC ? undefined : localTime(h.bucket_start, timeZone);
-    const hourEntry = byHour[local?.hour ?? Math.floor(h.bucket_start / HOUR_MS) % 24];
-    const dayEntry = byDay[local?.weekday ?? (Math.floor(h.bucket_start / DAY_MS) + SUNDAY_OFFSET) % 7];
-    if (hourEntry) hourEntry.requests += h.count;
-    if (dayEntry) dayEntry.requests += h.count;
-  }
-
   const clients = new Map<string, UsageReport['clients'][number]>();
   const protocols = new Map<string, number>();
-  for (const r of clientRows) {
+  let local: { at: number; time: LocalTime } | undefined;
+  for (const r of usageRows) {
+    if (r.bucket_start < from || r.bucket_start >= to) continue;
+    if (timeZone !== UTC && local?.at !== r.bucket_start)
+      local = { at: r.bucket_start, time: localTime(r.bucket_start, timeZone) };
+    const hourEntry = byHour[local?.time.hour ?? Math.floor(r.bucket_start / HOUR_MS) % 24];
+    const dayEntry = byDay[local?.time.weekday ?? (Math.floor(r.bucket_start / DAY_MS) + SUNDAY_OFFSET) % 7];
+    if (hourEntry) hourEntry.requests += r.count;
+    if (dayEntry) dayEntry.requests += r.count;
+
     const key = `${r.client_name}\u0000${r.client_version}`;
     const c = clients.get(key);
     if (c) {
@@ -147,10 +149,9 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
     totals.toolErrors += e.tool_errors;
   }
 
-  const daily =
-    timeZone === UTC
-      ? await dailySeries(db, q.serverId, from, to, now, retention)
-      : await localDailySeries(db, { serverId: q.serverId, from, to, now, retention, timeZone });
+  const daily = days
+    ? await localDailySeries(db, days, usageRows, { serverId: q.serverId, now, retention, timeZone })
+    : await dailySeries(db, q.serverId, from, to, now, retention);
 
   return {
     server_id: q.serverId ?? null,
@@ -208,50 +209,56 @@ async function dailySeries(
   return out;
 }
 
+/** The local days of `timeZone` that [from, to) touches: their starts, oldest first, and the end of the last. */
+interface LocalDays {
+  starts: number[];
+  start: number;
+  end: number;
+}
+
+function localDays(from: number, to: number, timeZone: string): LocalDays {
+  const starts: number[] = [];
+  let end = from;
+  for (let day = localDayStart(from, timeZone); day < to; day = end) {
+    end = nextLocalDayStart(day, timeZone);
+    starts.push(day);
+  }
+  return { starts, start: starts[0] ?? from, end };
+}
+
 /**
- * Requests per local day of `timeZone` over the days [from, to) touches: summed from the hour
- * tier's server totals (the day tier's days are UTC days); days before the hour tier's first
- * whole UTC day are taken whole from the day tier, under the date of their UTC noon.
+ * Requests per local day of `timeZone`, from the hourly usage rows (read over the whole days
+ * already; the roll-up tiers' days are UTC days, and a fleet's hour tier is too many rows to sum
+ * per request). Days before the first whole UTC day those rows still hold
+ * (`metrics_retention_days`) are taken whole from the day tier, under the date of their UTC noon.
  */
 async function localDailySeries(
   db: Db,
-  q: {
-    serverId: string | undefined;
-    from: number;
-    to: number;
-    now: number;
-    retention: MetricsRetention;
-    timeZone: string;
-  },
+  days: LocalDays,
+  usageRows: UsageRow[],
+  q: { serverId: string | undefined; now: number; retention: MetricsRetention; timeZone: string },
 ): Promise<UsageReport['daily']> {
-  const { serverId, timeZone } = q;
-  const out: UsageReport['daily'] = [];
-  const index = new Map<string, UsageReport['daily'][number]>();
-  for (let day = localDayStart(q.from, timeZone); day < q.to; day = nextLocalDayStart(day, timeZone)) {
-    const entry = { day, requests: 0, errors: 0, tool_errors: 0 };
-    out.push(entry);
-    index.set(localTime(day, timeZone).date, entry);
-  }
-  const start = out[0]?.day ?? q.from;
-  const end = Math.ceil(q.to / HOUR_MS) * HOUR_MS;
-  // The first whole UTC day the hour tier still holds: hours from there, whole days before it.
-  const hoursFrom = Math.ceil((q.now - keepMs('1h', q.retention) + HOUR_MS) / DAY_MS) * DAY_MS;
-  const add = (rows: (RollupSums & { bucket_start: number })[], dateAt: (start: number) => number) => {
-    for (const r of rows) {
-      const d = index.get(localTime(dateAt(r.bucket_start), timeZone).date);
-      if (!d) continue;
-      d.requests += r.count;
-      d.errors += r.errors;
-      d.tool_errors += r.tool_errors;
-    }
+  const { timeZone } = q;
+  const out = days.starts.map((day) => ({ day, requests: 0, errors: 0, tool_errors: 0 }));
+  const index = new Map(out.map((d) => [localTime(d.day, timeZone).date, d]));
+  const add = (r: Omit<UsageRow, 'client_name' | 'client_version' | 'protocol_version'>, at: number) => {
+    const d = index.get(localTime(r.bucket_start + at, timeZone).date);
+    if (!d) return;
+    d.requests += r.count;
+    d.errors += r.errors;
+    d.tool_errors += r.tool_errors;
   };
-  const totals = { serverId, endpoint: SERVER_TOTAL };
-  const hourFrom = Math.max(floorTo(start, HOUR_MS), hoursFrom);
-  if (hourFrom < end)
-    add(await sums(db, '1h', ['1m'], { ...totals, from: hourFrom, to: end }, ['bucket_start']), (t) => t);
-  if (start < hoursFrom) {
-    const range = { ...totals, from: floorTo(start, DAY_MS), to: Math.min(hoursFrom, end) };
-    add(await sums(db, '1d', ['1m', '1h'], range, ['bucket_start']), (t) => t + DAY_MS / 2);
+  // The first whole UTC day the hourly rows still hold: hours from there, whole days before it.
+  const hoursFrom = Math.ceil((q.now - keepMs('1h', q.retention) + HOUR_MS) / DAY_MS) * DAY_MS;
+  for (const r of usageRows) if (r.bucket_start >= hoursFrom && r.bucket_start >= days.start) add(r, 0);
+  if (days.start < hoursFrom) {
+    const range = {
+      from: floorTo(days.start, DAY_MS),
+      to: Math.min(hoursFrom, days.end),
+      serverId: q.serverId,
+      endpoint: SERVER_TOTAL,
+    };
+    for (const r of await sums(db, '1d', ['1m', '1h'], range, ['bucket_start'])) add(r, DAY_MS / 2);
   }
   return out;
 }

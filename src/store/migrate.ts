@@ -7,6 +7,7 @@ import * as alertActions from './migrations/004-alert-actions.js';
 import * as queryIndexes from './migrations/005-query-indexes.js';
 import * as serverTotals from './migrations/006-server-totals.js';
 import * as idInServerIndexes from './migrations/007-id-in-server-indexes.js';
+import * as usageToolErrors from './migrations/008-usage-tool-errors.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -19,6 +20,7 @@ const migrations: [string, DialectMigration][] = [
   ['005-query-indexes', queryIndexes],
   ['006-server-totals', serverTotals],
   ['007-id-in-server-indexes', idInServerIndexes],
+  ['008-usage-tool-errors', usageToolErrors],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

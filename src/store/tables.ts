@@ -225,7 +225,10 @@ export interface UsageRollupsTable {
   client_version: string;
   protocol_version: string;
   count: number;
+  /** JSON-RPC, transport and timeout errors. */
   errors: number;
+  /** Results with `isError: true` (0 in rows written before migration 008). */
+  tool_errors: Generated<number>;
 }
 
 export interface ErrorGroupsTable {

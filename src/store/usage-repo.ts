@@ -4,11 +4,14 @@ import type { Db, UsageRollupsTable } from './tables.js';
 export type UsageDelta = Omit<Insertable<UsageRollupsTable>, 'id'>;
 
 export interface UsageRow {
+  bucket_start: number;
   client_name: string;
   client_version: string;
   protocol_version: string;
   count: number;
+  /** JSON-RPC, transport and timeout errors. */
   errors: number;
+  tool_errors: number;
 }
 
 const CHUNK = 500;
@@ -32,55 +35,40 @@ export const usageRepo = {
             .doUpdateSet((eb) => ({
               count: eb('usage_rollups.count', '+', eb.ref('excluded.count')),
               errors: eb('usage_rollups.errors', '+', eb.ref('excluded.errors')),
+              tool_errors: eb('usage_rollups.tool_errors', '+', eb.ref('excluded.tool_errors')),
             })),
         )
         .execute();
   },
 
-  /** Totals by client name/version and protocol version over `from <= hour < to`, most used first. */
-  async byClient(
+  /**
+   * Totals per hour, client name/version and protocol version over `from <= hour < to` (the
+   * servers summed), oldest hour first: one pass over the rows serves the hour-of-day, weekday, client and
+   * protocol figures and a time zone's days.
+   */
+  async byHourAndClient(
     db: Db,
     r: { from: number; to: number; serverId?: string | undefined },
   ): Promise<UsageRow[]> {
     let q = db
       .selectFrom('usage_rollups')
-      .select(['client_name', 'client_version', 'protocol_version'])
+      .select(['bucket_start', 'client_name', 'client_version', 'protocol_version'])
       .select((eb) => [
         eb.fn.sum<number | string>('count').as('count'),
         eb.fn.sum<number | string>('errors').as('errors'),
+        eb.fn.sum<number | string>('tool_errors').as('tool_errors'),
       ])
       .where('bucket_start', '>=', r.from)
       .where('bucket_start', '<', r.to)
-      .groupBy(['client_name', 'client_version', 'protocol_version']);
-    if (r.serverId !== undefined) q = q.where('server_id', '=', r.serverId);
-    const rows = await q.execute();
-    return rows
-      .map((row) => ({ ...row, count: Number(row.count), errors: Number(row.errors) }))
-      .sort((a, b) => b.count - a.count);
-  },
-
-  /** Totals per hour (`bucket_start`) over `from <= hour < to`, all clients together, oldest first. */
-  async byHour(
-    db: Db,
-    r: { from: number; to: number; serverId?: string | undefined },
-  ): Promise<{ bucket_start: number; count: number; errors: number }[]> {
-    let q = db
-      .selectFrom('usage_rollups')
-      .select('bucket_start')
-      .select((eb) => [
-        eb.fn.sum<number | string>('count').as('count'),
-        eb.fn.sum<number | string>('errors').as('errors'),
-      ])
-      .where('bucket_start', '>=', r.from)
-      .where('bucket_start', '<', r.to)
-      .groupBy('bucket_start')
+      .groupBy(['bucket_start', 'client_name', 'client_version', 'protocol_version'])
       .orderBy('bucket_start');
     if (r.serverId !== undefined) q = q.where('server_id', '=', r.serverId);
     const rows = await q.execute();
     return rows.map((row) => ({
-      bucket_start: row.bucket_start,
+      ...row,
       count: Number(row.count),
       errors: Number(row.errors),
+      tool_errors: Number(row.tool_errors),
     }));
   },
 

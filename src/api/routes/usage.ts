@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
 import { DAY_MS } from '../../metrics/bucket.js';
-import { isTimeZone } from '../../metrics/time-zone.js';
+import { canonicalTimeZone, isTimeZone } from '../../metrics/time-zone.js';
 import { usage } from '../../metrics/usage.js';
 import { validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
@@ -21,6 +21,7 @@ export const usageQuery = z.strictObject({
     .string()
     .max(64)
     .refine(isTimeZone, { error: 'not a time zone: expected an IANA name such as Europe/Berlin, or UTC' })
+    .transform(canonicalTimeZone)
     .optional(),
 });
 export const idParams = z.object({ id: z.string().min(1) });
