@@ -11,7 +11,7 @@ import type { Db } from '../store/tables.js';
 import { usageRepo, type UsageRow } from '../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, errorRatePercent, floorTo } from './bucket.js';
 import { cachedRange } from './row-cache.js';
-import { defaultRetention, keepMs, planRange, planSeries, type MetricsRetention } from './tiers.js';
+import { defaultRetention, keepMs, planRange, type MetricsRetention } from './tiers.js';
 import { UTC, localDayStart, localTime, nextLocalDayStart, type LocalTime } from './time-zone.js';
 
 /**
@@ -57,8 +57,9 @@ export interface UsageReport {
   protocol_versions: { protocol_version: string; requests: number }[];
   /**
    * Requests per day, every day of the range (0 where there were none), oldest first; `day` is
-   * the instant the day began. In a zone other than UTC the days come from the hour tier, and
-   * days older than it holds (`metrics_retention_days`) are its UTC days, under their date.
+   * the instant the day began. The days are summed from the hourly usage rows (which count tool
+   * errors since migration 008); days older than those rows (`metrics_retention_days`) are the day
+   * tier's UTC days, under their date.
    */
   daily: { day: number; requests: number; errors: number; tool_errors: number }[];
 }
@@ -78,9 +79,9 @@ export interface UsageQuery {
 const SUNDAY_OFFSET = 4; // 1970-01-01 was a Thursday
 
 /**
- * Hour-of-day, day-of-week, client and protocol figures come from `usage_rollups` (hourly, kept
- * `metrics_retention_days`); endpoints, the daily series and the totals from `request_rollups`
- * (the daily series from the day tier, kept 400 days, plus hours and minutes not yet rolled).
+ * Hour-of-day, day-of-week, client and protocol figures and the daily series come from
+ * `usage_rollups` (hourly, kept `metrics_retention_days`; older days from the day tier of
+ * `request_rollups`, kept 400 days), read once; endpoints and the totals from `request_rollups`.
  */
 export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
   const now = q.now ?? Date.now();
@@ -88,11 +89,9 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
   const timeZone = q.timeZone ?? UTC;
   const from = floorTo(q.from, HOUR_MS);
   const to = Math.ceil(q.to / HOUR_MS) * HOUR_MS;
-  // A zone's days reach past [from, to) (whole local days): the usage rows are read over both.
-  const days = timeZone === UTC ? undefined : localDays(from, to, timeZone);
-  const span = days
-    ? { from: Math.min(from, floorTo(days.start, HOUR_MS)), to: Math.max(to, days.end) }
-    : { from, to };
+  // The days reach past [from, to) (whole days of the zone): the usage rows are read over both.
+  const days = localDays(from, to, timeZone);
+  const span = { from: Math.min(from, floorTo(days.start, HOUR_MS)), to: Math.max(to, days.end) };
   const usageRows = await usageRepo.byHourAndClient(db, { ...span, serverId: q.serverId });
 
   const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, requests: 0 }));
@@ -149,9 +148,7 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
     totals.toolErrors += e.tool_errors;
   }
 
-  const daily = days
-    ? await localDailySeries(db, days, usageRows, { serverId: q.serverId, now, retention, timeZone })
-    : await dailySeries(db, q.serverId, from, to, now, retention);
+  const daily = await dailySeries(db, days, usageRows, { serverId: q.serverId, now, retention, timeZone });
 
   return {
     server_id: q.serverId ?? null,
@@ -178,37 +175,6 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
   };
 }
 
-/** Requests per UTC day over the days [from, to) touches, from the day tier where it holds them. */
-async function dailySeries(
-  db: Db,
-  serverId: string | undefined,
-  from: number,
-  to: number,
-  now: number,
-  retention: MetricsRetention,
-): Promise<UsageReport['daily']> {
-  const start = floorTo(from, DAY_MS);
-  const end = Math.ceil(to / DAY_MS) * DAY_MS;
-  const days = (end - start) / DAY_MS;
-  const plan = planSeries({ from: start, to: end, maxPoints: days, now }, retention);
-  const range = { from: start, to: end, serverId, endpoint: SERVER_TOTAL };
-  const rows = await sums(db, plan.tier.resolution, plan.tier.finer, range, ['bucket_start']);
-  const out = Array.from({ length: days }, (_, i) => ({
-    day: start + i * DAY_MS,
-    requests: 0,
-    errors: 0,
-    tool_errors: 0,
-  }));
-  for (const r of rows) {
-    const d = out[Math.floor((r.bucket_start - start) / DAY_MS)];
-    if (!d) continue;
-    d.requests += r.count;
-    d.errors += r.errors;
-    d.tool_errors += r.tool_errors;
-  }
-  return out;
-}
-
 /** The local days of `timeZone` that [from, to) touches: their starts, oldest first, and the end of the last. */
 interface LocalDays {
   starts: number[];
@@ -227,12 +193,12 @@ function localDays(from: number, to: number, timeZone: string): LocalDays {
 }
 
 /**
- * Requests per local day of `timeZone`, from the hourly usage rows (read over the whole days
- * already; the roll-up tiers' days are UTC days, and a fleet's hour tier is too many rows to sum
- * per request). Days before the first whole UTC day those rows still hold
+ * Requests per day of `timeZone`, from the hourly usage rows (read over the whole days already:
+ * the roll-up tiers' days are UTC days, a fleet's hour tier is too many rows to sum per request,
+ * and its day tier's server totals cost a table lookup each). Days before the first whole UTC day those rows still hold
  * (`metrics_retention_days`) are taken whole from the day tier, under the date of their UTC noon.
  */
-async function localDailySeries(
+async function dailySeries(
   db: Db,
   days: LocalDays,
   usageRows: UsageRow[],
