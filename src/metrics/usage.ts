@@ -215,7 +215,11 @@ async function dailySeries(
     d.tool_errors += r.tool_errors;
   };
   // The first whole UTC day the hourly rows still hold: hours from there, whole days before it.
-  const hoursFrom = Math.ceil((q.now - keepMs('1h', q.retention) + HOUR_MS) / DAY_MS) * DAY_MS;
+  // (Today's hours always: with a one-day retention, late in the day that day would be tomorrow.)
+  const hoursFrom = Math.min(
+    Math.ceil((q.now - keepMs('1h', q.retention) + HOUR_MS) / DAY_MS) * DAY_MS,
+    floorTo(q.now, DAY_MS),
+  );
   for (const r of usageRows) if (r.bucket_start >= hoursFrom && r.bucket_start >= days.start) add(r, 0);
   if (days.start < hoursFrom) {
     const range = {
@@ -224,7 +228,9 @@ async function dailySeries(
       serverId: q.serverId,
       endpoint: SERVER_TOTAL,
     };
-    for (const r of await sums(db, '1d', ['1m', '1h'], range, ['bucket_start'])) add(r, DAY_MS / 2);
+    // A day row lies under its UTC noon's date; an hour or minute not yet rolled into one, under its own.
+    for (const r of await sums(db, '1d', ['1m', '1h'], range, ['bucket_start']))
+      add(r, r.bucket_start % DAY_MS === 0 ? DAY_MS / 2 : 0);
   }
   return out;
 }
