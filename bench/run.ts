@@ -60,6 +60,7 @@ if (only === 'gateway') {
   );
   const r = await gatewayOverhead({ sequential, clients, concurrentCalls });
   const pct = (ratio: number): string => `${Math.round(ratio * 100)} %`;
+  const round2 = (n: number): number => Math.round(n * 100) / 100;
   const names: Record<PathName, string> = {
     direct: 'direct',
     tcpPipe: 'raw TCP pipe (floor: one more process)',
@@ -85,6 +86,8 @@ if (only === 'gateway') {
     `| added by the raw TCP pipe | ${tcpPipe.p50Ms} ms | ${tcpPipe.p99Ms} ms | ${pct(tcpPipe.throughputRatio)} | |`,
     `| added by the bare proxy | ${bareProxy.p50Ms} ms | ${bareProxy.p99Ms} ms | ${pct(bareProxy.throughputRatio)} | |`,
     `| **added by the gateway** | **${gateway.p50Ms} ms** (goal ≤ 0.5) | **${gateway.p99Ms} ms** (goal ≤ 2) | **${pct(gateway.throughputRatio)}** (goal ≥ 90 %) | |`,
+    // The gateway's own cost: what it adds above the floor of one more HTTP hop on this machine.
+    `| gateway above the bare proxy | ${round2(gateway.p50Ms - bareProxy.p50Ms)} ms | ${round2(gateway.p99Ms - bareProxy.p99Ms)} ms | ${pct(gateway.throughputRatio / bareProxy.throughputRatio)} of the bare proxy's | |`,
     '',
     `Throughput by round (${r.concurrentCalls / r.rounds} calls per path a round, ${r.rounds} rounds), of direct: the raw TCP pipe ${pct(tcpPipe.roundRatios[0])}–${pct(tcpPipe.roundRatios[1])}, the bare proxy ${pct(bareProxy.roundRatios[0])}–${pct(bareProxy.roundRatios[1])}, the gateway ${pct(gateway.roundRatios[0])}–${pct(gateway.roundRatios[1])}. CPU per call: CPU time each process spent during the concurrent runs, divided by the calls (µs); the monitor column is the bench process, idle on the direct path.`,
   ]);
