@@ -22,6 +22,16 @@ export const INFO_PATH = '/api/v1/info';
 /** The OpenAPI document: no data in it, so served without the token. */
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
+/** Paths under /api/ served without the token: nothing secret in them. */
+const OPEN_PATHS = new Set([INFO_PATH, OPENAPI_PATH]);
+
+/**
+ * Whether a path asks for the api_token when one is set: /api/ (but `OPEN_PATHS`) and /metrics.
+ * The live socket (`LIVE_PATH`) asks too, as `?token=`, and checks it itself.
+ */
+export const needsToken = (path: string): boolean =>
+  (path.startsWith('/api/') || path === '/metrics') && !OPEN_PATHS.has(path);
+
 /** For raw requests (the gateway): true when no token is configured or the Bearer header carries it. */
 export function tokenMatches(authorization: string | undefined, apiToken: string | undefined): boolean {
   if (!apiToken) return true;
@@ -44,15 +54,7 @@ export function registerAuth(app: FastifyInstance, apiToken: string | undefined)
   if (!apiToken) return;
   app.addHook('onRequest', (req, _reply, done) => {
     const path = req.url.split('?')[0] ?? '';
-    const guarded = path.startsWith('/api/') || path === '/metrics';
-    if (
-      !guarded ||
-      path === LIVE_PATH ||
-      path === INFO_PATH ||
-      path === OPENAPI_PATH ||
-      authorised(req, apiToken)
-    )
-      return done();
+    if (!needsToken(path) || path === LIVE_PATH || authorised(req, apiToken)) return done();
     done(new AppError('unauthorised', 'this API requires a token: send Authorization: Bearer <api_token>'));
   });
 }

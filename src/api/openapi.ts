@@ -11,9 +11,10 @@ import { ruleInputSchema, rulePatchSchema } from '../alerts/rule.js';
 import { silenceInputSchema } from '../alerts/silences.js';
 import { serverInput } from '../config/server-input.js';
 import { ingestBatch } from '../metrics/ingest-schema.js';
-import { OPENAPI_PATH } from './auth.js';
+import { needsToken, OPENAPI_PATH } from './auth.js';
 import * as alerts from './routes/alerts.js';
 import * as metrics from './routes/metrics.js';
+import { serverIdParams } from './routes/params.js';
 import * as servers from './routes/servers.js';
 import * as usage from './routes/usage.js';
 
@@ -32,8 +33,6 @@ export interface Operation {
   body?: z.ZodType;
   /** The success status and what it carries (default 200, "OK"). */
   ok?: [number, string];
-  /** Served without the api_token even when one is set. */
-  open?: boolean;
 }
 
 const op = (method: Method, path: string, tag: string, summary: string, more: Partial<Operation> = {}) => ({
@@ -44,25 +43,22 @@ const op = (method: Method, path: string, tag: string, summary: string, more: Pa
   ...more,
 });
 
-const serverId = { params: servers.idParams };
+const serverId = { params: serverIdParams };
 const range = { query: metrics.range };
 const alertId = { params: alerts.idParams };
 
 export const operations: Operation[] = [
-  op('get', '/healthz', 'service', 'The process is up', { open: true }),
-  op('get', '/readyz', 'service', 'The store is reachable (503 when not)', { open: true }),
-  op('get', '/api/v1/info', 'service', 'Version, whether a token is required, store kind', { open: true }),
-  op('get', OPENAPI_PATH, 'service', 'This document', { open: true }),
+  op('get', '/healthz', 'service', 'The process is up'),
+  op('get', '/readyz', 'service', 'The store is reachable (503 when not)'),
+  op('get', '/api/v1/info', 'service', 'Version, whether a token is required, store kind'),
+  op('get', OPENAPI_PATH, 'service', 'This document'),
   op('get', '/metrics', 'service', 'Prometheus exposition of the fleet and the monitor (text format)'),
   op(
     'get',
     '/api/v1/live',
     'service',
     'WebSocket: status changes, metric ticks, notifications (token as ?token=)',
-    {
-      open: true,
-      ok: [101, 'Switching to the WebSocket protocol'],
-    },
+    { ok: [101, 'Switching to the WebSocket protocol'] },
   ),
 
   op('get', '/api/v1/servers', 'servers', 'The fleet: `{ servers: [...] }`', { query: servers.listQuery }),
@@ -104,7 +100,7 @@ export const operations: Operation[] = [
   }),
   op('get', '/api/v1/overview', 'metrics', 'Fleet totals', range),
   op('get', '/api/v1/servers/:id/usage', 'usage', "A server's usage for capacity planning", {
-    params: usage.idParams,
+    params: serverIdParams,
     query: usage.usageQuery,
   }),
   op('get', '/api/v1/usage', 'usage', "The fleet's usage for capacity planning", { query: usage.usageQuery }),
@@ -246,7 +242,7 @@ export function openApiDocument(version: string, guarded: boolean): Record<strin
             }
           : {}),
         responses,
-        ...(o.open ? { security: [] } : {}),
+        ...(needsToken(o.path) ? {} : { security: [] }),
       },
     };
   }

@@ -4,6 +4,7 @@ import type { Monitor } from '../../monitor.js';
 import { endpoints, gaugeSeries, overview, series } from '../../metrics/queries.js';
 import { validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
+import { serverIdParams, time } from './params.js';
 import { usageRoutes } from './usage.js';
 
 const trafficMetrics = [
@@ -16,13 +17,7 @@ const trafficMetrics = [
 ] as const;
 const gaugeMetrics = ['active_connections', 'cpu', 'memory'] as const;
 
-/** A time: ISO 8601 or epoch ms. */
-const time = z.union([
-  z.coerce.number().int().positive(),
-  z.iso.datetime({ offset: true }).transform((t) => Date.parse(t)),
-]);
 export const range = z.object({ from: time.optional(), to: time.optional() });
-export const idParams = z.object({ id: z.string().min(1) });
 
 export const metricQuery = z.object({
   metric: z.enum([...trafficMetrics, ...gaugeMetrics]),
@@ -48,7 +43,7 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
   usageRoutes(app, monitor);
 
   app.get('/api/v1/servers/:id/metrics', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     registry.get(id);
     const q = validate(metricQuery, req.query, 'query');
     const { from, to } = rangeOf(req.query);
@@ -68,7 +63,7 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
   });
 
   app.get('/api/v1/servers/:id/endpoints', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     registry.get(id);
     const { from, to } = rangeOf(req.query);
     return { from, to, endpoints: await endpoints(store.db, { serverId: id, from, to, retention }) };

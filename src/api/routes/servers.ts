@@ -7,8 +7,8 @@ import { validate } from '../../shared/validate.js';
 import { eventsRepo } from '../../store/events-repo.js';
 import { serverView } from '../server-view.js';
 import { actorOf } from '../auth.js';
+import { serverIdParams } from './params.js';
 
-export const idParams = z.object({ id: z.string().min(1) });
 export const listQuery = z.object({
   status: z.enum(statuses as [string, ...string[]]).optional(),
   tag: z.string().optional(),
@@ -52,27 +52,27 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
     return reply.status(201).send(view(server));
   });
 
-  app.get('/api/v1/servers/:id', (req) => view(registry.get(validate(idParams, req.params).id)));
+  app.get('/api/v1/servers/:id', (req) => view(registry.get(validate(serverIdParams, req.params).id)));
 
   app.patch('/api/v1/servers/:id', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     return view(await registry.update(id, req.body ?? {}, actorOf(req)));
   });
 
   app.delete('/api/v1/servers/:id', async (req, reply) => {
-    await registry.delete(validate(idParams, req.params).id, actorOf(req));
+    await registry.delete(validate(serverIdParams, req.params).id, actorOf(req));
     return reply.status(204).send();
   });
 
   app.get('/api/v1/servers/:id/checks', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     registry.get(id);
     const { limit } = validate(limitQuery, req.query, 'query');
     return { checks: await checker.recentChecks(id, limit) };
   });
 
   app.post('/api/v1/servers/:id/check', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     const server = registry.get(id);
     if (server.state.status === 'disabled')
       throw new AppError('conflict', `server "${server.name}" is disabled; enable it to check it`);
@@ -81,7 +81,7 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
   });
 
   app.post('/api/v1/servers/:id/disable', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     const body = validate(disableBody, req.body ?? {});
     const until = body.until ? Date.parse(body.until) : Date.now() + (body.minutes ?? 0) * 60_000;
     if (until <= Date.now())
@@ -96,12 +96,12 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
   });
 
   app.post('/api/v1/servers/:id/enable', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     return view(await registry.enable(id, actorOf(req)));
   });
 
   app.get('/api/v1/servers/:id/logs', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     registry.get(id);
     const { limit } = validate(limitQuery, req.query, 'query');
     const lines = checker.recentLogs(id).slice(-limit).reverse();

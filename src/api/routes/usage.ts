@@ -6,12 +6,8 @@ import { canonicalTimeZone, isTimeZone } from '../../metrics/time-zone.js';
 import { usage } from '../../metrics/usage.js';
 import { validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
+import { serverIdParams, time } from './params.js';
 
-/** A time: ISO 8601 or epoch ms. */
-const time = z.union([
-  z.coerce.number().int().positive(),
-  z.iso.datetime({ offset: true }).transform((t) => Date.parse(t)),
-]);
 export const usageQuery = z.strictObject({
   from: time.optional(),
   to: time.optional(),
@@ -24,7 +20,6 @@ export const usageQuery = z.strictObject({
     .transform(canonicalTimeZone)
     .optional(),
 });
-export const idParams = z.object({ id: z.string().min(1) });
 
 /** At most this long a range: the day tier's retention. */
 const MAX_RANGE_MS = 400 * DAY_MS;
@@ -54,7 +49,7 @@ export function usageRoutes(app: FastifyInstance, monitor: Monitor): void {
   };
 
   app.get('/api/v1/servers/:id/usage', async (req) => {
-    const { id } = validate(idParams, req.params);
+    const { id } = validate(serverIdParams, req.params);
     registry.get(id);
     const q = usageQueryOf(req.query);
     return usage(store.db, { serverId: id, ...q, retention });
