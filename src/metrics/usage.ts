@@ -76,8 +76,6 @@ export interface UsageQuery {
   timeZone?: string | undefined;
 }
 
-const SUNDAY_OFFSET = 4; // 1970-01-01 was a Thursday
-
 /**
  * Hour-of-day, day-of-week, client and protocol figures and the daily series come from
  * `usage_rollups` (hourly, kept `metrics_retention_days`; older days from the day tier of
@@ -98,13 +96,12 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
   const byDay = Array.from({ length: 7 }, (_, day) => ({ day, requests: 0 }));
   const clients = new Map<string, UsageReport['clients'][number]>();
   const protocols = new Map<string, number>();
-  let local: { at: number; time: LocalTime } | undefined;
+  const clock = hourClock(timeZone);
   for (const r of usageRows) {
     if (r.bucket_start < from || r.bucket_start >= to) continue;
-    if (timeZone !== UTC && local?.at !== r.bucket_start)
-      local = { at: r.bucket_start, time: localTime(r.bucket_start, timeZone) };
-    const hourEntry = byHour[local?.time.hour ?? Math.floor(r.bucket_start / HOUR_MS) % 24];
-    const dayEntry = byDay[local?.time.weekday ?? (Math.floor(r.bucket_start / DAY_MS) + SUNDAY_OFFSET) % 7];
+    const local = clock(r.bucket_start);
+    const hourEntry = byHour[local.hour];
+    const dayEntry = byDay[local.weekday];
     if (hourEntry) hourEntry.requests += r.count;
     if (dayEntry) dayEntry.requests += r.count;
 
@@ -148,7 +145,7 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
     totals.toolErrors += e.tool_errors;
   }
 
-  const daily = await dailySeries(db, days, usageRows, { serverId: q.serverId, now, retention, timeZone });
+  const daily = await dailySeries(db, days, usageRows, clock, { serverId: q.serverId, now, retention });
 
   return {
     server_id: q.serverId ?? null,
@@ -172,6 +169,19 @@ export async function usage(db: Db, q: UsageQuery): Promise<UsageReport> {
       .map(([protocol_version, requests]) => ({ protocol_version, requests }))
       .sort((a, b) => b.requests - a.requests || cmp(a.protocol_version, b.protocol_version)),
     daily,
+  };
+}
+
+/**
+ * `localTime` of `timeZone`, remembered per instant: the usage rows come several to an hour (one
+ * per client), and the hour and day figures read each hour's.
+ */
+function hourClock(timeZone: string): (at: number) => LocalTime {
+  const seen = new Map<number, LocalTime>();
+  return (at) => {
+    let t = seen.get(at);
+    if (t === undefined) seen.set(at, (t = localTime(at, timeZone)));
+    return t;
   };
 }
 
@@ -202,13 +212,13 @@ async function dailySeries(
   db: Db,
   days: LocalDays,
   usageRows: UsageRow[],
-  q: { serverId: string | undefined; now: number; retention: MetricsRetention; timeZone: string },
+  clock: (at: number) => LocalTime,
+  q: { serverId: string | undefined; now: number; retention: MetricsRetention },
 ): Promise<UsageReport['daily']> {
-  const { timeZone } = q;
   const out = days.starts.map((day) => ({ day, requests: 0, errors: 0, tool_errors: 0 }));
-  const index = new Map(out.map((d) => [localTime(d.day, timeZone).date, d]));
+  const index = new Map(out.map((d) => [clock(d.day).date, d]));
   const add = (r: Omit<UsageRow, 'client_name' | 'client_version' | 'protocol_version'>, at: number) => {
-    const d = index.get(localTime(r.bucket_start + at, timeZone).date);
+    const d = index.get(clock(r.bucket_start + at).date);
     if (!d) return;
     d.requests += r.count;
     d.errors += r.errors;
