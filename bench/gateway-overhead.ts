@@ -161,6 +161,14 @@ const BLOCK = 100;
 /** Short rounds, many: a busy spell of the machine then slows one round of each path, not a whole path. */
 const ROUNDS = 10;
 
+/** Listens on a free loopback port; its base URL. */
+async function listenLocal(server: TcpServer): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://127.0.0.1:${port}`;
+}
+
 /** A pass-through HTTP proxy that only pipes: what one more loopback hop costs, and nothing else. */
 async function bareProxy(target: string): Promise<{ url: string; server: Server }> {
   const to = new URL(target);
@@ -183,10 +191,7 @@ async function bareProxy(target: string): Promise<{ url: string; server: Server 
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, server };
+  return { url: await listenLocal(server), server };
 }
 
 /** A raw TCP pipe: what one more process between client and server costs, with no HTTP at all. */
@@ -200,10 +205,7 @@ async function tcpPipe(target: string): Promise<{ url: string; server: TcpServer
     client.on('error', () => up.destroy());
     up.on('error', () => client.destroy());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, server };
+  return { url: await listenLocal(server), server };
 }
 
 /** The paths in the order of a block or round: rotated, so that each goes first as often. */
