@@ -1,18 +1,24 @@
 import type { Logger } from 'pino';
+import { channelSecrets } from './alerts/channel-view.js';
+import { channelsRepo } from './alerts/config-repo.js';
 import { AlertEvaluator } from './alerts/evaluator.js';
 import { Checker } from './checker/checker.js';
 import { Gateway } from './gateway/gateway.js';
 import { openSession } from './checker/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './checker/probe-types.js';
-import type { Config } from './config/schema.js';
+import { stdioFromApiAllowed, type Config } from './config/schema.js';
 import { Bus } from './live/bus.js';
 import { Aggregator } from './metrics/aggregator.js';
+import { CleanSink } from './metrics/clean-sink.js';
 import { FanoutSink } from './metrics/fanout-sink.js';
 import { GaugeSampler } from './metrics/gauges.js';
 import { startRollups } from './metrics/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './metrics/request-event.js';
 import { Registry } from './servers/registry.js';
+import { configSecrets } from './config/secrets.js';
+import { Scrubber } from './shared/scrubber.js';
+import { cleanText } from './shared/text.js';
 import { openStore, type Store } from './store/open-store.js';
 import { startRetention } from './store/retention.js';
 
@@ -25,12 +31,16 @@ export interface MonitorOptions {
   openSession?: (target: ProbeTarget, hooks: SessionHooks) => ServerSession;
   /** Alert evaluation tick; overrides `alert_evaluation_interval` (benchmarks). */
   alertIntervalMs?: number;
+  /** The scrubber the logger uses too (`createLogger`), told every secret as it is configured. */
+  scrubber?: Scrubber;
 }
 
 /** The running parts of one instance, wired together: store, registry, checker, bus. */
 export interface Monitor {
   config: Config;
   log: Logger;
+  /** Takes every known secret out of text leaving the monitor. */
+  scrubber: Scrubber;
   store: Store;
   bus: Bus;
   registry: Registry;
@@ -58,7 +68,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   });
   log.info({ store: store.dialect, location: store.location }, 'store open');
   const bus = new Bus();
-  const registry = new Registry(store, bus, log);
+  const scrubber = options.scrubber ?? new Scrubber();
+  scrubber.set('config', configSecrets(config));
+  const registry = new Registry(store, bus, log, { stdioFromApi: stdioFromApiAllowed(config), scrubber });
   await registry.load();
   await registry.syncFromConfig(config.servers);
   const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log });
@@ -75,6 +87,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     bus,
     log,
     openSession: options.openSession ?? openSession,
+    clean: (text) => scrubber.scrub(cleanText(text)),
     traffic: (id) => {
       const { last60s, last5m } = aggregator.live(id);
       return { responseTimeMs: last60s.avgLatencyMs, errorRatePercent: last5m.errorRatePercent };
@@ -96,7 +109,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     (id) => activeConnections(id),
     () => aggregator.stats(),
   );
-  const sink = new FanoutSink([aggregator, prometheus]);
+  const sink = new CleanSink(new FanoutSink([aggregator, prometheus]), scrubber);
   const gateway = new Gateway({
     servers: registry,
     sink,
@@ -115,12 +128,15 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     baseUrl: `http://localhost:${config.port}`,
     intervalMs: options.alertIntervalMs ?? config.alert_evaluation_interval * 1000,
     configRules: config.alert_rules,
+    channelDeps: { scrub: (text) => scrubber.scrub(text) },
   });
+  for (const c of await channelsRepo.list(store.db)) scrubber.set(`channel:${c.id}`, channelSecrets(c));
   await alerts.start();
   log.info({ servers: registry.list().length }, 'checking servers');
   return {
     config,
     log,
+    scrubber,
     store,
     bus,
     registry,

@@ -45,6 +45,7 @@ for (const kind of kinds)
         method,
         url,
         ...(payload ? { payload } : {}),
+        // The client cannot name the actor in a header: it is who authenticated (here, nobody).
         ...(actor ? { headers: { 'x-mcp-health-actor': actor } } : {}),
       });
     const fieldsOf = (body: string): string[] =>
@@ -55,7 +56,7 @@ for (const kind of kinds)
     test('ack, silence and comment are stored with who and when, listed and in the detail', async () => {
       const ack = await api('POST', `/api/v1/alerts/history/${entryId}/ack`);
       assert.equal(ack.statusCode, 201, ack.body);
-      assert.equal(ack.json().by, 'api', 'the API actor by default');
+      assert.equal(ack.json().by, 'anonymous', 'the authenticated identity by default: none configured');
       assert.equal(ack.json().action, 'ack');
       assert.ok(Date.parse(ack.json().at as string) > 0);
       const until = new Date(Date.now() + 3_600_000).toISOString();
@@ -66,7 +67,7 @@ for (const kind of kinds)
         'alice',
       );
       assert.equal(silence.statusCode, 201, silence.body);
-      assert.equal(silence.json().by, 'alice', 'the actor header');
+      assert.equal(silence.json().by, 'anonymous', 'an actor header is not an identity');
       assert.equal(silence.json().until, until);
       const comment = await api('POST', `/api/v1/alerts/history/${entryId}/comment`, {
         text: 'looking into it',
@@ -87,12 +88,12 @@ for (const kind of kinds)
       assert.deepEqual(
         item?.actions.map((a) => [a.action, a.by, a.comment]),
         [
-          ['ack', 'api', null],
-          ['silence', 'alice', 'deploying'],
+          ['ack', 'anonymous', null],
+          ['silence', 'anonymous', 'deploying'],
           ['comment', 'bob', 'looking into it'],
         ],
       );
-      assert.equal(item?.acknowledged?.by, 'api');
+      assert.equal(item?.acknowledged?.by, 'anonymous');
       assert.equal(item?.silenced_until, until);
 
       const detail = await api('GET', `/api/v1/alerts/history/${entryId}`);
@@ -169,7 +170,7 @@ for (const kind of kinds)
           starts_at: '',
           ends_at: ends,
           comment: 'maintenance',
-          by: 'carol',
+          by: 'anonymous',
           created_at: '',
           active: true,
         },
@@ -183,7 +184,7 @@ for (const kind of kinds)
       });
       assert.equal(future.statusCode, 201, future.body);
       assert.equal(future.json().active, false, 'not started yet');
-      assert.equal(future.json().by, 'api');
+      assert.equal(future.json().by, 'anonymous');
       const list = (await api('GET', '/api/v1/alerts/silences')).json().silences as { id: number }[];
       assert.deepEqual(
         list.map((s) => s.id),

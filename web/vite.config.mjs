@@ -13,7 +13,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // No source maps in the built dashboard: they would publish its sources; `npm run dev:web` has them.
+    sourcemap: false,
     reportCompressedSize: true,
   },
   server: {

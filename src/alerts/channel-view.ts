@@ -12,6 +12,14 @@ export function channelView(c: StoredChannel): StoredChannel {
   return { ...c, config };
 }
 
+/** The secret values of a channel's config, for the scrubber. */
+export function channelSecrets(c: Pick<StoredChannel, 'kind' | 'config'>): string[] {
+  return channelRegistry[c.kind].secretFields.flatMap((f) => {
+    const value = c.config[f];
+    return typeof value === 'string' ? [value] : [];
+  });
+}
+
 /** A PATCH that sends the marker back keeps the stored secret. */
 export function keepRedacted(
   kind: ChannelKind,

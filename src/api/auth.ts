@@ -1,19 +1,29 @@
+/**
+ * Who may run a route. Decided on the route Fastify matched (`req.routeOptions`), never on the
+ * raw URL: the router decodes the path (`/%61pi/v1/servers` is `/api/v1/servers`), so a check of
+ * the raw text and the route that runs could disagree. Every route asks for the token unless it
+ * declares `config: { access: 'open' }`; a request that matches no route reaches only the
+ * not-found handler (a 404, or the dashboard's page), which holds no data.
+ */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.js';
 
-const equal = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+/**
+ * `token` (the default): the api_token as `Authorization: Bearer`. `open`: no data behind it.
+ * `live`: the WebSocket, whose token comes as `?token=` (browsers cannot set headers on a
+ * WebSocket) and is checked after the upgrade, so that a browser learns why (close code 4401).
+ */
+export type Access = 'open' | 'token' | 'live';
 
-function tokenOf(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  // Browsers cannot set headers on a WebSocket; the live hub takes the token as a query parameter.
-  const query = req.query as Record<string, unknown> | undefined;
-  return typeof query?.token === 'string' ? query.token : undefined;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    /** Who is acting, for audit rows and alert actions: the authenticated identity. */
+    actor: string;
+  }
 }
 
 export const LIVE_PATH = '/api/v1/live';
@@ -22,43 +32,53 @@ export const INFO_PATH = '/api/v1/info';
 /** The OpenAPI document: no data in it, so served without the token. */
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
-/** Paths under /api/ served without the token: nothing secret in them. */
-const OPEN_PATHS = new Set([INFO_PATH, OPENAPI_PATH]);
+/** Route options for a route anyone may call. */
+export const open = { config: { access: 'open' as const } };
 
-/**
- * Whether a path asks for the api_token when one is set: /api/ (but `OPEN_PATHS`) and /metrics.
- * The live socket (`LIVE_PATH`) asks too, as `?token=`, and checks it itself.
- */
-export const needsToken = (path: string): boolean =>
-  (path.startsWith('/api/') || path === '/metrics') && !OPEN_PATHS.has(path);
+const equal = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+const bearer = (authorization: string | undefined): string | undefined =>
+  authorization?.startsWith('Bearer ') === true ? authorization.slice(7).trim() : undefined;
 
 /** For raw requests (the gateway): true when no token is configured or the Bearer header carries it. */
 export function tokenMatches(authorization: string | undefined, apiToken: string | undefined): boolean {
   if (!apiToken) return true;
-  return authorization?.startsWith('Bearer ') === true && equal(authorization.slice(7).trim(), apiToken);
-}
-
-/** True when no token is configured, or the request carries the right one. */
-export function authorised(req: FastifyRequest, apiToken: string | undefined): boolean {
-  if (!apiToken) return true;
-  const token = tokenOf(req);
+  const token = bearer(authorization);
   return token !== undefined && equal(token, apiToken);
 }
 
+/** The live socket's check: the Bearer header, or `?token=` (on this route only). */
+export function liveAuthorised(req: FastifyRequest, apiToken: string | undefined): boolean {
+  if (!apiToken) return true;
+  const query = req.query as Record<string, unknown> | undefined;
+  const token =
+    bearer(req.headers.authorization) ?? (typeof query?.token === 'string' ? query.token : undefined);
+  return token !== undefined && equal(token, apiToken);
+}
+
+/** The access a request's route declares; a request that matched no route reaches only the not-found handler. */
+export const accessOf = (req: FastifyRequest): Access =>
+  req.routeOptions.url === undefined ? 'open' : (req.routeOptions.config.access ?? 'token');
+
 /**
- * With `api_token` set, every /api/ route and /metrics require it; /healthz and /readyz stay open. The live
- * socket checks it itself after the upgrade and closes with 4401 (a browser cannot read an
- * HTTP status on a refused upgrade, and a refused upgrade would hold up the server's close).
+ * With `api_token` set, every route but the open ones requires it (the live socket checks it
+ * itself after the upgrade). Sets `req.actor`: "api-token" for a request that carried the token,
+ * "anonymous" when no authentication is configured.
  */
 export function registerAuth(app: FastifyInstance, apiToken: string | undefined): void {
+  app.decorateRequest('actor', 'anonymous');
   if (!apiToken) return;
   app.addHook('onRequest', (req, _reply, done) => {
-    const path = req.url.split('?')[0] ?? '';
-    if (!needsToken(path) || path === LIVE_PATH || authorised(req, apiToken)) return done();
+    if (tokenMatches(req.headers.authorization, apiToken)) {
+      req.actor = 'api-token';
+      return done();
+    }
+    const access = accessOf(req);
+    if (access !== 'token') return done();
     done(new AppError('unauthorised', 'this API requires a token: send Authorization: Bearer <api_token>'));
   });
 }
-
-/** Who did it, for the audit log. With a single shared token, that is "api". */
-export const actorOf = (req: FastifyRequest): string =>
-  (req.headers['x-mcp-health-actor'] as string | undefined)?.slice(0, 100) ?? 'api';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { open } from './auth.js';
 
 /** Where `vite build` put the dashboard: dist/web beside dist/api when built, or from src/ under tsx. */
 function webRoot(): string | undefined {
@@ -42,14 +43,20 @@ export async function registerDashboard(
   const sendPage = (reply: FastifyReply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page());
   if (root)
-    await app.register(fastifyStatic, {
-      root: `${root}assets`,
-      prefix: '/assets/',
-      wildcard: true,
-      index: false,
-      maxAge: '365d',
-      immutable: true,
+    await app.register(async (assets) => {
+      // The page's scripts and styles load before sign-in; @fastify/static takes no route config.
+      assets.addHook('onRoute', (route) => {
+        route.config = { ...route.config, access: 'open' };
+      });
+      await assets.register(fastifyStatic, {
+        root: `${root}assets`,
+        prefix: '/assets/',
+        wildcard: true,
+        index: false,
+        maxAge: '365d',
+        immutable: true,
+      });
     });
-  app.get('/', (_req, reply) => sendPage(reply));
+  app.get('/', open, (_req, reply) => sendPage(reply));
   return (req, reply) => (wantsPage(req) ? sendPage(reply) : undefined);
 }

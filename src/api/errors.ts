@@ -25,6 +25,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Errors Fastify raises before routing (a malformed URL such as `/%zz`: FST_ERR_BAD_URL), in the
+ * same envelope as every other error.
+ */
+export const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+  const { code, status, message } = codeFor(err);
+  void reply.status(status).send({ error: { code, message, details: null, request_id: req.id } });
+};
+
 /** Unknown routes: a 404 in the same shape, unless `fallback` answers (the dashboard's deep links). */
 export function registerNotFound(
   app: FastifyInstance,

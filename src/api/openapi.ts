@@ -11,7 +11,7 @@ import { ruleInputSchema, rulePatchSchema } from '../alerts/rule.js';
 import { silenceInputSchema } from '../alerts/silences.js';
 import { serverInput } from '../config/server-input.js';
 import { ingestBatch } from '../metrics/ingest-schema.js';
-import { needsToken, OPENAPI_PATH } from './auth.js';
+import { OPENAPI_PATH, type Access } from './auth.js';
 import * as alerts from './routes/alerts.js';
 import * as metrics from './routes/metrics.js';
 import { serverIdParams } from './routes/params.js';
@@ -216,8 +216,15 @@ const errorSchema = {
   },
 };
 
-/** The document; `guarded`: the monitor has an api_token, so the API asks for it. */
-export function openApiDocument(version: string, guarded: boolean): Record<string, unknown> {
+/**
+ * The document; `guarded`: the monitor has an api_token, so the API asks for it; `accessOf`: what
+ * each registered route declares (`GET /api/v1/info` → `open`).
+ */
+export function openApiDocument(
+  version: string,
+  guarded: boolean,
+  accessOf: (route: string) => Access | undefined,
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const o of operations) {
     const path = o.path.replace(/:([a-zA-Z_]+)/g, '{$1}');
@@ -242,7 +249,7 @@ export function openApiDocument(version: string, guarded: boolean): Record<strin
             }
           : {}),
         responses,
-        ...(needsToken(o.path) ? {} : { security: [] }),
+        ...(accessOf(`${o.method.toUpperCase()} ${o.path}`) === 'open' ? { security: [] } : {}),
       },
     };
   }

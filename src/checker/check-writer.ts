@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ServerState } from '../servers/server-types.js';
 import { checksRepo, type NewCheck } from '../store/checks-repo.js';
 import type { Store } from '../store/open-store.js';
+import { eachInSavepoint, inTransaction, isRowError } from '../store/row-by-row.js';
 import { serversRepo } from '../store/servers-repo.js';
 
 const MAX_PENDING = 200_000;
@@ -18,6 +19,8 @@ export class CheckWriter {
   private flushing: Promise<void> = Promise.resolve();
   /** Check rows given up on while the store was unreachable for long (states are never dropped). */
   dropped = 0;
+  /** Check rows and states the store refused for their data. */
+  refused = 0;
 
   constructor(
     private readonly store: Store,
@@ -55,6 +58,16 @@ export class CheckWriter {
     await this.flush();
   }
 
+  /** One row the store refuses must not keep the others (and every later batch) out. */
+  private async writeRowByRow(checks: NewCheck[], states: Map<string, ServerState>): Promise<void> {
+    const refused = await inTransaction(this.store.db, async (trx) => {
+      const bad = await eachInSavepoint(trx, checks, (t, c) => checksRepo.insertMany(t, [c]));
+      return bad + (await eachInSavepoint(trx, [...states], (t, [id, s]) => serversRepo.saveState(t, id, s)));
+    });
+    this.refused += refused;
+    this.log.warn({ refused }, 'writing checks: rows the store refused were dropped');
+  }
+
   private async write(): Promise<void> {
     if (this.checks.length === 0 && this.states.size === 0) return;
     const checks = this.checks;
@@ -62,10 +75,15 @@ export class CheckWriter {
     this.checks = [];
     this.states = new Map();
     try {
-      await this.store.db.transaction().execute(async (trx) => {
-        await checksRepo.insertMany(trx, checks);
-        for (const [id, state] of states) await serversRepo.saveState(trx, id, state);
-      });
+      try {
+        await this.store.db.transaction().execute(async (trx) => {
+          await checksRepo.insertMany(trx, checks);
+          for (const [id, state] of states) await serversRepo.saveState(trx, id, state);
+        });
+      } catch (err) {
+        if (!isRowError(err)) throw err;
+        await this.writeRowByRow(checks, states);
+      }
     } catch (err) {
       // Keep them for the next try rather than lose them; the store may be back by then.
       this.checks = [...checks, ...this.checks];

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../live/bus.js';
 import type { Registry } from '../servers/registry.js';
-import { scrub, secretValues } from '../servers/secrets.js';
+import { cleanText } from '../shared/text.js';
 import { endpointOf, type ServerRecord, type Status } from '../servers/server-types.js';
 import type { CheckRow, NewCheck } from '../store/checks-repo.js';
 import { checksRepo } from '../store/checks-repo.js';
@@ -24,6 +24,8 @@ export interface CheckerDeps {
   openSession: (target: ProbeTarget, hooks: SessionHooks) => ServerSession;
   /** Traffic figures for a server, once the gateway sees some (DESIGN §3). */
   traffic?: (serverId: string) => TrafficStats | undefined;
+  /** Makes a server's own text safe to keep and show: its reasons, names and stderr lines. */
+  clean?: (text: string) => string;
 }
 
 interface Watched {
@@ -44,7 +46,10 @@ export class Checker {
   private readonly scheduler: Scheduler;
   private stopped = false;
 
+  private readonly clean: (text: string) => string;
+
   constructor(private readonly deps: CheckerDeps) {
+    this.clean = deps.clean ?? cleanText;
     this.writer = new CheckWriter(deps.store, deps.log);
     this.scheduler = new Scheduler({ concurrency: deps.concurrency, run: (id) => this.runScheduled(id) });
   }
@@ -204,12 +209,12 @@ export class Checker {
   private async probe(server: ServerRecord, w: Watched, forced: boolean): Promise<CheckRow | undefined> {
     const settings = settingsFor(server, this.deps.defaults);
     w.session ??= this.deps.openSession(targetOf(server.spec), this.hooksFor(server.id));
-    const result = await w.session.check(settings.health_check_timeout * 1000);
+    const result = cleanResult(await w.session.check(settings.health_check_timeout * 1000), this.clean);
     const current = this.deps.registry.find(server.id);
     if (!current || this.stopped || this.watched.get(server.id) !== w) return undefined;
     const now = Date.now();
     const state = stateAfterProbe(current, result, now, w.window, settings, this.deps.traffic?.(server.id));
-    if (!result.ok) state.lastError = scrub(result.reason, secretValues(current.spec));
+    if (!result.ok) state.lastError = result.reason;
     const check: NewCheck = {
       server_id: current.id,
       server_name: current.name,
@@ -244,7 +249,7 @@ export class Checker {
    * object rather than a closure and its context, since one lives per server.
    */
   private hooksFor(id: string): SessionHooks {
-    return new ServerLogHooks(id, this.deps.bus);
+    return new ServerLogHooks(id, this.deps.bus, this.clean);
   }
 
   private publishState(server: ServerRecord, state: ServerRecord['state']): ServerRecord | undefined {
@@ -285,11 +290,23 @@ class ServerLogHooks implements SessionHooks {
   constructor(
     private readonly id: string,
     private readonly bus: Bus,
+    readonly clean: (text: string) => string,
   ) {}
 
   onLog(line: LogLine): void {
     this.bus.emit('server.log', this.id, line);
   }
+}
+
+/** What a server said of itself, made safe to keep and show before it reaches any state or row. */
+function cleanResult(result: ProbeResult, clean: (text: string) => string): ProbeResult {
+  if (!result.ok) return { ...result, reason: clean(result.reason) };
+  const info = result.serverInfo;
+  if (info === undefined) return result;
+  const name = clean(info.name);
+  const version = clean(info.version);
+  if (name === info.name && version === info.version) return result; // the same object: see McpConnection.sameServerInfo
+  return { ...result, serverInfo: { name, version } };
 }
 
 function checkMetadata(result: ProbeResult, forced: boolean): Record<string, unknown> {

@@ -63,6 +63,8 @@ export interface LogLine {
 export interface SessionHooks {
   /** A line of the server's stderr, or a supervisor message (spawned, exited, restarting). */
   onLog?: (line: LogLine) => void;
+  /** Makes a line of the server's own text safe to keep and show (secrets out, NUL out). */
+  clean?: (text: string) => string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isSwitch } from '../config/load.js';
 import { settingKeys, type SettingKey } from '../config/schema.js';
 
 const flagOf = (key: string): string => `--${key.replaceAll('_', '-')}`;
@@ -6,7 +7,9 @@ const flagOf = (key: string): string => `--${key.replaceAll('_', '-')}`;
 /** Every setting can be given as a flag named after its key: `--health-check-interval 10`. */
 export function addSettingFlags(cmd: Command): Command {
   cmd.option('-c, --config <file>', 'YAML config file (also MCP_HEALTH_CONFIG)');
-  for (const key of settingKeys) cmd.option(`${flagOf(key)} <value>`, `setting ${key}`);
+  // A switch (`--insecure-no-auth`) needs no value; `--insecure-no-auth false` still turns it off.
+  for (const key of settingKeys)
+    cmd.option(`${flagOf(key)} ${isSwitch(key) ? '[value]' : '<value>'}`, `setting ${key}`);
   return cmd;
 }
 

@@ -3,6 +3,7 @@ import { buildApi } from '../api/app.js';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../log.js';
 import { startMonitor } from '../monitor.js';
+import { Scrubber } from '../shared/scrubber.js';
 
 export interface Running {
   url: string;
@@ -12,8 +13,9 @@ export interface Running {
 
 /** Starts the monitor and its HTTP face; stops both, in order, on SIGTERM/SIGINT. */
 export async function serve(config: Config, onStop?: () => Promise<void>): Promise<Running> {
-  const log = createLogger(config.log_level);
-  const monitor = await startMonitor({ config, log });
+  const scrubber = new Scrubber();
+  const log = createLogger(config.log_level, undefined, scrubber);
+  const monitor = await startMonitor({ config, log, scrubber });
   const { app } = await buildApi(monitor);
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', 'localhost');

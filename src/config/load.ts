@@ -21,11 +21,25 @@ export interface ConfigSources {
 export const envName = (key: string): string => `MCP_HEALTH_${key.toUpperCase()}`;
 
 const isNumeric = (key: SettingKey): boolean => settingsShape[key].safeParse(1).success;
+export const isSwitch = (key: SettingKey): boolean => settingsShape[key].safeParse(true).success;
+const switchWords: Record<string, boolean> = {
+  true: true,
+  yes: true,
+  '1': true,
+  false: false,
+  no: false,
+  '0': false,
+};
 
-/** Env and flag values arrive as strings; numbers are read as numbers, anything else is left for the schema to judge. */
+/**
+ * Env and flag values arrive as strings; numbers are read as numbers, true/false/yes/no/1/0 as
+ * switches, anything else is left for the schema to judge.
+ */
 function coerce(key: SettingKey, value: unknown): unknown {
-  if (typeof value !== 'string' || !isNumeric(key)) return value;
+  if (typeof value !== 'string') return value;
   const trimmed = value.trim();
+  if (isSwitch(key)) return switchWords[trimmed.toLowerCase()] ?? value;
+  if (!isNumeric(key)) return value;
   return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : value;
 }
 

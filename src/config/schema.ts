@@ -39,6 +39,21 @@ export const settingsShape = {
     .optional(),
   /** When set, the API and dashboard require `Authorization: Bearer <api_token>`. */
   api_token: z.string().min(8, 'must be at least 8 characters').optional(),
+  /**
+   * The URL people use to reach the monitor (behind a proxy, say): its host is accepted in `Host`
+   * and its origin in `Origin`, and alert links point there. Default: the listening address.
+   */
+  public_url: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** Listen on a non-loopback address with no authentication (refused unless this is set). */
+  insecure_no_auth: z.boolean().default(false),
+  /**
+   * Whether stdio servers (a command this monitor runs) may be added or changed through the API.
+   * Default: true on a loopback listener, false on any other. Config-file servers are unaffected.
+   */
+  allow_stdio_servers_from_api: z.boolean().optional(),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
@@ -51,6 +66,12 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (!isLoopback(c.host) && c.api_token === undefined && !c.insecure_no_auth)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api_token'],
+        message: `required when listening on ${c.host} (not a loopback address): anyone who reaches the port could run commands through the API. Set api_token (MCP_HEALTH_API_TOKEN), listen on 127.0.0.1, or pass --insecure-no-auth`,
+      });
     if (c.response_time_warning_ms > c.response_time_critical_ms)
       ctx.addIssue({
         code: 'custom',
@@ -86,5 +107,17 @@ export const configSchema = z
   });
 
 export type Config = z.output<typeof configSchema>;
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1'
+  );
+}
+
+/** `allow_stdio_servers_from_api` as set, or its default for the listening address. */
+export const stdioFromApiAllowed = (c: Config): boolean =>
+  c.allow_stdio_servers_from_api ?? isLoopback(c.host);
 export type SettingKey = keyof typeof settingsShape;
 export const settingKeys = Object.keys(settingsShape) as SettingKey[];

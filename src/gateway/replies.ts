@@ -24,8 +24,14 @@ function sendJson(
 }
 
 /** The monitor's own error shape (`{ error: { code, message } }`), for failures outside MCP. */
-export function replyAppError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
-  sendJson(res, status, { error: { code, message } });
+export function replyAppError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { error: { code, message } }, headers);
 }
 
 /** A JSON-RPC error as the whole HTTP answer (malformed body, too large, session not found…). */

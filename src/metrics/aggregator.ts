@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../store/tables.js';
 import { SERVER_TOTAL, rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
+import { eachInSavepoint, inTransaction, isRowError } from '../store/row-by-row.js';
 import { usageRepo } from '../store/usage-repo.js';
 import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError, mergeCounters } from './bucket.js';
 import { errorStore } from './error-store.js';
@@ -55,6 +56,8 @@ export interface AggregatorStats {
   unsampledErrors: number;
   flushes: number;
   failedFlushes: number;
+  /** Rows the store refused for their data (dropped so that the rest of their batch was written). */
+  refusedRows: number;
   lastFlushError: string | null;
 }
 
@@ -107,7 +110,7 @@ export class Aggregator implements RequestEventSink {
   private readonly recent = new Map<string, Recent>();
   private readonly sampled = new Map<string, number>();
   private readonly dropped: Dropped = { buckets: 0, events: 0 };
-  private readonly counters = { rejected: 0, unsampled: 0, flushes: 0, failed: 0 };
+  private readonly counters = { rejected: 0, unsampled: 0, flushes: 0, failed: 0, refusedRows: 0 };
   private lastError: string | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private flushing = false;
@@ -255,6 +258,7 @@ export class Aggregator implements RequestEventSink {
       unsampledErrors: this.counters.unsampled,
       flushes: this.counters.flushes,
       failedFlushes: this.counters.failed,
+      refusedRows: this.counters.refusedRows,
       lastFlushError: this.lastError,
     };
   }
@@ -336,16 +340,38 @@ export class Aggregator implements RequestEventSink {
       tool_errors: u.toolErrors,
     }));
     const groups = [...p.groups.values()];
-    const written = await this.options.store.db.transaction().execute(async (trx) => {
-      if (!(await flushLog.claim(trx, flushId, this.now()))) return false;
-      await rollupsRepo.insertMany(trx, rollups);
-      await usageRepo.addMany(trx, usage);
-      await errorStore.insertSamples(trx, p.samples);
-      await errorStore.upsertGroups(trx, groups);
-      return true;
+    const db = this.options.store.db;
+    const total = rollups.length + usage.length + p.samples.length + groups.length;
+    try {
+      const written = await db.transaction().execute(async (trx) => {
+        if (!(await flushLog.claim(trx, flushId, this.now()))) return false;
+        await rollupsRepo.insertMany(trx, rollups);
+        await usageRepo.addMany(trx, usage);
+        await errorStore.insertSamples(trx, p.samples);
+        await errorStore.upsertGroups(trx, groups);
+        return true;
+      });
+      return written ? total : 0;
+    } catch (err) {
+      if (!isRowError(err)) throw err;
+    }
+    // One row the store refuses must not keep the batch (and every later one) out: a row at a time.
+    const refused = await inTransaction(db, async (trx) => {
+      if (!(await flushLog.claim(trx, flushId, this.now()))) return undefined;
+      return (
+        (await eachInSavepoint(trx, rollups, (t, r) => rollupsRepo.insertMany(t, [r]))) +
+        (await eachInSavepoint(trx, usage, (t, u) => usageRepo.addMany(t, [u]))) +
+        (await eachInSavepoint(trx, p.samples, (t, e) => errorStore.insertSamples(t, [e]))) +
+        (await eachInSavepoint(trx, groups, (t, g) => errorStore.upsertGroups(t, [g])))
+      );
     });
-    if (!written) return 0;
-    return rollups.length + usage.length + p.samples.length + groups.length;
+    if (refused === undefined) return 0;
+    this.counters.refusedRows += refused;
+    this.options.log?.warn(
+      { refused, written: total - refused },
+      'metrics flush: rows the store refused were dropped',
+    );
+    return total - refused;
   }
 
   /** Sample quotas of past minutes and live windows of servers quiet for 5 minutes. */

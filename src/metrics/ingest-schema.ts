@@ -1,12 +1,22 @@
 import { z } from 'zod';
 import type { RequestEvent } from './request-event.js';
 
+/** A reporter's clock may run a little ahead; further ahead is a wrong clock or a forged event. */
+export const MAX_FUTURE_MS = 5 * 60_000;
+
+const startedAtMs = (v: string | number): number => (typeof v === 'number' ? v : Date.parse(v));
+
 /** One request event as servers report it (snake_case JSON), validated at the boundary. */
 export const ingestEvent = z.strictObject({
   server: z.string().min(1).max(200),
   endpoint: z.string().min(1).max(300).optional(),
   method: z.string().min(1).max(200),
-  started_at: z.union([z.iso.datetime({ offset: true }), z.number().int().positive()]),
+  started_at: z
+    .union([z.iso.datetime({ offset: true }), z.number().int().positive()])
+    .refine(
+      (v) => startedAtMs(v) <= Date.now() + MAX_FUTURE_MS,
+      'must not be more than 5 minutes in the future',
+    ),
   latency_ms: z.number().min(0).max(3_600_000),
   outcome: z.enum(['ok', 'error', 'tool_error', 'transport_error', 'timeout', 'cancelled']),
   error_code: z.number().int().nullable().optional(),
@@ -32,7 +42,7 @@ export function toRequestEvent(e: IngestEvent, serverId: string): RequestEvent {
     serverId,
     endpoint: e.endpoint ?? e.method,
     method: e.method,
-    startedAt: typeof e.started_at === 'number' ? e.started_at : Date.parse(e.started_at),
+    startedAt: startedAtMs(e.started_at),
     latencyMs: e.latency_ms,
     outcome: e.outcome,
     errorCode: e.error_code ?? null,

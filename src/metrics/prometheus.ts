@@ -27,7 +27,7 @@ export class PrometheusMetrics implements RequestEventSink {
     servers: () => ServerRecord[],
     activeConnections: (serverId: string) => number = () => 0,
     pipeline: () => Partial<
-      Record<'droppedEvents' | 'rejectedEvents' | 'pendingBuckets' | 'failedFlushes', number>
+      Record<'droppedEvents' | 'rejectedEvents' | 'pendingBuckets' | 'failedFlushes' | 'refusedRows', number>
     > = () => ({}),
   ) {
     const registers = [this.registry];
@@ -77,7 +77,7 @@ export class PrometheusMetrics implements RequestEventSink {
     });
     const events: Gauge = new Gauge({
       name: 'mcp_health_event_pipeline',
-      help: 'The request-event pipeline: events dropped (memory bound reached while the store was down), rejected, pending buckets, failed flushes',
+      help: 'The request-event pipeline: events dropped (memory bound reached while the store was down), rejected, pending buckets, failed flushes, rows the store refused',
       labelNames: ['counter'],
       registers,
       collect: () => {

@@ -9,21 +9,40 @@ import { auditRepo, eventsRepo } from '../store/events-repo.js';
 import type { Store } from '../store/open-store.js';
 import { serversRepo } from '../store/servers-repo.js';
 import { applyPatch, inputOf, overridesFromInput, specFromInput } from './from-input.js';
-import { keepRedactedSecrets } from './secrets.js';
+import { Scrubber } from '../shared/scrubber.js';
+import { keepRedactedSecrets, secretValues } from './secrets.js';
 import { initialState, type ServerRecord, type ServerState } from './server-types.js';
 
 /** The list of servers: from the config file and from the API, kept in the store and in memory. */
 export class Registry {
   private readonly servers = new Map<string, ServerRecord>();
 
+  private readonly stdioFromApi: boolean;
+  private readonly scrubber: Scrubber;
+
   constructor(
     private readonly store: Store,
     private readonly bus: Bus,
     private readonly log: Logger,
-  ) {}
+    options: {
+      /** `allow_stdio_servers_from_api`: whether the API may add or change a command this monitor runs. */
+      stdioFromApi?: boolean;
+      /** Told every server's secrets, so that no text leaves the monitor with one. */
+      scrubber?: Scrubber;
+    } = {},
+  ) {
+    this.stdioFromApi = options.stdioFromApi ?? true;
+    this.scrubber = options.scrubber ?? new Scrubber();
+  }
 
   async load(): Promise<void> {
-    for (const s of await serversRepo.list(this.store.db)) this.servers.set(s.id, s);
+    for (const s of await serversRepo.list(this.store.db)) this.keep(s);
+  }
+
+  /** Holds a record in memory, and tells the scrubber its secrets. */
+  private keep(record: ServerRecord): void {
+    this.servers.set(record.id, record);
+    this.scrubber.set(`server:${record.id}`, secretValues(record.spec));
   }
 
   list(): ServerRecord[] {
@@ -66,6 +85,7 @@ export class Registry {
     if (this.list().some((s) => s.name.toLowerCase() === input.name.toLowerCase()))
       throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
     const record = this.newRecord(input, 'api');
+    this.assertRunnable(record, undefined);
     await this.insert(record, actor);
     return record;
   }
@@ -75,12 +95,14 @@ export class Registry {
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new AppError('validation_failed', 'the body must be a JSON object of the fields to change');
     this.assertEditable(existing);
-    const input = validate(serverInput, applyPatch(inputOf(existing), body as Record<string, unknown>));
+    const patched = applyPatch(inputOf(existing), body as Record<string, unknown>);
+    const input = validate(serverInput, keepRedactedSecrets(patched, existing.spec));
     const clash = this.list().find((s) => s.id !== id && s.name.toLowerCase() === input.name.toLowerCase());
     if (clash)
       throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
     const next = this.withInput(existing, input, 'api');
     if (sameDefinition(existing, next)) return existing;
+    this.assertRunnable(next, existing);
     await this.save(next, actor, 'changed');
     return this.get(id);
   }
@@ -90,6 +112,7 @@ export class Registry {
     if (!fromConfig) this.assertEditable(existing);
     await serversRepo.remove(this.store.db, id);
     this.servers.delete(id);
+    this.scrubber.delete(`server:${id}`);
     await auditRepo.insert(this.store.db, { actor, action: 'server.delete', target: id });
     this.log.info({ server: id, actor }, 'server removed');
     this.bus.emit('server.removed', id);
@@ -136,6 +159,17 @@ export class Registry {
       );
   }
 
+  /** A stdio server is a command this monitor runs: through the API only when allowed. */
+  private assertRunnable(next: ServerRecord, existing: ServerRecord | undefined): void {
+    if (this.stdioFromApi || next.spec.transport !== 'stdio') return;
+    if (existing !== undefined && isDeepStrictEqual(existing.spec, next.spec)) return;
+    throw new AppError(
+      'forbidden',
+      'stdio servers cannot be added or changed through the API here: a stdio server is a command this monitor runs. Declare it in the config file, or set allow_stdio_servers_from_api: true (see docs/SECURITY.md)',
+      { field: 'transport' },
+    );
+  }
+
   private newRecord(input: ServerInput, source: 'config' | 'api'): ServerRecord {
     let id = slugify(input.name);
     for (let n = 2; this.servers.has(id); n++) id = `${slugify(input.name).slice(0, 56)}-${n}`;
@@ -160,7 +194,7 @@ export class Registry {
     return {
       ...existing,
       name: input.name,
-      spec: keepRedactedSecrets(specFromInput(input), existing.spec),
+      spec: specFromInput(input),
       tags: input.tags,
       overrides: overridesFromInput(input),
       source,
@@ -171,7 +205,7 @@ export class Registry {
 
   private async insert(record: ServerRecord, actor: string): Promise<void> {
     await serversRepo.insert(this.store.db, record);
-    this.servers.set(record.id, record);
+    this.keep(record);
     await auditRepo.insert(this.store.db, { actor, action: 'server.create', target: record.id });
     this.log.info({ server: record.id, transport: record.spec.transport, actor }, 'server added');
     this.bus.emit('server.saved', record);
@@ -193,7 +227,7 @@ export class Registry {
     const current = this.servers.get(record.id);
     const merged = current ? { ...record, state: current.state } : record;
     await serversRepo.update(this.store.db, merged);
-    this.servers.set(record.id, merged);
+    this.keep(merged);
     await eventsRepo.insert(this.store.db, { serverId: record.id, ...event });
     await auditRepo.insert(this.store.db, { actor, action, target: record.id });
     this.log.info({ server: record.id, actor, action }, event.message);

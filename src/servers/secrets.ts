@@ -1,7 +1,8 @@
+import { REDACTED } from '../shared/scrubber.js';
 import type { ServerSpec, EnvValue } from './server-types.js';
 
 /** What the API shows instead of a secret. Sending it back in a PATCH keeps the stored value. */
-export const REDACTED = '••••••';
+export { REDACTED };
 
 const secretLooking = /(token|secret|passw|api[-_]?key|auth|credential|private)/i;
 
@@ -26,40 +27,43 @@ export function redactEnv(env: Record<string, EnvValue>): Record<string, string>
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.secret ? REDACTED : v.value]));
 }
 
-/** A new spec keeps the stored secret wherever the client sent the redaction marker back. */
-export function keepRedactedSecrets(next: ServerSpec, previous: ServerSpec): ServerSpec {
-  if (next.transport === 'stdio' && previous.transport === 'stdio') {
-    const env = { ...next.env };
-    for (const [k, v] of Object.entries(env)) {
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A PATCHed input keeps the stored secret wherever the client sent the redaction marker back
+ * (what it read from the API), before the input is validated.
+ */
+export function keepRedactedSecrets(
+  input: Record<string, unknown>,
+  previous: ServerSpec,
+): Record<string, unknown> {
+  if (previous.transport === 'stdio' && isRecord(input.env)) {
+    const env = Object.entries(input.env).map(([k, v]) => {
       const old = previous.env[k];
-      if (v.value === REDACTED && old) env[k] = old;
-    }
-    return { ...next, env };
+      const marker = v === REDACTED || (isRecord(v) && v.value === REDACTED);
+      return [k, marker && old ? { value: old.value, secret: old.secret } : v];
+    });
+    return { ...input, env: Object.fromEntries(env) };
   }
-  if (next.transport !== 'stdio' && previous.transport !== 'stdio') {
-    const headers = { ...next.headers };
-    for (const [k, v] of Object.entries(headers)) {
+  if (previous.transport !== 'stdio' && isRecord(input.headers)) {
+    const headers = Object.entries(input.headers).map(([k, v]) => {
       const old = previous.headers[k];
-      if (v === REDACTED && old !== undefined) headers[k] = old;
-    }
-    return { ...next, headers };
+      return [k, v === REDACTED && old !== undefined ? old : v];
+    });
+    return { ...input, headers: Object.fromEntries(headers) };
   }
-  return next;
+  return input;
 }
 
-/** Every secret value of a spec, so that a log line or an error text can be scrubbed of them. */
+/**
+ * Every secret value of a spec, for the scrubber: secret env values, and header values whole and
+ * by their long words (`Bearer <token>`: an upstream may echo the token alone).
+ */
 export function secretValues(spec: ServerSpec): string[] {
-  const values =
-    spec.transport === 'stdio'
-      ? Object.values(spec.env)
-          .filter((v) => v.secret)
-          .map((v) => v.value)
-      : Object.values(spec.headers).flatMap((v) => [v, ...v.split(/\s+/)]);
-  return values.filter((v) => v.length >= 4);
-}
-
-export function scrub(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join(REDACTED);
-  return out;
+  if (spec.transport === 'stdio')
+    return Object.values(spec.env)
+      .filter((v) => v.secret)
+      .map((v) => v.value);
+  return Object.values(spec.headers).flatMap((v) => [v, ...v.split(/\s+/).filter((w) => w.length >= 8)]);
 }

@@ -3,6 +3,7 @@ export const errorStatus = {
   validation_failed: 400,
   invalid_json: 400,
   unauthorised: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

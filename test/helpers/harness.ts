@@ -4,6 +4,7 @@ import { buildApi } from '../../src/api/app.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
 import { startMonitor, type Monitor } from '../../src/monitor.js';
+import { Scrubber } from '../../src/shared/scrubber.js';
 import { dropStoreTarget, newStoreTarget, type StoreTarget } from './stores.js';
 
 export interface Harness {
@@ -47,8 +48,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       done();
     },
   });
-  const log = createLogger('debug', sink);
-  const monitor = await startMonitor({ config, log, schema: target.schema });
+  const scrubber = new Scrubber();
+  const log = createLogger('debug', sink, scrubber);
+  const monitor = await startMonitor({ config, log, schema: target.schema, scrubber });
   const { app, routes } = await buildApi(monitor);
   let url = '';
   if (options.listen) url = await app.listen({ port: 0, host: '127.0.0.1' });

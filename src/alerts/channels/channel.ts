@@ -66,6 +66,8 @@ export interface ChannelDeps {
   audit?: (row: { action: string; target: string; details: unknown }) => void | Promise<void>;
   /** Webhook retry pacing: first wait, doubled each try up to the cap. */
   backoff?: { baseMs: number; maxMs: number };
+  /** Takes secrets out of what is sent and recorded (the monitor's scrubber). */
+  scrub?: (text: string) => string;
   /** Clock and sleep, replaceable in tests. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;

@@ -7,6 +7,7 @@ import type {
   DeliveryResult,
   SendContext,
 } from './channel.js';
+import { mapStrings } from '../../shared/text.js';
 import { CHANNEL_KINDS, errorText } from './channel.js';
 import { dashboardChannel } from './dashboard.js';
 import { emailChannel } from './email.js';
@@ -89,10 +90,16 @@ export async function dispatch(
   deps: SendContext['deps'],
   onAttempt?: (channelId: number, a: DeliveryAttempt) => void,
 ): Promise<TargetResult[]> {
+  const scrub = deps.scrub ?? ((text: string) => text);
+  // safe because: mapStrings keeps the shape and changes strings only.
+  const clean = mapStrings(message, scrub) as AlertMessage;
+  const scrubbed = <T extends { error: string | null }>(r: T): T =>
+    r.error === null ? r : { ...r, error: scrub(r.error) };
   return Promise.all(
     targets.map(async (t) => {
-      const r = await sendTo(t, message, { deps, onAttempt: onAttempt && ((a) => onAttempt(t.id, a)) });
-      return { ...r, channel_id: t.id, kind: t.kind };
+      const report = onAttempt && ((a: DeliveryAttempt) => onAttempt(t.id, scrubbed(a)));
+      const r = await sendTo(t, clean, { deps, onAttempt: report });
+      return { ...scrubbed(r), channel_id: t.id, kind: t.kind };
     }),
   );
 }

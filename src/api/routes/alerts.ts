@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { channelView, keepRedacted, testMessage } from '../../alerts/channel-view.js';
+import { channelSecrets, channelView, keepRedacted, testMessage } from '../../alerts/channel-view.js';
 import { alertChannelDeps } from '../../alerts/evaluator.js';
 import { CHANNEL_KINDS, type DeliveryAttempt } from '../../alerts/channels/channel.js';
 import { channelInputSchema, dispatch } from '../../alerts/channels/registry.js';
@@ -13,7 +13,6 @@ import { silenceInputSchema, silencesRepo, silenceView } from '../../alerts/sile
 import type { Monitor } from '../../monitor.js';
 import { AppError, notFound, validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
-import { actorOf } from '../auth.js';
 
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const channelPatch = z
@@ -84,7 +83,9 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   }));
   app.post('/api/v1/alerts/channels', async (req, reply) => {
     const input = validate(channelInputSchema, req.body ?? {});
-    return reply.status(201).send(channelView(await channelsRepo.insert(db, input, Date.now())));
+    const created = await channelsRepo.insert(db, input, Date.now());
+    monitor.scrubber.set(`channel:${created.id}`, channelSecrets(created));
+    return reply.status(201).send(channelView(created));
   });
   app.get('/api/v1/alerts/channels/:id', async (req) =>
     channelView(await channel(validate(idParams, req.params).id)),
@@ -102,11 +103,13 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
     });
     const next = { ...existing, ...merged, updated_at: Date.now() };
     await channelsRepo.update(db, next);
+    monitor.scrubber.set(`channel:${next.id}`, channelSecrets(next));
     return channelView(next);
   });
   app.delete('/api/v1/alerts/channels/:id', async (req, reply) => {
     const { id } = validate(idParams, req.params);
     if (!(await channelsRepo.delete(db, id))) throw notFound('channel', String(id));
+    monitor.scrubber.delete(`channel:${id}`);
     return reply.status(204).send();
   });
   app.post('/api/v1/alerts/channels/:id/test', async (req) => {
@@ -115,7 +118,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
     const [result] = await dispatch(
       [{ id: c.id, kind: c.kind, config: c.config }],
       testMessage(c, baseUrl, Date.now()),
-      alertChannelDeps(db, monitor.log, monitor.bus),
+      { ...alertChannelDeps(db, monitor.log, monitor.bus), scrub: (t) => monitor.scrubber.scrub(t) },
       (_id, a) => attempts.push(a),
     );
     for (const attempt of attempts)
@@ -154,7 +157,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
     const body = validate(ackInputSchema, req.body ?? {});
     const action = {
       action: 'ack' as const,
-      by: body.by ?? actorOf(req),
+      by: body.by ?? req.actor,
       comment: body.comment ?? null,
       until: null,
     };
@@ -165,7 +168,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
     const body = validate(silenceActionInputSchema, req.body ?? {});
     const action = {
       action: 'silence' as const,
-      by: body.by ?? actorOf(req),
+      by: body.by ?? req.actor,
       comment: body.comment ?? null,
       until: Date.parse(body.until),
     };
@@ -176,7 +179,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
     const body = validate(commentInputSchema, req.body ?? {});
     const action = {
       action: 'comment' as const,
-      by: body.by ?? actorOf(req),
+      by: body.by ?? req.actor,
       comment: body.text,
       until: null,
     };
@@ -199,7 +202,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
       starts_at: input.starts_at === undefined ? now : Date.parse(input.starts_at),
       ends_at: Date.parse(input.ends_at),
       comment: input.comment,
-      by: input.by ?? actorOf(req),
+      by: input.by ?? req.actor,
       created_at: now,
     });
     return reply.status(201).send(silenceView(created, now));

@@ -6,7 +6,6 @@ import { AppError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
 import { eventsRepo } from '../../store/events-repo.js';
 import { serverView } from '../server-view.js';
-import { actorOf } from '../auth.js';
 import { serverIdParams } from './params.js';
 
 export const listQuery = z.object({
@@ -48,7 +47,7 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
   });
 
   app.post('/api/v1/servers', async (req, reply) => {
-    const server = await registry.create(req.body, actorOf(req));
+    const server = await registry.create(req.body, req.actor);
     return reply.status(201).send(view(server));
   });
 
@@ -56,11 +55,11 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
 
   app.patch('/api/v1/servers/:id', async (req) => {
     const { id } = validate(serverIdParams, req.params);
-    return view(await registry.update(id, req.body ?? {}, actorOf(req)));
+    return view(await registry.update(id, req.body ?? {}, req.actor));
   });
 
   app.delete('/api/v1/servers/:id', async (req, reply) => {
-    await registry.delete(validate(serverIdParams, req.params).id, actorOf(req));
+    await registry.delete(validate(serverIdParams, req.params).id, req.actor);
     return reply.status(204).send();
   });
 
@@ -92,12 +91,12 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
       throw new AppError('validation_failed', 'until must be within a year', {
         fields: [{ field: 'until', message: 'must be within a year' }],
       });
-    return view(await registry.disable(id, until, body.reason ?? null, actorOf(req)));
+    return view(await registry.disable(id, until, body.reason ?? null, req.actor));
   });
 
   app.post('/api/v1/servers/:id/enable', async (req) => {
     const { id } = validate(serverIdParams, req.params);
-    return view(await registry.enable(id, actorOf(req)));
+    return view(await registry.enable(id, req.actor));
   });
 
   app.get('/api/v1/servers/:id/logs', async (req) => {

@@ -13,11 +13,8 @@ export class LogRing {
   ) {}
 
   push(stream: LogLine['stream'], text: string): void {
-    const line: LogLine = {
-      at: Date.now(),
-      stream,
-      line: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text,
-    };
+    const cut = text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text;
+    const line: LogLine = { at: Date.now(), stream, line: this.hooks?.clean?.(cut) ?? cut };
     this.lines.push(line);
     if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
     try {
