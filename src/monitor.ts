@@ -56,6 +56,10 @@ export interface Monitor {
   alerts: AlertEvaluator;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
+  /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
+  publicUrl(): string;
+  /** Tells the monitor the address its HTTP face listens on (links use it when `public_url` is unset). */
+  listeningAt(url: string): void;
   stop(): Promise<void>;
 }
 
@@ -68,6 +72,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   });
   log.info({ store: store.dialect, location: store.location }, 'store open');
   const bus = new Bus();
+  // Until the HTTP face listens, the configured address; then the one it got (port 0 in tests).
+  let listeningUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const publicUrl = () => config.public_url ?? listeningUrl;
   const scrubber = options.scrubber ?? new Scrubber();
   scrubber.set('config', configSecrets(config));
   const registry = new Registry(store, bus, log, { stdioFromApi: stdioFromApiAllowed(config), scrubber });
@@ -88,9 +95,15 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     log,
     openSession: options.openSession ?? openSession,
     clean: (text) => scrubber.scrub(cleanText(text)),
-    traffic: (id) => {
+    traffic: (id, intervalS) => {
       const { last60s, last5m } = aggregator.live(id);
-      return { responseTimeMs: last60s.avgLatencyMs, errorRatePercent: last5m.errorRatePercent };
+      const recent = aggregator.liveOver(id, intervalS);
+      return {
+        responseTimeMs: last60s.avgLatencyMs,
+        errorRatePercent: last5m.errorRatePercent,
+        recentRequests: recent.requests,
+        recentFailures: Math.round(((recent.errorRatePercent ?? 0) * recent.requests) / 100),
+      };
     },
   });
   checker.start();
@@ -125,7 +138,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     servers: () => registry.list(),
     live: (id) => aggregator.live(id),
     activeConnections,
-    baseUrl: `http://localhost:${config.port}`,
+    baseUrl: () => publicUrl(),
     intervalMs: options.alertIntervalMs ?? config.alert_evaluation_interval * 1000,
     configRules: config.alert_rules,
     channelDeps: { scrub: (text) => scrubber.scrub(text) },
@@ -148,6 +161,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     gauges,
     alerts,
     activeConnections,
+    publicUrl,
+    listeningAt(url) {
+      listeningUrl = url.replace(/\/+$/, '');
+    },
     async stop() {
       await gateway.close();
       // Waits (at most 10 s) for webhook/email retries in flight, before the store closes.

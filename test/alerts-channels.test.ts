@@ -34,6 +34,7 @@ const firing = buildAlertMessage(
   server,
   { kind: 'firing', at: T0 + 300_000, triggeredAt: T0 + 300_000, value: 7.5 },
   'http://monitor.local:8080/',
+  17,
 );
 const resolved = buildAlertMessage(
   rule,
@@ -92,7 +93,8 @@ describe('alert message', () => {
     assert.equal(firing.threshold, 5);
     assert.equal(firing.severity, 'warning');
     assert.equal(firing.triggered_at, '2026-11-27T07:05:00.000Z');
-    assert.equal(firing.url, 'http://monitor.local:8080/#/servers/chaos');
+    assert.equal(firing.url, 'http://monitor.local:8080/servers/chaos');
+    assert.equal(firing.alert_url, 'http://monitor.local:8080/alerts?id=17');
     assert.equal(resolved.state, 'resolved');
     assert.equal(resolved.triggered_at, '2026-11-27T07:05:00.000Z');
     assert.equal(resolved.resolved_at, '2026-11-27T07:15:00.000Z');

@@ -49,6 +49,7 @@ export function testMessage(channel: StoredChannel, baseUrl: string, now: number
     resolved_at: null,
     sent_at: at,
     url: baseUrl,
+    alert_url: null,
     summary: `[TEST] mcp-health test notification to "${channel.name}"`,
     test: true,
   };

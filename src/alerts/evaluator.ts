@@ -24,8 +24,8 @@ export interface EvaluatorDeps {
   servers: () => ServerRecord[];
   live: (serverId: string) => LiveStats;
   activeConnections: (serverId: string) => number;
-  /** Dashboard base URL for links in messages. */
-  baseUrl: string;
+  /** Where people reach the dashboard (`public_url`, else the listening address), for links. */
+  baseUrl: string | (() => string);
   /** Tick period (`alert_evaluation_interval`); default 15 s. */
   intervalMs?: number;
   /** Rules of the config file's `alert_rules`, synced at start. */

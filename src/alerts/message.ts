@@ -4,9 +4,15 @@ import type { PendingNotification } from './state-machine.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+const trimmed = (baseUrl: string): string => baseUrl.replace(/\/+$/, '');
+
 /** The dashboard page of a server. */
 export const serverUrl = (baseUrl: string, serverId: string): string =>
-  `${baseUrl.replace(/\/+$/, '')}/#/servers/${encodeURIComponent(serverId)}`;
+  `${trimmed(baseUrl)}/servers/${encodeURIComponent(serverId)}`;
+
+/** The dashboard's alert history, opened at one entry. */
+export const alertUrl = (baseUrl: string, historyId: number): string =>
+  `${trimmed(baseUrl)}/alerts?id=${historyId}`;
 
 /** Turns a state-machine notification into the message every channel sends. */
 export function buildAlertMessage(
@@ -14,6 +20,7 @@ export function buildAlertMessage(
   server: { id: string; name: string },
   n: PendingNotification,
   baseUrl: string,
+  historyId: number | null = null,
 ): AlertMessage {
   const state = n.kind === 'resolved' ? 'resolved' : 'firing';
   const tag = n.kind === 'resolved' ? 'RESOLVED' : n.kind === 'repeat' ? 'STILL FIRING' : 'FIRING';
@@ -31,6 +38,7 @@ export function buildAlertMessage(
     resolved_at: n.kind === 'resolved' ? iso(n.at) : null,
     sent_at: iso(n.at),
     url: serverUrl(baseUrl, server.id),
+    alert_url: historyId === null ? null : alertUrl(baseUrl, historyId),
     summary: `[${tag}] ${rule.name} on ${server.name}`,
   };
 }
@@ -49,6 +57,7 @@ export function messageText(m: AlertMessage): string {
     `Triggered: ${m.triggered_at}`,
     ...(m.resolved_at ? [`Resolved:  ${m.resolved_at}`] : []),
     '',
-    m.url,
+    `Server:    ${m.url}`,
+    ...(m.alert_url ? [`Alert:     ${m.alert_url}`] : []),
   ].join('\n');
 }

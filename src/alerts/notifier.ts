@@ -23,7 +23,8 @@ export interface NotifierDeps {
   db: Db;
   bus: Bus;
   log: Logger;
-  baseUrl: string;
+  /** Where people reach the dashboard (`public_url`, else the listening address), for links. */
+  baseUrl: string | (() => string);
   channelDeps?: Partial<ChannelDeps>;
 }
 
@@ -133,7 +134,8 @@ export class Notifier {
       else this.held.delete(historyId);
     if (hold) return this.suppress(rule, server, n, historyId, channels, hold);
     const targets: ChannelTarget[] = channels.map((c) => ({ id: c.id, kind: c.kind, config: c.config }));
-    const message = buildAlertMessage(rule, server, n, this.deps.baseUrl);
+    const base = typeof this.deps.baseUrl === 'function' ? this.deps.baseUrl() : this.deps.baseUrl;
+    const message = buildAlertMessage(rule, server, n, base, historyId);
     const writes: Promise<void>[] = [];
     const results: TargetResult[] = await dispatch(
       targets,

@@ -23,7 +23,7 @@ export interface CheckerDeps {
   log: Logger;
   openSession: (target: ProbeTarget, hooks: SessionHooks) => ServerSession;
   /** Traffic figures for a server, once the gateway sees some (DESIGN §3). */
-  traffic?: (serverId: string) => TrafficStats | undefined;
+  traffic?: (serverId: string, intervalS: number) => TrafficStats | undefined;
   /** Makes a server's own text safe to keep and show: its reasons, names and stderr lines. */
   clean?: (text: string) => string;
 }
@@ -213,7 +213,14 @@ export class Checker {
     const current = this.deps.registry.find(server.id);
     if (!current || this.stopped || this.watched.get(server.id) !== w) return undefined;
     const now = Date.now();
-    const state = stateAfterProbe(current, result, now, w.window, settings, this.deps.traffic?.(server.id));
+    const state = stateAfterProbe(
+      current,
+      result,
+      now,
+      w.window,
+      settings,
+      this.deps.traffic?.(server.id, settings.health_check_interval),
+    );
     if (!result.ok) state.lastError = result.reason;
     const check: NewCheck = {
       server_id: current.id,

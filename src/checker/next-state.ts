@@ -28,7 +28,22 @@ export class LatencyWindow {
 /** What traffic through the gateway says about a server, when there is some. */
 export interface TrafficStats {
   responseTimeMs: number | null;
+  /** Over the last 5 minutes. */
   errorRatePercent: number | null;
+  /** Requests, and failed ones, over the last check interval. */
+  recentRequests: number;
+  recentFailures: number;
+}
+
+/**
+ * The error rate a status is judged on: the last 5 minutes' (DESIGN §3), unless the traffic of the
+ * last check interval was clean (requests, none failed) — then the server has recovered, and the
+ * errors of an outage that is over do not keep it Critical for five more minutes.
+ */
+export function statusErrorRate(traffic: TrafficStats | undefined): number | null {
+  if (traffic === undefined) return null;
+  if (traffic.recentRequests > 0 && traffic.recentFailures === 0) return 0;
+  return traffic.errorRatePercent;
 }
 
 /** The server's state after one probe. */
@@ -67,7 +82,7 @@ export function stateAfterProbe(
       consecutiveFailures: next.consecutiveFailures,
       lastError: next.lastError,
       responseTimeMs: next.responseTimeMs,
-      errorRatePercent: traffic?.errorRatePercent ?? null,
+      errorRatePercent: statusErrorRate(traffic),
     },
     settings,
   );

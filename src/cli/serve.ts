@@ -19,6 +19,7 @@ export async function serve(config: Config, onStop?: () => Promise<void>): Promi
   const { app } = await buildApi(monitor);
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', 'localhost');
+  monitor.listeningAt(url);
   log.info({ url }, 'listening');
   let stopping: Promise<void> | undefined;
   const stop = () =>

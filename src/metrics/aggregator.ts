@@ -249,6 +249,13 @@ export class Aggregator implements RequestEventSink {
     return { last60s: w.figures(nowS, 60), last5m: w.figures(nowS, SLOTS) };
   }
 
+  /** The figures of the last `seconds` (at most 5 minutes) of a server's traffic. */
+  liveOver(serverId: string, seconds: number): LiveFigures {
+    const w = this.windows.get(serverId);
+    if (!w) return NO_TRAFFIC.last5m;
+    return w.figures(Math.floor(this.now() / 1000), Math.max(1, Math.min(SLOTS, Math.round(seconds))));
+  }
+
   stats(): AggregatorStats {
     return {
       pendingBuckets: this.pending.buckets.size + (this.retry?.batch.buckets.size ?? 0),

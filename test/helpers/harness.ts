@@ -53,7 +53,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const monitor = await startMonitor({ config, log, schema: target.schema, scrubber });
   const { app, routes } = await buildApi(monitor);
   let url = '';
-  if (options.listen) url = await app.listen({ port: 0, host: '127.0.0.1' });
+  if (options.listen) {
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    monitor.listeningAt(url);
+  }
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -25,8 +25,10 @@ export interface AlertMessage {
   resolved_at: string | null;
   /** When this notification was produced. */
   sent_at: string;
-  /** The server in the dashboard. */
+  /** The server in the dashboard (at `public_url`). */
   url: string;
+  /** This alert's entry in the dashboard's history; null for a test notification. */
+  alert_url: string | null;
   /** One line for subjects and lists: "[FIRING] Error rate above 5% on chaos". */
   summary: string;
   /** Set for "send test notification". */

@@ -44,6 +44,7 @@ export const logChannel: Channel<LogConfig> = {
             triggered_at: message.triggered_at,
             resolved_at: message.resolved_at,
             url: message.url,
+            alert_url: message.alert_url,
             ...(message.test ? { test: true } : {}),
           },
         },

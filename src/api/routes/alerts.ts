@@ -38,7 +38,6 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /** Alert rules, channels, active instances and history (issue 5). */
 export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   const db = monitor.store.db;
-  const baseUrl = `http://localhost:${monitor.config.port}`;
 
   const rule = async (id: number) =>
     (await rulesRepo.get(db, id)) ?? Promise.reject(notFound('rule', String(id)));
@@ -117,7 +116,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
     const attempts: DeliveryAttempt[] = [];
     const [result] = await dispatch(
       [{ id: c.id, kind: c.kind, config: c.config }],
-      testMessage(c, baseUrl, Date.now()),
+      testMessage(c, monitor.publicUrl(), Date.now()),
       { ...alertChannelDeps(db, monitor.log, monitor.bus), scrub: (t) => monitor.scrubber.scrub(t) },
       (_id, a) => attempts.push(a),
     );
