@@ -6,6 +6,7 @@ import { Scrubber } from './shared/scrubber.js';
  * paths are censored; and every line goes through the monitor's scrubber (`shared/scrubber.ts`)
  * before it is written, which takes out any secret value an error text or a stack carried.
  */
+
 export function createLogger(
   level: string,
   destination?: pino.DestinationStream,

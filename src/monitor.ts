@@ -60,6 +60,12 @@ export interface Monitor {
   publicUrl(): string;
   /** Tells the monitor the address its HTTP face listens on (links use it when `public_url` is unset). */
   listeningAt(url: string): void;
+  /**
+   * The first step of a shutdown: no check, evaluation or sample from now on (so no status change
+   * is recorded while stopping), and the gateway's sessions and streams ended. Idempotent.
+   */
+  quiesce(): Promise<void>;
+  /** Quiesces, then flushes what is buffered, stops stdio children and closes the store. */
   stop(): Promise<void>;
 }
 
@@ -141,11 +147,24 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     baseUrl: () => publicUrl(),
     intervalMs: options.alertIntervalMs ?? config.alert_evaluation_interval * 1000,
     configRules: config.alert_rules,
+    // A shutdown is done within 5 s whatever clients hold open; retries still pending then are given up.
+    shutdownGraceMs: 2000,
     channelDeps: { scrub: (text) => scrubber.scrub(text) },
   });
   for (const c of await channelsRepo.list(store.db)) scrubber.set(`channel:${c.id}`, channelSecrets(c));
   await alerts.start();
   log.info({ servers: registry.list().length }, 'checking servers');
+  let quiet: Promise<void> | undefined;
+  /** Nothing new from here on: no checks, no alert evaluation, no gauges; gateway clients let go. */
+  const quiesce = (): Promise<void> =>
+    (quiet ??= (async () => {
+      checker.stopChecks();
+      gauges.stop();
+      stopRetention();
+      stopRollups();
+      // Deliveries still retrying get a short grace; the gateway's sessions and streams end meanwhile.
+      await Promise.all([alerts.stop(), gateway.close()]);
+    })());
   return {
     config,
     log,
@@ -165,14 +184,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     listeningAt(url) {
       listeningUrl = url.replace(/\/+$/, '');
     },
+    quiesce,
     async stop() {
-      await gateway.close();
-      // Waits (at most 10 s) for webhook/email retries in flight, before the store closes.
-      await alerts.stop();
-      stopRetention();
-      stopRollups();
-      gauges.stop();
-      await checker.stop();
+      await quiesce();
+      await checker.stop(); // its sessions' children, and the checks still buffered
       await aggregator.stop();
       await store.close();
     },

@@ -10,16 +10,16 @@ import { join } from 'node:path';
 import semver from 'semver';
 
 const root = join(import.meta.dirname, '..');
-const read = <T>(file: string): T => JSON.parse(readFileSync(join(root, file), 'utf8')) as T;
+const read = (file: string): unknown => JSON.parse(readFileSync(join(root, file), 'utf8'));
 
 test('every locked package runs on the Node versions package.json promises', () => {
-  const promised = read<{ engines: { node: string } }>('package.json').engines.node;
+  const promised = (read('package.json') as { engines: { node: string } }).engines.node;
   // The lowest version of each line promised (`^20.19.0 || >=24` → 20.19.0 and 24.0.0), and this one.
   const versions = promised.split('||').map((part) => semver.minVersion(part)?.version ?? part);
   versions.push(process.version);
-  const lock = read<{ packages: Record<string, { version?: string; engines?: unknown }> }>(
-    'package-lock.json',
-  );
+  const lock = read('package-lock.json') as {
+    packages: Record<string, { version?: string; engines?: unknown }>;
+  };
   const refusing = Object.entries(lock.packages).flatMap(([path, pkg]) => {
     const engines = pkg.engines as { node?: unknown } | undefined;
     const range = typeof engines?.node === 'string' ? engines.node : undefined;

@@ -35,7 +35,7 @@ for (const kind of await storeKinds()) {
         payload: { name: 'flaky', transport: 'streamable-http', url: upstream.url, health_check_interval: 2 },
       });
       assert.equal(made.statusCode, 201, made.body);
-      await waitFor('healthy', async () => h.monitor.registry.get('flaky').state.status === 'healthy');
+      await waitFor('healthy', () => h.monitor.registry.get('flaky').state.status === 'healthy');
     });
     after(async () => {
       await h.destroy();

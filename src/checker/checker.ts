@@ -94,11 +94,20 @@ export class Checker {
     return this.writer.dropped;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * No check starts from now on, and none that is under way changes a status: the first step of
+   * a shutdown, so that stopping (children going away, clients leaving) is never recorded as an outage.
+   */
+  stopChecks(): void {
+    if (this.stopped) return;
     this.stopped = true;
     this.deps.bus.off('server.saved', this.onSaved);
     this.deps.bus.off('server.removed', this.onRemoved);
     this.scheduler.stop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopChecks();
     // Sessions close a batch at a time: closing thousands at once (an HTTP DELETE each) is a
     // memory spike at the worst moment.
     const ids = [...this.watched.keys()];

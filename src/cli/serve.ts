@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { buildApi } from '../api/app.js';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../log.js';
+import { LogOutput } from '../log-output.js';
 import { startMonitor } from '../monitor.js';
 import { Scrubber } from '../shared/scrubber.js';
 
@@ -11,10 +12,19 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Starts the monitor and its HTTP face; stops both, in order, on SIGTERM/SIGINT. */
+/** However much clients hold open, a signal stops the monitor within this; then it exits anyway. */
+export const SHUTDOWN_DEADLINE_MS = 5000;
+
+/**
+ * Starts the monitor and its HTTP face. On SIGTERM/SIGINT it stops in order: checks and alert
+ * evaluation first (so stopping is never recorded as an outage), the gateway's streams and the
+ * live sockets, the HTTP server, then buffers are flushed and stdio children stopped. A second
+ * signal, or the deadline, exits at once.
+ */
 export async function serve(config: Config, onStop?: () => Promise<void>): Promise<Running> {
   const scrubber = new Scrubber();
-  const log = createLogger(config.log_level, undefined, scrubber);
+  const output = new LogOutput();
+  const log = createLogger(config.log_level, output, scrubber);
   const monitor = await startMonitor({ config, log, scrubber });
   const { app } = await buildApi(monitor);
   const address = await app.listen({ port: config.port, host: config.host });
@@ -25,6 +35,7 @@ export async function serve(config: Config, onStop?: () => Promise<void>): Promi
   const stop = () =>
     (stopping ??= (async () => {
       log.info('shutting down');
+      await monitor.quiesce();
       await app.close();
       await monitor.stop();
       await onStop?.();
@@ -35,8 +46,13 @@ export async function serve(config: Config, onStop?: () => Promise<void>): Promi
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
+    setTimeout(() => {
+      log.error({ deadline_ms: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long: exiting now');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     void stop().then(
-      () => process.exit(0),
+      // The last lines get a moment to reach a reader that is still there.
+      () => output.flush(500).then(() => process.exit(0)),
       (err: unknown) => {
         log.error({ err }, 'shutdown failed');
         process.exit(1);
