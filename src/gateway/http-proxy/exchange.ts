@@ -1,11 +1,12 @@
 /**
  * One HTTP request forwarded to a Streamable HTTP server, and its answer piped back to the
  * client unchanged: the same status, the relevant headers (WWW-Authenticate…), the same
- * bytes. The JSON-RPC messages of the answer (a JSON body or SSE events) are read on the way
- * past, after the bytes have been written to the client.
+ * bytes, streamed as they come (the gateway never holds a whole answer). The JSON-RPC messages
+ * of the answer (a JSON body or SSE events) are read on the way past (message-tap.ts).
  */
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import { MessageTap } from '../message-tap.js';
 import type { Tracked } from '../request-tracker.js';
 import { SseReader, type SseEvent } from './sse-reader.js';
 import type { UpstreamPool } from './upstream-pool.js';
@@ -27,16 +28,6 @@ export interface ExchangeHooks {
 
 const isSse = (upstream: IncomingMessage): boolean =>
   (upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
-
-function parse(text: string): JSONRPCMessage[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    // safe because: the messages are only read structurally (json-rpc.ts guards) on the way past.
-    return (Array.isArray(value) ? value : [value]) as JSONRPCMessage[];
-  } catch {
-    return [];
-  }
-}
 
 /** How long the headers of a POST's SSE answer wait for its first event before leaving alone. */
 const HOLD_HEADERS_MS = 50;
@@ -145,26 +136,46 @@ export class Exchange {
       this.stream(upstream, status);
       return;
     }
-    const chunks: Buffer[] = [];
-    upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    upstream.once('end', () => {
-      const body = Buffer.concat(chunks);
-      if (!this.res.headersSent) {
-        const headers = { ...this.hooks.headersFor(upstream), 'content-length': body.length };
-        this.res.writeHead(status, headers).end(body);
+    const res = this.res;
+    // The gateway already answered on a stream of its own (a timeout): the rest is delivered on
+    // it as events, which needs the messages whole, so only an answer small enough is.
+    const own = res.headersSent;
+    const length = Number(upstream.headers['content-length'] ?? Number.NaN);
+    if (!own) {
+      const sized = Number.isInteger(length) ? { 'content-length': length } : {};
+      res.writeHead(status, { ...this.hooks.headersFor(upstream), ...sized });
+    }
+    const tap = new MessageTap();
+    let sent = 0;
+    upstream.on('data', (chunk: Buffer) => {
+      tap.push(chunk);
+      if (own || !this.clientOpen) return;
+      sent += chunk.length;
+      // The whole answer in this chunk ends it: head, body and end in one write.
+      if (sent === length) {
+        res.end(chunk);
+        return;
       }
+      if (!res.write(chunk)) {
+        upstream.pause();
+        res.once('drain', () => upstream.resume());
+      }
+    });
+    upstream.once('end', () => {
+      if (!own && this.clientOpen) res.end();
       this.ended = true;
-      if (status >= 300) this.hooks.onHttpError(status, body.toString('utf8'), this);
-      else if (body.length > 0) {
-        const messages = parse(body.toString('utf8'));
-        const bytes = messages.length === 1 ? body.length : Math.round(body.length / messages.length);
+      const text = status >= 300 ? tap.text() : '';
+      const { messages, whole, bytes } = tap.take();
+      if (status >= 300) this.hooks.onHttpError(status, text, this);
+      else if (!own || whole) {
+        const each = messages.length === 1 ? bytes : Math.round(bytes / Math.max(1, messages.length));
         for (const message of messages) {
           if (this.ownStream) this.deliver(message);
-          this.hooks.onMessage(message, bytes, this);
+          this.hooks.onMessage(message, each, this);
         }
       }
       this.hooks.onEnd(this, false);
-      if (this.ownStream && this.clientOpen) this.res.end();
+      if (this.ownStream && this.clientOpen) res.end();
       this.onSettled?.(status);
     });
     upstream.once('error', (error) => this.failed(error));
@@ -219,9 +230,8 @@ export class Exchange {
   }
 
   private event(event: SseEvent): void {
-    if ((event.event !== undefined && event.event !== 'message') || event.data === '') return;
-    const bytes = Buffer.byteLength(event.data, 'utf8');
-    for (const message of parse(event.data)) this.hooks.onMessage(message, bytes, this);
+    if (event.event !== undefined && event.event !== 'message') return;
+    for (const message of event.messages) this.hooks.onMessage(message, event.bytes, this);
   }
 
   private failed(error: Error): void {
