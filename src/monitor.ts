@@ -13,6 +13,7 @@ import { startRollups } from './metrics/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './metrics/request-event.js';
 import { Registry } from './servers/registry.js';
+import { LoopGuard } from './shared/loop-guard.js';
 import { openStore, type Store } from './store/open-store.js';
 import { startRetention } from './store/retention.js';
 
@@ -62,6 +63,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   await registry.load();
   await registry.syncFromConfig(config.servers);
   const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log });
+  // One per monitor: what it sends upstream (checks, forwarding) is known if it comes back.
+  const loopGuard = new LoopGuard();
+  const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
   aggregator.start();
   const stopRollups = startRollups(store, log, {
     metricsRetentionDays: config.metrics_retention_days,
@@ -74,7 +78,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     store,
     bus,
     log,
-    openSession: options.openSession ?? openSession,
+    openSession:
+      options.openSession ??
+      ((target, hooks, serverId) =>
+        openSession(target, hooks, { answerLimit, via: loopGuard.entryFor(serverId) })),
     traffic: (id) => {
       const { last60s, last5m } = aggregator.live(id);
       return { responseTimeMs: last60s.avgLatencyMs, errorRatePercent: last5m.errorRatePercent };
@@ -102,6 +109,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     sink,
     log: log.child({ part: 'gateway' }),
     maxBodyBytes: config.gateway_max_body_bytes,
+    maxMessageBytes: config.gateway_max_message_bytes,
+    loopGuard,
     requestTimeoutMs: config.gateway_request_timeout * 1000,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);

@@ -13,12 +13,15 @@ function outline(text: string, chunkSize = Infinity) {
 /** The same outline whichever way the bytes are cut. */
 function everyCut(text: string) {
   const whole = outline(text);
-  for (const size of [1, 2, 3, 7, 64]) assert.deepEqual(outline(text, size), whole, `cut every ${size} bytes`);
+  for (const size of [1, 2, 3, 7, 64])
+    assert.deepEqual(outline(text, size), whole, `cut every ${size} bytes`);
   return whole;
 }
 
 test('a result keeps its id and nothing of its bulk', () => {
-  const big = { tools: Array.from({ length: 500 }, (_, i) => ({ name: `t${i}`, inputSchema: { type: 'object' } })) };
+  const big = {
+    tools: Array.from({ length: 500 }, (_, i) => ({ name: `t${i}`, inputSchema: { type: 'object' } })),
+  };
   const messages = everyCut(JSON.stringify({ result: big, jsonrpc: '2.0', id: 7 }));
   assert.deepEqual(messages, [{ jsonrpc: '2.0', id: 7, result: { content: [] } }]);
 });
@@ -61,9 +64,12 @@ test('a tool error keeps isError (before or after its content) and its texts', (
 });
 
 test('long texts are cut to the budget, on a character boundary', () => {
-  const text = `${'é'.repeat(20_000)}`;
-  const [message] = outline(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text }], isError: true } }));
-  const kept = (message as unknown as { result: { content: { text: string }[] } }).result.content[0]?.text ?? '';
+  const text = 'é'.repeat(20_000);
+  const [message] = outline(
+    JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text }], isError: true } }),
+  );
+  const kept =
+    (message as unknown as { result: { content: { text: string }[] } }).result.content[0]?.text ?? '';
   assert.ok(kept.length > 0 && Buffer.byteLength(kept) <= 16 * 1024);
   assert.ok(text.startsWith(kept));
 });
@@ -84,14 +90,21 @@ test('a batch gives one outline per message; notifications and requests keep the
 test('nested look-alikes are not taken for the message', () => {
   const text = JSON.stringify({
     jsonrpc: '2.0',
-    result: { content: [{ type: 'text', text: 'ok' }], nested: { id: 99, isError: true, error: { code: 1 } } },
+    result: {
+      content: [{ type: 'text', text: 'ok' }],
+      nested: { id: 99, isError: true, error: { code: 1 } },
+    },
     id: 4,
   });
-  assert.deepEqual(everyCut(text), [{ jsonrpc: '2.0', id: 4, result: { content: [{ type: 'text', text: 'ok' }] } }]);
+  assert.deepEqual(everyCut(text), [
+    { jsonrpc: '2.0', id: 4, result: { content: [{ type: 'text', text: 'ok' }] } },
+  ]);
 });
 
 test('tens of megabytes are read in a bounded time and memory', () => {
-  const chunk = Buffer.from(`{"name":"tool","description":"${'d'.repeat(200)}","inputSchema":{"type":"object"}},`);
+  const chunk = Buffer.from(
+    `{"name":"tool","description":"${'d'.repeat(200)}","inputSchema":{"type":"object"}},`,
+  );
   const o = new JsonOutline();
   o.push(Buffer.from('{"jsonrpc":"2.0","result":{"tools":['));
   const started = performance.now();

@@ -199,7 +199,8 @@ export class JsonOutline {
     this.inString = true;
     this.isKey = parent?.object === true && parent.expectKey;
     // Only the keys of objects whose members the outline keeps are read.
-    if (this.isKey) this.kept = SLOT_IN[parent?.slot ?? 'ignored'] === undefined ? undefined : this.keyBytes.reset();
+    if (this.isKey)
+      this.kept = SLOT_IN[parent?.slot ?? 'ignored'] === undefined ? undefined : this.keyBytes.reset();
     else this.beginValue();
   }
 
@@ -249,7 +250,8 @@ export class JsonOutline {
     let i = start;
     while (i < n) {
       const c = chunk[i] ?? 0;
-      if (c === 0x2c || c === 0x7d || c === 0x5d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;
+      if (c === 0x2c || c === 0x7d || c === 0x5d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+        break;
       i += 1;
     }
     this.kept?.add(chunk, start, i);
@@ -304,7 +306,8 @@ export class JsonOutline {
   private open(object: boolean): void {
     const slot = this.beginValue(object);
     this.kept = undefined;
-    if (slot === 'message') this.draft = { hasResult: false, hasError: false, isError: false, texts: [], textBytes: 0 };
+    if (slot === 'message')
+      this.draft = { hasResult: false, hasError: false, isError: false, texts: [], textBytes: 0 };
     else if (slot === 'contentItem' && this.draft !== undefined) {
       this.draft.itemType = undefined;
       this.draft.itemText = undefined;
@@ -358,4 +361,11 @@ function messageOf(d: Draft): JSONRPCMessage | undefined {
   if (d.isError) result.isError = true;
   if (d.protocolVersion !== undefined) result.protocolVersion = d.protocolVersion;
   return { jsonrpc: '2.0', id: answerId, result };
+}
+
+/** The id of the request a message answers; undefined for requests, notifications and null ids. */
+export function answeredId(message: JSONRPCMessage): RequestId | undefined {
+  if ('method' in message || !('id' in message)) return undefined;
+  const id: unknown = message.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
