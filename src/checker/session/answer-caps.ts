@@ -12,6 +12,9 @@ import { AnswerTooLargeError, tooLargeResponse, type AnswerLimit } from '../../s
 import { answeredId, JsonOutline } from '../../shared/json-outline.js';
 import { SseParser } from '../../shared/sse-parser.js';
 
+const CR = 0x0d;
+const LF = 0x0a;
+
 export class SseEventCap extends Transform {
   private held: Buffer[] = [];
   private heldBytes = 0;
@@ -20,6 +23,8 @@ export class SseEventCap extends Transform {
   private current: Buffer = Buffer.alloc(0);
   /** Where the current chunk's unfinished event starts. */
   private from = 0;
+  /** The last event ended the last chunk with a CR: the LF of its CRLF may start this one. */
+  private endedOnCr: 'passed' | 'replaced' | undefined;
   private readonly parser = new SseParser({
     data: (piece) => this.dropping?.push(piece),
     dispatch: (_fields, end) => this.eventEnd(end),
@@ -32,6 +37,11 @@ export class SseEventCap extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.current = chunk;
     this.from = 0;
+    if (this.endedOnCr !== undefined && chunk[0] === LF) {
+      if (this.endedOnCr === 'passed') this.push(chunk.subarray(0, 1));
+      this.from = 1;
+    }
+    this.endedOnCr = undefined;
     this.parser.push(chunk);
     if (this.dropping === undefined && this.from < chunk.length) {
       this.held.push(chunk.subarray(this.from));
@@ -71,6 +81,8 @@ export class SseEventCap extends Transform {
     this.dropping = undefined;
     this.held = [];
     this.heldBytes = 0;
+    if (end === this.current.length && this.current[end - 1] === CR)
+      this.endedOnCr = outline === undefined ? 'passed' : 'replaced';
   }
 }
 
