@@ -24,6 +24,8 @@ export function watchEventLoop(): () => number {
 
 /** Heap plus buffers still held after a full collection, bytes. */
 export function heldMemory(): number {
+  // Twice: buffers freed by the first collection are swept concurrently, and may still count.
+  collect();
   collect();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return heapUsed + arrayBuffers;

@@ -41,6 +41,8 @@ export class Exchange {
   private reader: SseReader | undefined;
   /** The gateway, not the upstream, opened the client's SSE stream (to answer a timeout). */
   private ownStream = false;
+  /** A JSON body is being passed on to the client, not yet whole. */
+  private piping = false;
   private ended = false;
   private status: number | undefined;
   /** An SSE answer's status and headers, waiting to leave with its first event. */
@@ -113,7 +115,9 @@ export class Exchange {
     if (this.waiting.size > 0) return;
     if (this.clientOpen) {
       this.sendHead();
-      if (this.res.headersSent) this.res.end();
+      // A JSON body cut short (a timeout mid-body) is dropped: ended, it would look whole.
+      if (this.piping) this.res.destroy();
+      else if (this.res.headersSent) this.res.end();
     }
     this.abort();
   }
@@ -147,6 +151,7 @@ export class Exchange {
     }
     const tap = new MessageTap();
     let sent = 0;
+    this.piping = !own;
     upstream.on('data', (chunk: Buffer) => {
       tap.push(chunk);
       if (own || !this.clientOpen) return;
@@ -162,6 +167,7 @@ export class Exchange {
       }
     });
     upstream.once('end', () => {
+      this.piping = false;
       if (!own && this.clientOpen) res.end();
       this.ended = true;
       const text = status >= 300 ? tap.text() : '';
@@ -238,7 +244,9 @@ export class Exchange {
     if (this.ended) return;
     this.ended = true;
     this.hooks.onFailed(error, this);
-    if (this.clientOpen && this.res.headersSent) this.res.end();
+    if (this.clientOpen && this.piping) this.res.destroy();
+    else if (this.clientOpen && this.res.headersSent) this.res.end();
+    this.piping = false;
     this.onSettled?.(this.status);
   }
 }
