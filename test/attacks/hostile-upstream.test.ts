@@ -242,29 +242,42 @@ for (const kind of kinds) {
   });
 }
 
-test('a streamed answer cut short by the gateway timeout is dropped, never ended as if whole', async () => {
-  const upstream = await startHostileServer({ stall: true });
-  const g = await startGateway([serverRecord('stalls', httpSpec(upstream.url))], { requestTimeoutMs: 300 });
-  try {
-    const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'big' } });
-    const seen = await new Promise<string>((resolve) => {
-      const req = request(g.url('stalls'), {
+test('a gateway timeout: before the body, the client gets a timeout error; mid-body, its connection is dropped', async () => {
+  const before = await startHostileServer({ stall: 'before-body' });
+  const mid = await startHostileServer({ stall: 'mid-body' });
+  const g = await startGateway(
+    [serverRecord('stalls-before', httpSpec(before.url)), serverRecord('stalls-mid', httpSpec(mid.url))],
+    { requestTimeoutMs: 300 },
+  );
+  const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'big' } });
+  const post = (id: string) =>
+    new Promise<{ body: string; dropped: boolean }>((resolve) => {
+      const req = request(g.url(id), {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
       });
-      req.once('error', () => resolve('dropped'));
+      let body = '';
+      req.once('error', () => resolve({ body, dropped: true }));
       req.once('response', (res) => {
-        res.resume();
-        res.once('end', () => resolve('ended'));
-        res.once('error', () => resolve('dropped'));
-        res.once('aborted', () => resolve('dropped'));
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.once('end', () => resolve({ body, dropped: false }));
+        res.once('error', () => resolve({ body, dropped: true }));
+        res.once('aborted', () => resolve({ body, dropped: true }));
       });
       req.end(call);
     });
-    assert.equal(seen, 'dropped');
-    assert.equal(g.eventsOf('stalls')[0]?.outcome, 'timeout');
+  try {
+    const early = await post('stalls-before');
+    assert.equal(early.dropped, false);
+    assert.match(
+      early.body,
+      /"code":-32001,"message":"Request timed out: the upstream server did not answer tools\/call/,
+    );
+    const late = await post('stalls-mid');
+    assert.equal(late.dropped, true, 'a body cut short must not look whole');
+    assert.equal(g.eventsOf('stalls-mid')[0]?.outcome, 'timeout');
   } finally {
     await g.close();
-    await upstream.close();
+    await Promise.all([before.close(), mid.close()]);
   }
 });

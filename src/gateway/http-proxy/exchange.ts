@@ -141,20 +141,25 @@ export class Exchange {
       return;
     }
     const res = this.res;
-    // The gateway already answered on a stream of its own (a timeout): the rest is delivered on
-    // it as events, which needs the messages whole, so only an answer small enough is.
-    const own = res.headersSent;
     const length = Number(upstream.headers['content-length'] ?? Number.NaN);
-    if (!own) {
-      const sized = Number.isInteger(length) ? { 'content-length': length } : {};
-      res.writeHead(status, { ...this.hooks.headersFor(upstream), ...sized });
-    }
     const tap = new MessageTap();
     let sent = 0;
-    this.piping = !own;
+    // Whether the body goes on to the client is settled with its first bytes: a timeout before
+    // them is still answered on a stream of the gateway's own (`deliver`), and so is the rest.
+    let passing: boolean | undefined;
+    const begin = (): boolean => {
+      if (passing !== undefined) return passing;
+      passing = !res.headersSent && this.clientOpen;
+      if (passing) {
+        const sized = Number.isInteger(length) ? { 'content-length': length } : {};
+        res.writeHead(status, { ...this.hooks.headersFor(upstream), ...sized });
+      }
+      this.piping = passing;
+      return passing;
+    };
     upstream.on('data', (chunk: Buffer) => {
       tap.push(chunk);
-      if (own || !this.clientOpen) return;
+      if (!begin() || !this.clientOpen) return;
       sent += chunk.length;
       // The whole answer in this chunk ends it: head, body and end in one write.
       if (sent === length) {
@@ -167,15 +172,17 @@ export class Exchange {
       }
     });
     upstream.once('end', () => {
+      if (begin() && this.clientOpen) res.end();
       this.piping = false;
-      if (!own && this.clientOpen) res.end();
       this.ended = true;
       const text = status >= 300 ? tap.text() : '';
       const { messages, whole, bytes } = tap.take();
       if (status >= 300) this.hooks.onHttpError(status, text, this);
-      else if (!own || whole) {
+      else {
         const each = messages.length === 1 ? bytes : Math.round(bytes / Math.max(1, messages.length));
         for (const message of messages) {
+          // On the gateway's own stream an answer goes whole or not at all (then `onEnd` says so).
+          if (this.ownStream && !whole) continue;
           if (this.ownStream) this.deliver(message);
           this.hooks.onMessage(message, each, this);
         }
