@@ -8,6 +8,7 @@
  * outline its bytes make. Outlines classify answers; they are never forwarded.
  */
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
+import { Kept } from './kept-bytes.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -80,48 +81,6 @@ interface Draft {
   textBytes: number;
   itemType?: string;
   itemText?: string;
-}
-
-/** Bytes kept of the value being read, up to a bound. */
-class Kept {
-  readonly bytes: Buffer;
-  length = 0;
-  cut = false;
-  constructor(max: number) {
-    this.bytes = Buffer.allocUnsafe(max);
-  }
-
-  reset(): this {
-    this.length = 0;
-    this.cut = false;
-    return this;
-  }
-
-  add(chunk: Buffer, from: number, to: number): void {
-    const room = this.bytes.length - this.length;
-    const n = Math.min(room, to - from);
-    if (n > 0) chunk.copy(this.bytes, this.length, from, from + n);
-    this.length += n;
-    if (to - from > n) this.cut = true;
-  }
-
-  /** The kept bytes of a JSON string's inside, unescaped; cut ones lose a half escape or character. */
-  text(): string {
-    let raw = this.bytes.toString('utf8', 0, this.length);
-    if (this.cut && raw.endsWith('\uFFFD')) raw = raw.slice(0, -1);
-    for (let drop = 0; drop <= 6 && drop <= raw.length; drop++) {
-      try {
-        return JSON.parse(`"${raw.slice(0, raw.length - drop)}"`) as string;
-      } catch {
-        if (!this.cut) break;
-      }
-    }
-    return raw;
-  }
-
-  literal(): string {
-    return this.bytes.toString('latin1', 0, this.length);
-  }
 }
 
 export class JsonOutline {
@@ -266,31 +225,15 @@ export class JsonOutline {
 
   private keepString(text: string): void {
     const d = this.draft;
+    const slot = this.valueSlot;
     if (d === undefined) return;
-    switch (this.valueSlot) {
-      case 'id':
-      case 'progressToken':
-        if (this.valueSlot === 'id') d.id = text;
-        else d.progressToken = text;
-        break;
-      case 'method':
-        d.method = text;
-        break;
-      case 'errorMessage':
-        d.message = text;
-        break;
-      case 'protocolVersion':
-        d.protocolVersion = text;
-        break;
-      case 'itemType':
-        d.itemType = text;
-        break;
-      case 'itemText':
-        d.itemText = text;
-        break;
-      default:
-        break;
-    }
+    if (slot === 'id') d.id = text;
+    else if (slot === 'progressToken') d.progressToken = text;
+    else if (slot === 'method') d.method = text;
+    else if (slot === 'errorMessage') d.message = text;
+    else if (slot === 'protocolVersion') d.protocolVersion = text;
+    else if (slot === 'itemType') d.itemType = text;
+    else if (slot === 'itemText') d.itemText = text;
   }
 
   private keepLiteral(literal: string): void {
