@@ -5,9 +5,12 @@
 // BENCH_GATEWAY_CLIENTS 32 × BENCH_GATEWAY_CONCURRENT_CALLS 10,000 in all) and the query scale
 // (BENCH_QUERY_SERVERS 1,000, BENCH_QUERY_MINUTE_SERVERS 100) benchmarks; a plain
 // `npm run bench` leaves them out. BENCH_ONLY=dashboard (after `npm run build`) times the dashboard
-// in headless Chromium with BENCH_DASHBOARD_SERVERS (1,000) servers.
+// in headless Chromium with BENCH_DASHBOARD_SERVERS (1,000) servers. BENCH_ONLY=hostile checks
+// hostile servers (50 MB answers, 10 MB serverInfo, 100,000 tools) every BENCH_HOSTILE_INTERVAL
+// (5 s) for BENCH_SECONDS (30) while an API client reads the server list.
 import { cpus, totalmem } from 'node:os';
 import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
+import { hostileUpstream } from './hostile-upstream.js';
 import { alertEvalRows } from './alert-eval.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
@@ -150,4 +153,21 @@ if (only === 'dashboard') {
   ]);
 }
 if (only === 'alerts') out(await alertEvalRows(day, machine));
+if (only === 'hostile') {
+  const interval = Number(process.env.BENCH_HOSTILE_INTERVAL ?? 5);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 30);
+  process.stderr.write(
+    `hostile upstreams: 50 MB answers, 10 MB serverInfo and 100,000 tools checked every ${interval} s for ${seconds} s, the API read meanwhile…\n`,
+  );
+  const r = await hostileUpstream(interval, seconds);
+  out([
+    `## Hostile upstreams — ${day}, ${machine}`,
+    '',
+    `\`BENCH_ONLY=hostile BENCH_HOSTILE_INTERVAL=${interval} BENCH_SECONDS=${seconds} npm run bench\``,
+    '',
+    '| servers | checks | RSS max | API requests | API p50 | API p99 | API max | event-loop lag p99 | lag max |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${r.servers} | ${r.checks} | ${r.rssMaxMb} MB | ${r.apiRequests} | ${r.apiP50Ms} ms | ${r.apiP99Ms} ms | ${r.apiMaxMs} ms | ${r.lagP99Ms} ms | ${r.lagMaxMs} ms |`,
+  ]);
+}
 process.exit(0);

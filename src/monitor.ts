@@ -17,6 +17,7 @@ import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './metrics/request-event.js';
 import { Registry } from './servers/registry.js';
 import { configSecrets } from './config/secrets.js';
+import { LoopGuard } from './shared/loop-guard.js';
 import { Scrubber } from './shared/scrubber.js';
 import { cleanText } from './shared/text.js';
 import { openStore, type Store } from './store/open-store.js';
@@ -87,6 +88,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   await registry.load();
   await registry.syncFromConfig(config.servers);
   const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log });
+  // One per monitor: what it sends upstream (checks, forwarding) is known if it comes back.
+  const loopGuard = new LoopGuard();
+  const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
   aggregator.start();
   const stopRollups = startRollups(store, log, {
     metricsRetentionDays: config.metrics_retention_days,
@@ -99,7 +103,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     store,
     bus,
     log,
-    openSession: options.openSession ?? openSession,
+    openSession:
+      options.openSession ??
+      ((target, hooks, serverId) =>
+        openSession(target, hooks, { answerLimit, via: loopGuard.entryFor(serverId) })),
     clean: (text) => scrubber.scrub(cleanText(text)),
     traffic: (id, intervalS) => {
       const { last60s, last5m } = aggregator.live(id);
@@ -134,6 +141,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     sink,
     log: log.child({ part: 'gateway' }),
     maxBodyBytes: config.gateway_max_body_bytes,
+    maxMessageBytes: config.gateway_max_message_bytes,
+    loopGuard,
     requestTimeoutMs: config.gateway_request_timeout * 1000,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);

@@ -21,7 +21,7 @@ export interface CheckerDeps {
   store: Store;
   bus: Bus;
   log: Logger;
-  openSession: (target: ProbeTarget, hooks: SessionHooks) => ServerSession;
+  openSession: (target: ProbeTarget, hooks: SessionHooks, serverId: string) => ServerSession;
   /** Traffic figures for a server, once the gateway sees some (DESIGN §3). */
   traffic?: (serverId: string, intervalS: number) => TrafficStats | undefined;
   /** Makes a server's own text safe to keep and show: its reasons, names and stderr lines. */
@@ -217,7 +217,7 @@ export class Checker {
 
   private async probe(server: ServerRecord, w: Watched, forced: boolean): Promise<CheckRow | undefined> {
     const settings = settingsFor(server, this.deps.defaults);
-    w.session ??= this.deps.openSession(targetOf(server.spec), this.hooksFor(server.id));
+    w.session ??= this.deps.openSession(targetOf(server.spec), this.hooksFor(server.id), server.id);
     const result = cleanResult(await w.session.check(settings.health_check_timeout * 1000), this.clean);
     const current = this.deps.registry.find(server.id);
     if (!current || this.stopped || this.watched.get(server.id) !== w) return undefined;

@@ -2,7 +2,13 @@
  * Entry point of the checker's connection layer: one long-lived, self-healing session per
  * MCP server. See `session/` for the HTTP and stdio implementations.
  */
-import type { ProbeTarget, ServerSession, SessionHooks } from './probe-types.js';
+import {
+  DEFAULT_PROBE_OPTIONS,
+  type ProbeOptions,
+  type ProbeTarget,
+  type ServerSession,
+  type SessionHooks,
+} from './probe-types.js';
 import { HttpSession } from './session/http-session.js';
 import { StdioSession } from './session/stdio-session.js';
 
@@ -10,7 +16,11 @@ import { StdioSession } from './session/stdio-session.js';
  * Opens (lazily, on the first check) a session with the server described by `target`.
  * `check()` never throws; stdio sessions own and supervise their child process until `close()`.
  */
-export function openSession(target: ProbeTarget, hooks?: SessionHooks): ServerSession {
-  if (target.transport === 'stdio') return new StdioSession(target, hooks);
-  return new HttpSession(target, hooks);
+export function openSession(
+  target: ProbeTarget,
+  hooks?: SessionHooks,
+  options: ProbeOptions = DEFAULT_PROBE_OPTIONS,
+): ServerSession {
+  if (target.transport === 'stdio') return new StdioSession(target, hooks, options);
+  return new HttpSession(target, hooks, options);
 }

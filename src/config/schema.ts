@@ -25,6 +25,27 @@ export const settingsShape = {
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
+  /**
+   * The most a health check reads of any one answer from a server, bytes: an HTTP body, an SSE
+   * event, a stdio line. A larger answer fails the check instead of being read.
+   */
+  max_probe_response_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(1024 * 1024),
+  /**
+   * The most the gateway holds of one message it must read whole, bytes: a stdio server's line,
+   * a legacy SSE server's event (Streamable HTTP answers stream through and are never held).
+   * A larger one fails its request with a JSON-RPC error.
+   */
+  gateway_max_message_bytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   /** How long the gateway waits for a server's answer, seconds. */
   gateway_request_timeout: z.number().positive().max(3600).default(60),
   /** How often every alert rule is evaluated, seconds (a status change is evaluated at once). */

@@ -19,12 +19,19 @@ import { type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '@model
 import type { Logger } from 'pino';
 import type { RequestEventSink } from '../metrics/request-event.js';
 import type { ServerRecord } from '../servers/server-types.js';
+import { LoopGuard } from '../shared/loop-guard.js';
 import { headerOf } from './client-facing.js';
 import { ClientSession } from './client-session.js';
 import { HttpChannel } from './http-proxy/http-channel.js';
 import { HttpSession } from './http-proxy/http-session.js';
 import { UpstreamPool, type UpstreamTarget } from './http-proxy/upstream-pool.js';
-import { INTERNAL_ERROR, isRequest, SESSION_NOT_FOUND, UPSTREAM_UNAVAILABLE } from './json-rpc.js';
+import {
+  INTERNAL_ERROR,
+  isRequest,
+  LOOP_DETECTED,
+  SESSION_NOT_FOUND,
+  UPSTREAM_UNAVAILABLE,
+} from './json-rpc.js';
 import { readMessages } from './read-body.js';
 import { replyAppError, replyMethodNotAllowed, replyRpcError } from './replies.js';
 import { RequestTracker } from './request-tracker.js';
@@ -43,6 +50,13 @@ export interface GatewayDeps {
   requestTimeoutMs?: number;
   /** A session without requests or open streams this long is closed; default 10 min. */
   idleSessionTimeoutMs?: number;
+  /**
+   * The most held of one message the gateway must read whole (a stdio line, a legacy SSE
+   * event); default 16 MiB. Streamable HTTP answers stream through and are never held.
+   */
+  maxMessageBytes?: number;
+  /** Marks what this monitor sends upstream and spots it coming back; default: a fresh one. */
+  loopGuard?: LoopGuard;
 }
 
 const PREFIX = '/mcp/';
@@ -63,6 +77,14 @@ function pausedReason(server: ServerRecord): string | undefined {
 
 type Session = ClientSession | HttpSession;
 
+function safeDecode(rawId: string): string {
+  try {
+    return decodeURIComponent(rawId);
+  } catch {
+    return rawId;
+  }
+}
+
 export class Gateway {
   private readonly sessions = new Map<string, Session>();
   /** Sessions not yet given an id (their `initialize` is in flight). */
@@ -74,21 +96,37 @@ export class Gateway {
   private readonly maxBodyBytes: number;
   private readonly requestTimeoutMs: number;
   private readonly idleTimeoutMs: number;
+  private readonly loopGuard: LoopGuard;
   private closed = false;
 
   constructor(private readonly deps: GatewayDeps) {
     this.maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
     this.requestTimeoutMs = deps.requestTimeoutMs ?? 60_000;
     this.idleTimeoutMs = deps.idleSessionTimeoutMs ?? 10 * 60_000;
-    this.upstreams = new Upstreams(deps.log, deps.maxStdioSessionsPerServer ?? 8, this.idleTimeoutMs);
+    this.loopGuard = deps.loopGuard ?? new LoopGuard();
+    const limit = { bytes: deps.maxMessageBytes ?? 16 * 1024 * 1024, setting: 'gateway_max_message_bytes' };
+    this.upstreams = new Upstreams(
+      deps.log,
+      deps.maxStdioSessionsPerServer ?? 8,
+      this.idleTimeoutMs,
+      limit,
+      this.loopGuard,
+    );
   }
 
   /** Node-level handler for requests under /mcp/: returns true when it handled it. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!path.startsWith(PREFIX)) return false;
+    const rawId = path.slice(PREFIX.length).replace(/\/$/, '');
+    // Refused before anything else: forwarding it would send it here again, without end.
+    const loop = this.loopGuard.loopOf(req.headers.via);
+    if (loop !== undefined) {
+      replyRpcError(res, 508, LOOP_DETECTED, LoopGuard.message(loop, safeDecode(rawId)));
+      return true;
+    }
     try {
-      await this.route(req, res, path.slice(PREFIX.length).replace(/\/$/, ''));
+      await this.route(req, res, rawId);
     } catch (error) {
       this.deps.log.error({ err: error }, 'gateway: request failed');
       if (!res.headersSent)
@@ -120,12 +158,7 @@ export class Gateway {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, rawId: string): Promise<void> {
-    let id: string;
-    try {
-      id = decodeURIComponent(rawId);
-    } catch {
-      id = rawId;
-    }
+    const id = safeDecode(rawId);
     const server = id === '' || id.includes('/') ? undefined : this.deps.servers.find(id);
     if (server === undefined) {
       replyAppError(res, 404, 'not_found', `no MCP server "${id}" is registered with this monitor`);
@@ -240,7 +273,7 @@ export class Gateway {
     res: ServerResponse,
     post: { raw: Buffer; messages: JSONRPCMessage[] },
   ): void {
-    const target = this.targetOf(spec);
+    const target = this.targetOf(server.id, spec);
     const authorization = headerOf(req, 'authorization');
     const options = { ...this.relayOptions(), pool: this.pool };
     if (!post.messages.some((m) => isRequest(m) && m.method === 'initialize')) {
@@ -304,10 +337,10 @@ export class Gateway {
   }
 
   /** A server's upstream as the pool takes it, made once per spec (a changed server has a new one). */
-  private targetOf(spec: { url: string; headers: Record<string, string> }): UpstreamTarget {
+  private targetOf(serverId: string, spec: { url: string; headers: Record<string, string> }): UpstreamTarget {
     let target = this.targets.get(spec);
     if (target === undefined) {
-      target = { url: new URL(spec.url), headers: spec.headers };
+      target = { url: new URL(spec.url), headers: spec.headers, via: this.loopGuard.entryFor(serverId) };
       this.targets.set(spec, target);
     }
     return target;

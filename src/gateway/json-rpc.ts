@@ -20,6 +20,8 @@ export const UPSTREAM_UNAVAILABLE = -32000;
 /** The SDK-conventional "Request timed out" / "Session not found" code. */
 export const TIMED_OUT = -32001;
 export const SESSION_NOT_FOUND = -32001;
+/** The request already passed through this monitor (HTTP 508): a server's URL points back at it. */
+export const LOOP_DETECTED = -32008;
 
 /** The first modern-era (stateless, `_meta` envelope) protocol revision. */
 export const FIRST_MODERN_VERSION = '2026-07-28';

@@ -4,6 +4,9 @@
  *
  * It exposes `pid` and `stderr` so the SDK recognises it as stdio-shaped and probes in place
  * (a silent probe then means "legacy server" rather than an outage).
+ *
+ * A line longer than the limit is not read (message-lines.ts): the request it answers gets an
+ * error response naming the limit at once, and the line is reported as an invalid message.
  */
 import type { ChildProcess } from 'node:child_process';
 import {
@@ -14,8 +17,17 @@ import {
   type JSONRPCMessage,
   type Transport,
 } from '@modelcontextprotocol/client';
+import { AnswerTooLargeError, tooLargeResponse, type AnswerLimit } from '../../shared/answer-limit.js';
+import { answeredId, type JsonOutline } from '../../shared/json-outline.js';
 import { excerpt, InvalidMessageError } from './describe-error.js';
-import { LineSplitter } from './log-ring.js';
+import { MessageLines } from './message-lines.js';
+
+export interface ChildTransportOptions {
+  /** The longest line read. */
+  limit: AnswerLimit;
+  /** Hears of every stdout line that is not a usable message, even while the SDK's probe owns `onerror`. */
+  onInvalid?: (error: Error) => void;
+}
 
 export class ChildTransport implements Transport {
   onclose?: Transport['onclose'];
@@ -24,16 +36,21 @@ export class ChildTransport implements Transport {
 
   private started = false;
   private closed = false;
-  private readonly splitter = new LineSplitter((line) => this.handleLine(line));
+  private readonly splitter: MessageLines;
   private readonly onData = (chunk: Buffer): void => this.splitter.write(chunk);
   private readonly onGone = (): void => void this.close();
   private readonly onStdinError = (error: Error): void => this.report(error);
 
-  /** `onInvalid` hears of every non-JSON-RPC stdout line, even while the SDK's probe owns `onerror`. */
   constructor(
     private readonly child: ChildProcess,
-    private readonly onInvalid?: (error: InvalidMessageError) => void,
-  ) {}
+    private readonly options: ChildTransportOptions,
+  ) {
+    this.splitter = new MessageLines(
+      options.limit,
+      (line) => this.handleLine(line),
+      (outline) => this.tooLarge(outline),
+    );
+  }
 
   get pid(): number | null {
     return this.child.pid ?? null;
@@ -92,11 +109,22 @@ export class ChildTransport implements Transport {
     } catch (cause) {
       const error = new InvalidMessageError(`unparseable line on stdout: "${excerpt(line, 80)}"`);
       error.cause = cause;
-      this.onInvalid?.(error);
+      this.options.onInvalid?.(error);
       this.report(error);
       return;
     }
     this.onmessage?.(message);
+  }
+
+  private tooLarge(outline: JsonOutline): void {
+    const { limit } = this.options;
+    const error = new AnswerTooLargeError(limit);
+    this.options.onInvalid?.(error);
+    this.report(error);
+    for (const message of outline.messages) {
+      const id = answeredId(message);
+      if (id !== undefined) this.onmessage?.(tooLargeResponse(id, limit));
+    }
   }
 
   private report(error: Error): void {

@@ -11,6 +11,7 @@ import {
   SseError,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
+import { ANSWER_TOO_LARGE, AnswerTooLargeError } from '../../shared/answer-limit.js';
 import type { ProbeFailureKind } from '../probe-types.js';
 import { CheckTimeoutError } from './deadline.js';
 
@@ -81,6 +82,17 @@ function messageOf(value: unknown): string {
   return value instanceof Error ? value.message : String(value);
 }
 
+/** The message of a JSON-RPC error body (what the gateway and SDK servers answer with). */
+function rpcErrorMessage(body: string): string | undefined {
+  if (!body.trimStart().startsWith('{')) return undefined;
+  try {
+    const message = field(field(JSON.parse(body) as unknown, 'error'), 'message');
+    return typeof message === 'string' && message.trim() !== '' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeStatus(status: number, statusText?: string, body?: unknown): FailureDescription {
   if (status === 401)
     return {
@@ -90,7 +102,9 @@ function describeStatus(status: number, statusText?: string, body?: unknown): Fa
   if (status === 403)
     return { kind: 'unauthorised', reason: 'HTTP 403: forbidden (server reachable, access denied)' };
   const text = statusText !== undefined && statusText !== '' ? statusText : (STATUS_CODES[status] ?? 'error');
-  const bodyText = typeof body === 'string' && body.trim() !== '' ? ` — ${excerpt(body, 160)}` : '';
+  const rpc = typeof body === 'string' ? rpcErrorMessage(body) : undefined;
+  const said = rpc ?? (typeof body === 'string' ? body : '');
+  const bodyText = said.trim() !== '' ? ` — ${excerpt(said, rpc === undefined ? 160 : 300)}` : '';
   return { kind: 'http_error', reason: `HTTP ${status}: ${text}${bodyText}` };
 }
 
@@ -149,8 +163,22 @@ function isTimeoutError(error: unknown): boolean {
   );
 }
 
+/** An answer left unread because it was larger than the limit (read by the monitor, or in its stead). */
+function isTooLarge(error: unknown): boolean {
+  return (
+    error instanceof AnswerTooLargeError ||
+    (error instanceof ProtocolError && error.code === ANSWER_TOO_LARGE)
+  );
+}
+
+/** Whether the failure is an answer too large to read: the session itself is fine. */
+export function isAnswerTooLarge(error: unknown): boolean {
+  return chainOf(error).some(isTooLarge);
+}
+
 function protocolOf(error: unknown): FailureDescription | undefined {
-  if (error instanceof InvalidMessageError) return { kind: 'protocol_error', reason: error.message };
+  if (error instanceof InvalidMessageError || isTooLarge(error))
+    return { kind: 'protocol_error', reason: excerpt(messageOf(error), 300) };
   const invalid = (detail: string): FailureDescription => ({
     kind: 'protocol_error',
     reason: `invalid JSON-RPC from server: ${excerpt(detail)}`,

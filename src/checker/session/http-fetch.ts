@@ -8,11 +8,18 @@
  * 10,000 servers the old generation grew to ~4× the live heap between collections. Here nothing
  * is registered: a probe's garbage dies young. Listeners on the caller's (long-lived) signal are
  * removed when each request ends, not at garbage collection.
+ *
+ * What is read of an answer is capped (`max_probe_response_bytes`): a JSON body larger than the
+ * limit fails with AnswerTooLargeError as soon as it is known to be (its socket is dropped), and
+ * an SSE event larger than it is replaced by an error response (answer-caps.ts).
  */
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { FetchLike } from '@modelcontextprotocol/client';
+import { AnswerTooLargeError, type AnswerLimit } from '../../shared/answer-limit.js';
+import { DEFAULT_PROBE_OPTIONS } from '../probe-types.js';
+import { ByteCap, SseEventCap } from './answer-caps.js';
 
 /** Idle keep-alive sockets close after this, like fetch's default (undici's 4 s). */
 const IDLE_SOCKET_MS = 4000;
@@ -49,22 +56,41 @@ function bodyOf(init: RequestInit | undefined): string | Uint8Array | undefined 
 class NodeResponse extends Response {
   /** The node:http answer the body is read from. */
   readonly nodeAnswer: http.IncomingMessage;
+  /** The most that is read of it. */
+  readonly limit: AnswerLimit;
   /** The web stream, once `body` was asked for. */
   webStream: ReadableStream<Uint8Array> | undefined;
 
-  constructor(res: http.IncomingMessage, init: ResponseInit) {
+  constructor(res: http.IncomingMessage, init: ResponseInit, limit: AnswerLimit) {
     super(null, init);
     this.nodeAnswer = res;
+    this.limit = limit;
   }
 }
 
-/** The bytes of the answer; rejects when they were read already or the socket closed first. */
+/**
+ * The bytes of the answer; rejects when they were read already, when the socket closed first,
+ * or (dropping the socket) once they exceed the limit.
+ */
 function readAll(r: NodeResponse): Promise<Buffer> {
   if (r.bodyUsed) return Promise.reject(new TypeError('Body has already been consumed.'));
-  const res = r.nodeAnswer;
+  const { nodeAnswer: res, limit } = r;
   return new Promise((resolve, reject) => {
+    const tooLarge = (): void => {
+      reject(new AnswerTooLargeError(limit));
+      res.destroy();
+    };
+    if (Number(res.headers['content-length'] ?? 0) > limit.bytes) {
+      tooLarge();
+      return;
+    }
     const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit.bytes) tooLarge();
+      else chunks.push(chunk);
+    });
     res.once('end', () => resolve(Buffer.concat(chunks)));
     res.once('error', reject);
     // After 'end' this is a no-op; before it, the server or an abort cut the body short.
@@ -78,8 +104,13 @@ function readAll(r: NodeResponse): Promise<Buffer> {
 Object.defineProperties(NodeResponse.prototype, {
   body: {
     get(this: NodeResponse): ReadableStream<Uint8Array> {
-      // safe because: Readable.toWeb yields a ReadableStream of the socket's Uint8Array chunks.
-      this.webStream ??= Readable.toWeb(this.nodeAnswer) as ReadableStream<Uint8Array>;
+      if (this.webStream !== undefined) return this.webStream;
+      const sse = (this.nodeAnswer.headers['content-type'] ?? '').startsWith('text/event-stream');
+      const cap = sse ? new SseEventCap(this.limit) : new ByteCap(this.limit);
+      // Errors and a cancel by the reader travel both ways: the socket is let go either way.
+      pipeline(this.nodeAnswer, cap, () => undefined);
+      // safe because: Readable.toWeb yields a ReadableStream of the cap's Uint8Array chunks.
+      this.webStream = Readable.toWeb(cap) as ReadableStream<Uint8Array>;
       return this.webStream;
     },
   },
@@ -107,7 +138,7 @@ Object.defineProperties(NodeResponse.prototype, {
   },
 });
 
-function responseOf(res: http.IncomingMessage, method: string): Response {
+function responseOf(res: http.IncomingMessage, method: string, limit: AnswerLimit): Response {
   const status = res.statusCode ?? 0;
   const headers: [string, string][] = [];
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
@@ -120,12 +151,31 @@ function responseOf(res: http.IncomingMessage, method: string): Response {
     res.resume();
     return new Response(null, init);
   }
-  return new NodeResponse(res, init);
+  return new NodeResponse(res, init, limit);
 }
 
-/** `fetch` for one request: no redirects followed (the SDK asks for 'manual' and follows itself). */
-export const probeFetch: FetchLike = (input, init) =>
-  new Promise<Response>((resolve, reject) => {
+/**
+ * A `fetch` whose answers are read up to `limit`: no redirects followed (the SDK asks for
+ * 'manual' and follows itself).
+ */
+export function cappedFetch(limit: AnswerLimit): FetchLike {
+  const key = `${limit.setting}:${limit.bytes}`;
+  let made = fetches.get(key);
+  if (made === undefined) {
+    made = (input, init) => fetchOne(input, init, limit);
+    fetches.set(key, made);
+  }
+  return made;
+}
+
+/** One `fetch` per limit, shared by every session (there may be thousands). */
+const fetches = new Map<string, FetchLike>();
+
+/** `fetch` with the default limit. */
+export const probeFetch: FetchLike = cappedFetch(DEFAULT_PROBE_OPTIONS.answerLimit);
+
+function fetchOne(input: string | URL, init: RequestInit | undefined, limit: AnswerLimit): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
     const url = typeof input === 'string' ? new URL(input) : input;
     const method = (init?.method ?? 'GET').toUpperCase();
     const body = bodyOf(init);
@@ -143,7 +193,7 @@ export const probeFetch: FetchLike = (input, init) =>
     request.once('response', (res) => {
       request.setTimeout(0);
       try {
-        resolve(responseOf(res, method));
+        resolve(responseOf(res, method, limit));
       } catch (error) {
         res.destroy();
         reject(error instanceof Error ? error : new Error(String(error)));
@@ -151,3 +201,4 @@ export const probeFetch: FetchLike = (input, init) =>
     });
     request.end(body);
   });
+}

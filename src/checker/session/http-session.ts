@@ -10,11 +10,12 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from '@modelcontextprotocol/client';
-import type { ProbeSuccess, ProbeTarget, SessionHooks } from '../probe-types.js';
+import { withVia } from '../../shared/loop-guard.js';
+import type { ProbeOptions, ProbeSuccess, ProbeTarget, SessionHooks } from '../probe-types.js';
 import type { SessionTransports } from './bare-ping.js';
 import type { Deadline } from './deadline.js';
-import type { DescribeContext } from './describe-error.js';
-import { probeFetch } from './http-fetch.js';
+import { isAnswerTooLarge, type DescribeContext } from './describe-error.js';
+import { cappedFetch } from './http-fetch.js';
 import { McpConnection } from './mcp-connection.js';
 import { connectedLine, SessionBase, successOf } from './session-base.js';
 
@@ -36,8 +37,12 @@ function addressOf(url: string): string | undefined {
   }
 }
 
-/** Whether a failed probe means the session is gone: anything but an ordinary JSON-RPC error answer. */
+/**
+ * Whether a failed probe means the session is gone: anything but an ordinary JSON-RPC error
+ * answer or an answer too large to read.
+ */
 function isSessionLoss(error: unknown): boolean {
+  if (isAnswerTooLarge(error)) return false;
   if (!(error instanceof ProtocolError)) return true;
   return error.code === SESSION_NOT_FOUND || /session/i.test(error.message);
 }
@@ -54,13 +59,17 @@ function markSseLoss(error: Error, connection: McpConnection): void {
 export class HttpSession extends SessionBase implements SessionTransports {
   private conn: McpConnection | undefined;
   private readonly address: string | undefined;
+  /** The server's headers and this monitor's Via entry: what every request of its checks carries. */
+  private readonly headers: Record<string, string>;
 
   constructor(
     private readonly target: HttpTarget,
     hooks: SessionHooks | undefined,
+    private readonly options: ProbeOptions,
   ) {
     super(hooks);
     this.address = addressOf(target.url);
+    this.headers = options.via === undefined ? target.headers : withVia(target.headers, options.via);
   }
 
   pid(): undefined {
@@ -93,7 +102,7 @@ export class HttpSession extends SessionBase implements SessionTransports {
       try {
         const latency = await existing.probe(deadline);
         if (existing.fresh) {
-          await existing.loadToolCount(deadline);
+          await existing.loadToolCount(deadline, this.log);
           this.release(existing);
         }
         return successOf(existing, latency);
@@ -110,7 +119,7 @@ export class HttpSession extends SessionBase implements SessionTransports {
     }
     const conn = await this.open(deadline);
     const latency = await conn.probe(deadline);
-    await conn.loadToolCount(deadline);
+    await conn.loadToolCount(deadline, this.log);
     this.release(conn);
     return successOf(conn, latency);
   }
@@ -160,8 +169,8 @@ export class HttpSession extends SessionBase implements SessionTransports {
 
   makeTransport(session?: { sessionId?: string; protocolVersion?: string }): Transport {
     const url = new URL(this.target.url);
-    const requestInit: RequestInit = { headers: { ...this.target.headers } };
-    const options = { requestInit, fetch: probeFetch, ...session };
+    const requestInit: RequestInit = { headers: { ...this.headers } };
+    const options = { requestInit, fetch: cappedFetch(this.options.answerLimit), ...session };
     // Deprecated in the SDK, but legacy HTTP+SSE servers are still deployed and must be monitored.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     if (this.target.transport === 'sse') return new SSEClientTransport(url, options);

@@ -4,6 +4,9 @@
  */
 import {
   Client,
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
   SERVER_INFO_META_KEY,
   type ConnectOptions,
   type Transport,
@@ -11,7 +14,11 @@ import {
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 import type { ProtocolEra, ProbeSuccess } from '../probe-types.js';
 import { BarePing, type SessionTransports } from './bare-ping.js';
+import { boundedCapabilities, boundedServerInfo } from './bounded-info.js';
 import type { Deadline } from './deadline.js';
+import { describeError } from './describe-error.js';
+import type { LogRing } from './log-ring.js';
+import { countTools, MAX_COUNTED_TOOLS, MAX_PAGES } from './tool-count.js';
 
 export const CLIENT_INFO = { name: 'mcp-health', version: '0.1.0' };
 
@@ -126,7 +133,8 @@ export class McpConnection {
 
   /*
    * The last answers, handed out again while they do not change: every check's result ends up
-   * in the server's state, and a fresh copy per check would be old-generation garbage.
+   * in the server's state, and a fresh copy per check would be old-generation garbage. They are
+   * kept bounded (bounded-info.ts): they are stored and sent to every dashboard.
    */
   private lastServerInfo: { name: string; version: string } | undefined;
   private lastCapabilities: { source: object; json: string; value: Record<string, unknown> } | undefined;
@@ -134,8 +142,9 @@ export class McpConnection {
   private sameServerInfo(info: { name: string; version: string } | undefined): SessionInfo['serverInfo'] {
     if (info === undefined) return undefined;
     const last = this.lastServerInfo;
-    if (last?.name === info.name && last.version === info.version) return last;
-    this.lastServerInfo = { name: info.name, version: info.version };
+    const bounded = boundedServerInfo(info);
+    if (last?.name === bounded.name && last.version === bounded.version) return last;
+    this.lastServerInfo = bounded;
     return this.lastServerInfo;
   }
 
@@ -148,7 +157,7 @@ export class McpConnection {
       last.source = capabilities;
       return last.value;
     }
-    this.lastCapabilities = { source: capabilities, json, value: { ...capabilities } };
+    this.lastCapabilities = { source: capabilities, json, value: boundedCapabilities(capabilities, json) };
     return this.lastCapabilities.value;
   }
 
@@ -219,17 +228,37 @@ export class McpConnection {
     return performance.now() - started;
   }
 
-  /** Counts tools once, when the server has the tools capability; failures leave it undefined. */
-  async loadToolCount(deadline: Deadline): Promise<void> {
-    const client = this.client;
-    if (client?.getServerCapabilities()?.tools === undefined || deadline.remaining() < 1) return;
+  /**
+   * Counts tools once, when the server has the tools capability (tool-count.ts); failures leave
+   * it undefined and are logged, as is a count that stopped short.
+   */
+  async loadToolCount(deadline: Deadline, log: LogRing): Promise<void> {
+    const { client, transport } = this;
+    if (client?.getServerCapabilities()?.tools === undefined || transport === undefined) return;
+    if (deadline.remaining() < 1) return;
+    const version = client.getNegotiatedProtocolVersion();
+    const meta =
+      this.era() === 'modern'
+        ? {
+            [PROTOCOL_VERSION_META_KEY]: version,
+            [CLIENT_INFO_META_KEY]: CLIENT_INFO,
+            [CLIENT_CAPABILITIES_META_KEY]: {},
+          }
+        : undefined;
     try {
-      const options = { timeout: Math.max(1, Math.round(deadline.remaining())), signal: deadline.signal };
-      // 'bypass': the monitor only counts tools, so no client keeps a copy of every server's tool list.
-      const { tools } = await deadline.race(client.listTools(undefined, { ...options, cacheMode: 'bypass' }));
-      this.toolCount = tools.length;
-    } catch {
+      const { count, complete } = await countTools(transport, meta, deadline);
+      this.toolCount = count;
+      if (!complete)
+        log.push(
+          'supervisor',
+          count >= MAX_COUNTED_TOOLS
+            ? `the server lists ${MAX_COUNTED_TOOLS} tools or more: the count stops there`
+            : `tools counted on the first ${MAX_PAGES} pages only: ${count}`,
+        );
+    } catch (error) {
       // Not part of the health verdict.
+      const { reason } = describeError(error, { timeoutMs: deadline.timeoutMs });
+      log.push('supervisor', `tools not counted: ${reason}`);
     }
   }
 

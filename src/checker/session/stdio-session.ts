@@ -5,12 +5,12 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
-import type { ProbeSuccess, ProbeTarget, SessionHooks } from '../probe-types.js';
+import type { ProbeOptions, ProbeSuccess, ProbeTarget, SessionHooks } from '../probe-types.js';
 import { ChildTransport } from './child-transport.js';
 import type { Deadline } from './deadline.js';
 import {
   describeError,
-  InvalidMessageError,
+  isAnswerTooLarge,
   ProcessGoneError,
   type DescribeContext,
   type FailureDescription,
@@ -38,10 +38,14 @@ export class StdioSession extends SessionBase {
   private pending: Promise<McpConnection> | undefined;
   /** Set once the server turned out to exit on (or sit out) the `server/discover` probe. */
   private legacyOnly = false;
-  /** A non-JSON-RPC stdout line since the current connect began or the last good probe. */
-  private lastInvalid: InvalidMessageError | undefined;
+  /** An unusable stdout line (not JSON-RPC, or too long) since the current connect began or the last good probe. */
+  private lastInvalid: Error | undefined;
 
-  constructor(target: StdioTarget, hooks: SessionHooks | undefined) {
+  constructor(
+    target: StdioTarget,
+    hooks: SessionHooks | undefined,
+    private readonly options: ProbeOptions,
+  ) {
     super(hooks);
     const env = { ...getDefaultEnvironment(), ...target.env };
     this.supervisor = new ProcessSupervisor({
@@ -83,10 +87,12 @@ export class StdioSession extends SessionBase {
       try {
         const latency = await existing.probe(deadline);
         this.lastInvalid = undefined;
-        if (existing.fresh) await existing.loadToolCount(deadline);
+        if (existing.fresh) await existing.loadToolCount(deadline, this.log);
         return successOf(existing, latency);
       } catch (error) {
-        if (deadline.expired || super.describe(error, deadline).kind === 'timeout') throw error;
+        // A slow answer, or one too large to read, is not a lost session.
+        if (deadline.expired || super.describe(error, deadline).kind === 'timeout' || isAnswerTooLarge(error))
+          throw error;
         throw await this.blame(child, error, deadline, 'session lost');
       }
     }
@@ -94,7 +100,7 @@ export class StdioSession extends SessionBase {
     const conn = await deadline.race(this.pending ?? this.startConnect(deadline));
     const latency = await conn.probe(deadline);
     this.lastInvalid = undefined;
-    await conn.loadToolCount(deadline);
+    await conn.loadToolCount(deadline, this.log);
     return successOf(conn, latency);
   }
 
@@ -182,7 +188,10 @@ export class StdioSession extends SessionBase {
 
   private async openOn(child: ChildProcess, deadline: Deadline, legacyOnly: boolean): Promise<McpConnection> {
     this.lastInvalid = undefined;
-    const transport = new ChildTransport(child, (error) => (this.lastInvalid = error));
+    const transport = new ChildTransport(child, {
+      limit: this.options.answerLimit,
+      onInvalid: (error) => (this.lastInvalid = error),
+    });
     const conn = await McpConnection.open(transport, deadline, {
       connectTimeoutMs: STDIO_CONNECT_TIMEOUT_MS,
       probeTimeoutMs: STDIO_PROBE_TIMEOUT_MS,

@@ -1,11 +1,12 @@
 /**
  * One HTTP request forwarded to a Streamable HTTP server, and its answer piped back to the
  * client unchanged: the same status, the relevant headers (WWW-Authenticate…), the same
- * bytes. The JSON-RPC messages of the answer (a JSON body or SSE events) are read on the way
- * past, after the bytes have been written to the client.
+ * bytes, streamed as they come (the gateway never holds a whole answer). The JSON-RPC messages
+ * of the answer (a JSON body or SSE events) are read on the way past (message-tap.ts).
  */
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
+import { MessageTap } from '../message-tap.js';
 import type { Tracked } from '../request-tracker.js';
 import { SseReader, type SseEvent } from './sse-reader.js';
 import type { UpstreamPool } from './upstream-pool.js';
@@ -28,16 +29,6 @@ export interface ExchangeHooks {
 const isSse = (upstream: IncomingMessage): boolean =>
   (upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
 
-function parse(text: string): JSONRPCMessage[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    // safe because: the messages are only read structurally (json-rpc.ts guards) on the way past.
-    return (Array.isArray(value) ? value : [value]) as JSONRPCMessage[];
-  } catch {
-    return [];
-  }
-}
-
 /** How long the headers of a POST's SSE answer wait for its first event before leaving alone. */
 const HOLD_HEADERS_MS = 50;
 
@@ -50,6 +41,8 @@ export class Exchange {
   private reader: SseReader | undefined;
   /** The gateway, not the upstream, opened the client's SSE stream (to answer a timeout). */
   private ownStream = false;
+  /** A JSON body is being passed on to the client, not yet whole. */
+  private piping = false;
   private ended = false;
   private status: number | undefined;
   /** An SSE answer's status and headers, waiting to leave with its first event. */
@@ -122,7 +115,9 @@ export class Exchange {
     if (this.waiting.size > 0) return;
     if (this.clientOpen) {
       this.sendHead();
-      if (this.res.headersSent) this.res.end();
+      // A JSON body cut short (a timeout mid-body) is dropped: ended, it would look whole.
+      if (this.piping) this.res.destroy();
+      else if (this.res.headersSent) this.res.end();
     }
     this.abort();
   }
@@ -145,26 +140,55 @@ export class Exchange {
       this.stream(upstream, status);
       return;
     }
-    const chunks: Buffer[] = [];
-    upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    upstream.once('end', () => {
-      const body = Buffer.concat(chunks);
-      if (!this.res.headersSent) {
-        const headers = { ...this.hooks.headersFor(upstream), 'content-length': body.length };
-        this.res.writeHead(status, headers).end(body);
+    const res = this.res;
+    const length = Number(upstream.headers['content-length'] ?? Number.NaN);
+    const tap = new MessageTap();
+    let sent = 0;
+    // Whether the body goes on to the client is settled with its first bytes: a timeout before
+    // them is still answered on a stream of the gateway's own (`deliver`), and so is the rest.
+    let passing: boolean | undefined;
+    const begin = (): boolean => {
+      if (passing !== undefined) return passing;
+      passing = !res.headersSent && this.clientOpen;
+      if (passing) {
+        const sized = Number.isInteger(length) ? { 'content-length': length } : {};
+        res.writeHead(status, { ...this.hooks.headersFor(upstream), ...sized });
       }
+      this.piping = passing;
+      return passing;
+    };
+    upstream.on('data', (chunk: Buffer) => {
+      tap.push(chunk);
+      if (!begin() || !this.clientOpen) return;
+      sent += chunk.length;
+      // The whole answer in this chunk ends it: head, body and end in one write.
+      if (sent === length) {
+        res.end(chunk);
+        return;
+      }
+      if (!res.write(chunk)) {
+        upstream.pause();
+        res.once('drain', () => upstream.resume());
+      }
+    });
+    upstream.once('end', () => {
+      if (begin() && this.clientOpen) res.end();
+      this.piping = false;
       this.ended = true;
-      if (status >= 300) this.hooks.onHttpError(status, body.toString('utf8'), this);
-      else if (body.length > 0) {
-        const messages = parse(body.toString('utf8'));
-        const bytes = messages.length === 1 ? body.length : Math.round(body.length / messages.length);
+      const text = status >= 300 ? tap.text() : '';
+      const { messages, whole, bytes } = tap.take();
+      if (status >= 300) this.hooks.onHttpError(status, text, this);
+      else {
+        const each = messages.length === 1 ? bytes : Math.round(bytes / Math.max(1, messages.length));
         for (const message of messages) {
+          // On the gateway's own stream an answer goes whole or not at all (then `onEnd` says so).
+          if (this.ownStream && !whole) continue;
           if (this.ownStream) this.deliver(message);
-          this.hooks.onMessage(message, bytes, this);
+          this.hooks.onMessage(message, each, this);
         }
       }
       this.hooks.onEnd(this, false);
-      if (this.ownStream && this.clientOpen) this.res.end();
+      if (this.ownStream && this.clientOpen) res.end();
       this.onSettled?.(status);
     });
     upstream.once('error', (error) => this.failed(error));
@@ -219,16 +243,17 @@ export class Exchange {
   }
 
   private event(event: SseEvent): void {
-    if ((event.event !== undefined && event.event !== 'message') || event.data === '') return;
-    const bytes = Buffer.byteLength(event.data, 'utf8');
-    for (const message of parse(event.data)) this.hooks.onMessage(message, bytes, this);
+    if (event.event !== undefined && event.event !== 'message') return;
+    for (const message of event.messages) this.hooks.onMessage(message, event.bytes, this);
   }
 
   private failed(error: Error): void {
     if (this.ended) return;
     this.ended = true;
     this.hooks.onFailed(error, this);
-    if (this.clientOpen && this.res.headersSent) this.res.end();
+    if (this.clientOpen && this.piping) this.res.destroy();
+    else if (this.clientOpen && this.res.headersSent) this.res.end();
+    this.piping = false;
     this.onSettled?.(this.status);
   }
 }

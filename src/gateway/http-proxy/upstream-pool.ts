@@ -13,6 +13,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import { appendVia } from '../../shared/loop-guard.js';
 import { upstreamHeaders } from '../upstream/upstream.js';
 
 /** Client request headers the server needs to see (the session id is mapped separately). */
@@ -40,6 +41,8 @@ export interface UpstreamTarget {
   url: URL;
   /** The server's configured headers. */
   headers: Record<string, string>;
+  /** This monitor's Via entry for the server (shared/loop-guard.ts). */
+  via: string;
 }
 
 export class UpstreamPool {
@@ -74,7 +77,8 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 
 /**
  * What goes upstream: the forwarded client headers, the server's configured ones (which win),
- * the client's Authorization only when none is configured, and the upstream session id.
+ * the client's Authorization only when none is configured, the upstream session id, and the
+ * client's (or configured) Via with this monitor's entry after it.
  */
 export function requestHeaders(
   target: UpstreamTarget,
@@ -90,6 +94,8 @@ export function requestHeaders(
   for (const [name, value] of Object.entries(upstreamHeaders(target.headers, authorization)))
     out[name.toLowerCase()] = value;
   if (upstreamSessionId !== undefined) out['mcp-session-id'] = upstreamSessionId;
+  const configuredVia = out.via;
+  out.via = appendVia(typeof configuredVia === 'string' ? configuredVia : client.via, target.via);
   return out;
 }
 

@@ -10,8 +10,18 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
+import { cappedFetch } from '../../checker/session/http-fetch.js';
+import type { AnswerLimit } from '../../shared/answer-limit.js';
+import { withVia } from '../../shared/loop-guard.js';
 import { isResponse } from '../json-rpc.js';
 import { cancelledNotification, upstreamHeaders, type Upstream } from './upstream.js';
+
+export interface SseUpstreamOptions {
+  /** This monitor's Via entry (shared/loop-guard.ts). */
+  via: string;
+  /** The largest event read; a larger one fails the request it answers. */
+  limit: AnswerLimit;
+}
 
 export class SseUpstream implements Upstream {
   readonly exactStreams = false;
@@ -28,14 +38,18 @@ export class SseUpstream implements Upstream {
     private readonly url: URL,
     private readonly configured: Record<string, string>,
     private readonly authorization: string | undefined,
+    private readonly options: SseUpstreamOptions,
     private readonly log: Logger,
   ) {}
 
   start(): void {
-    // Deprecated in the SDK, but legacy HTTP+SSE servers are still deployed.
+    const headers = withVia(upstreamHeaders(this.configured, this.authorization), this.options.via);
+    // Deprecated in the SDK, but legacy HTTP+SSE servers are still deployed. The stream is read
+    // with the checker's fetch, whose SSE events are capped.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     const t = new SSEClientTransport(this.url, {
-      requestInit: { headers: upstreamHeaders(this.configured, this.authorization) },
+      requestInit: { headers },
+      fetch: cappedFetch(this.options.limit),
     });
     t.onmessage = (message) => this.onmessage?.(message, isResponse(message) ? message.id : undefined);
     t.onerror = (error) => {

@@ -10,6 +10,7 @@ import { ChildTransport } from '../../checker/session/child-transport.js';
 import { describeExit, describeSpawnError, excerpt } from '../../checker/session/describe-error.js';
 import { LineSplitter } from '../../checker/session/log-ring.js';
 import type { ServerSpec } from '../../servers/server-types.js';
+import type { AnswerLimit } from '../../shared/answer-limit.js';
 
 export type StdioSpec = Extract<ServerSpec, { transport: 'stdio' }>;
 
@@ -43,7 +44,8 @@ export class StdioChild {
   private readonly child: ChildProcess;
   private readonly stderrTail: string[] = [];
 
-  constructor(spec: StdioSpec) {
+  /** `limit`: the longest stdout line read; a longer one fails the request it answers. */
+  constructor(spec: StdioSpec, limit: AnswerLimit) {
     const env = {
       ...getDefaultEnvironment(),
       ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, v.value])),
@@ -75,7 +77,7 @@ export class StdioChild {
         resolve(new Error(`${describeExit(code, signal).message}${tail}`));
       });
     });
-    this.transport = new ChildTransport(child);
+    this.transport = new ChildTransport(child, { limit });
   }
 
   get pid(): number | undefined {

@@ -7,6 +7,7 @@
  */
 import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
+import type { AnswerLimit } from '../../shared/answer-limit.js';
 import { errorResponse, isNotification, isObject, isRequest, isResponse, metaOf } from '../json-rpc.js';
 import { StdioChild, type StdioSpec } from './stdio-child.js';
 import { cancelledNotification, type Upstream } from './upstream.js';
@@ -32,6 +33,7 @@ export class StdioLane {
 
   constructor(
     private readonly spec: StdioSpec,
+    private readonly limit: AnswerLimit,
     private readonly log: Logger,
     private readonly idleMs: number,
   ) {}
@@ -108,7 +110,7 @@ export class StdioLane {
 
   private ensureChild(): StdioChild {
     if (this.child !== undefined) return this.child;
-    const child = new StdioChild(this.spec);
+    const child = new StdioChild(this.spec, this.limit);
     this.child = child;
     child.transport.onmessage = (message) => this.fromChild(child, message);
     child.transport.onerror = (error) => this.log.debug({ err: error }, 'gateway: stdio lane error');

@@ -1,6 +1,7 @@
 /** A stdio upstream for one client session: its own child process, stopped with the session. */
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
+import type { AnswerLimit } from '../../shared/answer-limit.js';
 import { isResponse } from '../json-rpc.js';
 import { StdioChild, type StdioSpec } from './stdio-child.js';
 import { cancelledNotification, type Upstream } from './upstream.js';
@@ -19,6 +20,7 @@ export class StdioUpstream implements Upstream {
 
   constructor(
     private readonly spec: StdioSpec,
+    private readonly limit: AnswerLimit,
     private readonly log: Logger,
     /** Called once the child has ended, whatever the reason (frees its pool slot). */
     private readonly onEnded: () => void,
@@ -29,7 +31,7 @@ export class StdioUpstream implements Upstream {
   }
 
   start(): void {
-    const child = new StdioChild(this.spec);
+    const child = new StdioChild(this.spec, this.limit);
     this.child = child;
     child.transport.onmessage = (message) =>
       this.onmessage?.(message, isResponse(message) ? message.id : undefined);

@@ -5,6 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { ServerRecord } from '../../servers/server-types.js';
+import type { AnswerLimit } from '../../shared/answer-limit.js';
+import type { LoopGuard } from '../../shared/loop-guard.js';
 import { SseUpstream } from './sse-upstream.js';
 import { StdioLane } from './stdio-lane.js';
 import { StdioUpstream } from './stdio-upstream.js';
@@ -18,6 +20,9 @@ export class Upstreams {
     private readonly log: Logger,
     readonly maxStdioSessions: number,
     private readonly laneIdleMs: number,
+    /** The most held of one message (a stdio line, a legacy SSE event). */
+    private readonly limit: AnswerLimit,
+    private readonly loopGuard: LoopGuard,
   ) {}
 
   /** The upstream of a new client session; undefined when the stdio pool of the server is full. */
@@ -27,9 +32,9 @@ export class Upstreams {
       const used = this.stdioSessions.get(server.id) ?? 0;
       if (used >= this.maxStdioSessions) return undefined;
       this.stdioSessions.set(server.id, used + 1);
-      return new StdioUpstream(spec, this.log, () => this.releaseStdio(server.id));
+      return new StdioUpstream(spec, this.limit, this.log, () => this.releaseStdio(server.id));
     }
-    return this.sse(spec, authorization);
+    return this.sse(server, authorization);
   }
 
   /** The upstream of one session-less exchange. */
@@ -43,12 +48,12 @@ export class Upstreams {
         entry = undefined;
       }
       if (entry === undefined) {
-        entry = { lane: new StdioLane(spec, this.log, this.laneIdleMs), spec };
+        entry = { lane: new StdioLane(spec, this.limit, this.log, this.laneIdleMs), spec };
         this.lanes.set(server.id, entry);
       }
       return entry.lane.view();
     }
-    return this.sse(spec, authorization);
+    return this.sse(server, authorization);
   }
 
   async close(): Promise<void> {
@@ -57,10 +62,18 @@ export class Upstreams {
     await Promise.all(lanes.map(({ lane }) => lane.close()));
   }
 
-  private sse(spec: ServerRecord['spec'], authorization: string | undefined): Upstream {
+  private sse(server: ServerRecord, authorization: string | undefined): Upstream {
+    const { spec } = server;
     // Streamable HTTP servers are proxied at the HTTP level (../http-proxy/), never from here.
     if (spec.transport !== 'sse') throw new Error(`no SDK upstream for a ${spec.transport} server`);
-    return new SseUpstream(new URL(spec.url), spec.headers, authorization, this.log);
+    const via = this.loopGuard.entryFor(server.id);
+    return new SseUpstream(
+      new URL(spec.url),
+      spec.headers,
+      authorization,
+      { via, limit: this.limit },
+      this.log,
+    );
   }
 
   private releaseStdio(serverId: string): void {
