@@ -144,6 +144,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     maxMessageBytes: config.gateway_max_message_bytes,
     loopGuard,
     requestTimeoutMs: config.gateway_request_timeout * 1000,
+    maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
   const alerts = new AlertEvaluator({

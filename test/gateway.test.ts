@@ -150,7 +150,7 @@ test('bad input gets a clear answer and the gateway keeps serving', async () => 
   await disconnect(via);
 });
 
-test('stdio: a child per client session, a bounded pool, DELETE stops the child, a dead child fails its request', async () => {
+test('stdio: a child per client session, a bounded pool (the least recently used idle session makes room), DELETE stops the child, a dead child fails its request', async () => {
   const legacy = { legacy: true } as const;
   const whoami = async (c: Connected) => Number(textOf(await c.client.callTool({ name: 'whoami' })));
   const a = await connect(h.url('pids'), {}, legacy);
@@ -158,14 +158,23 @@ test('stdio: a child per client session, a bounded pool, DELETE stops the child,
   const [pidA, pidB] = [await whoami(a), await whoami(b)];
   assert.notEqual(pidA, pidB, 'two sessions, two processes');
   assert.ok(isAlive(pidA) && isAlive(pidB) && pidA !== process.pid);
+  // The pool (2) is full and both are idle: a third client ends the least recently used one (a).
+  const c = await connect(h.url('pids'), {}, legacy);
+  const pidC = await whoami(c);
+  await waitFor('the evicted session’s child gone', () => !isAlive(pidA));
+  assert.ok(isAlive(pidB) && isAlive(pidC));
+  await assert.rejects(a.client.callTool({ name: 'whoami' }), 'the evicted session is gone');
+  await a.client.close().catch(() => undefined);
+  // Both busy: a fourth is refused, and the refused initialize is still a request event.
+  const busy = [b, c].map((x) => x.client.callTool({ name: 'sleep', arguments: { ms: 1500 } }));
+  await new Promise((r) => setTimeout(r, 200));
   const from = h.events.length;
-  await assert.rejects(connect(h.url('pids'), {}, legacy), /503|sessions/, 'a third session is refused');
+  await assert.rejects(connect(h.url('pids'), {}, legacy), /503|sessions/, 'no idle session to end: refused');
   const refused = h.eventsOf('pids', from).find((e) => e.method === 'initialize');
   assert.equal(refused?.outcome, 'transport_error');
-  await disconnect(a);
-  assert.equal(isAlive(pidA), false, 'DELETE stopped the child');
-  const c = await connect(h.url('pids'), {}, legacy);
-  assert.ok(isAlive(await whoami(c)), 'the freed slot serves a new session');
+  await Promise.all(busy);
+  await disconnect(c);
+  assert.equal(isAlive(pidC), false, 'DELETE stopped the child');
   const crashFrom = h.events.length;
   await assert.rejects(b.client.callTool({ name: 'crash', arguments: { code: 3 } }), /exit|code 3/);
   const crash = h.eventsOf('pids', crashFrom).find((e) => e.endpoint === 'tools/call:crash');
@@ -174,7 +183,6 @@ test('stdio: a child per client session, a bounded pool, DELETE stops the child,
   await waitFor('the dead session to end', () => !isAlive(pidB));
   await assert.rejects(b.client.callTool({ name: 'whoami' }), 'the session died with its child');
   await disconnect(b).catch(() => undefined);
-  await disconnect(c);
   const idle = await startGateway(fleet.records, { idleSessionTimeoutMs: 300 });
   const gone = await connect(idle.url('pids'), {}, legacy);
   const pid = await whoami(gone);

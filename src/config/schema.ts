@@ -46,6 +46,11 @@ export const settingsShape = {
     .min(64 * 1024)
     .max(1024 * 1024 * 1024)
     .default(16 * 1024 * 1024),
+  /**
+   * Gateway sessions a stdio server may have at once (a child process each). At the limit, a new
+   * session ends the least recently used idle one.
+   */
+  gateway_max_stdio_sessions: z.number().int().min(1).max(10_000).default(64),
   /** How long the gateway waits for a server's answer, seconds. */
   gateway_request_timeout: z.number().positive().max(3600).default(60),
   /** How often every alert rule is evaluated, seconds (a status change is evaluated at once). */

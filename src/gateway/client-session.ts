@@ -34,6 +34,8 @@ export class ClientSession {
   private readonly idleTimer: NodeJS.Timeout;
   private openStreams = 0;
   private closed = false;
+  /** When a request of this session last came or ended (for evicting the least recently used). */
+  lastActive = Date.now();
 
   constructor(
     readonly serverId: string,
@@ -87,9 +89,11 @@ export class ClientSession {
     requestIds: RequestId[],
   ): Promise<void> {
     this.idleTimer.refresh();
+    this.lastActive = Date.now();
     this.openStreams += 1;
     res.once('close', () => {
       this.openStreams -= 1;
+      this.lastActive = Date.now();
       this.idleTimer.refresh();
       if (requestIds.length > 0) this.relay.clientStreamClosed(requestIds);
     });
@@ -97,6 +101,15 @@ export class ClientSession {
     await this.transport.handleRequest(req, res, body);
     // The transport refused the `initialize` (headers, protocol): no session was opened.
     if (this.transport.sessionId === undefined) await this.close(ended('the session never opened'));
+  }
+
+  /**
+   * No request waiting for an answer: ending it now cuts no exchange short. (A standing GET stream
+   * does not count: most clients keep one open for as long as they live; theirs ends, and the
+   * client's next request gets 404 and starts a new session, as the spec has it.)
+   */
+  get idle(): boolean {
+    return !this.closed && this.relay.waiting === 0;
   }
 
   /** Ends the session: waiting requests are recorded with `why`, the upstream is closed. */

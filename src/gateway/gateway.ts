@@ -44,7 +44,10 @@ export interface GatewayDeps {
   log: Logger;
   /** Default 1 MiB; a larger body gets HTTP 413 with a JSON-RPC error body. */
   maxBodyBytes?: number;
-  /** Default 8; a further `initialize` gets HTTP 503 with a JSON-RPC error body. */
+  /**
+   * Default 64. At the limit, a further `initialize` ends the least recently used idle session;
+   * when every session is busy it gets HTTP 503 with a JSON-RPC error body.
+   */
   maxStdioSessionsPerServer?: number;
   /** How long a request may wait for the server's answer; default 60 s. */
   requestTimeoutMs?: number;
@@ -107,7 +110,7 @@ export class Gateway {
     const limit = { bytes: deps.maxMessageBytes ?? 16 * 1024 * 1024, setting: 'gateway_max_message_bytes' };
     this.upstreams = new Upstreams(
       deps.log,
-      deps.maxStdioSessionsPerServer ?? 8,
+      deps.maxStdioSessionsPerServer ?? 64,
       this.idleTimeoutMs,
       limit,
       this.loopGuard,
@@ -244,7 +247,11 @@ export class Gateway {
     initialize: JSONRPCRequest,
     requestIds: RequestId[],
   ): Promise<void> {
-    const upstream = this.upstreams.forSession(server, headerOf(req, 'authorization'));
+    const authorization = headerOf(req, 'authorization');
+    let upstream = this.upstreams.forSession(server, authorization);
+    // The stdio pool is full: the least recently used idle session makes room (most clients never DELETE).
+    if (upstream === undefined && (await this.evictIdleSession(server.id)))
+      upstream = this.upstreams.forSession(server, authorization);
     if (upstream === undefined) {
       this.refuseSession(server, req, res, initialize);
       return;
@@ -311,14 +318,40 @@ export class Gateway {
     session.handle(req, res, post);
   }
 
-  /** The stdio pool is full: 503, and the refused `initialize` is still a request event. */
+  /** Ends the server's least recently used idle stdio session; false when every one is busy. */
+  private async evictIdleSession(serverId: string): Promise<boolean> {
+    let oldest: ClientSession | undefined;
+    for (const s of this.sessions.values())
+      if (
+        s instanceof ClientSession &&
+        s.serverId === serverId &&
+        s.idle &&
+        s.lastActive < (oldest?.lastActive ?? Infinity)
+      )
+        oldest = s;
+    if (oldest === undefined) return false;
+    this.deps.log.info(
+      { server: serverId, max: this.upstreams.maxStdioSessions },
+      'gateway: stdio session limit reached; ending the least recently used idle session',
+    );
+    await oldest.close({
+      outcome: 'cancelled',
+      errorCode: null,
+      errorMessage: 'the session was ended to make room for a new one (gateway_max_stdio_sessions)',
+      errorData: null,
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // the child's exit frees its slot
+    return true;
+  }
+
+  /** The stdio pool is full of busy sessions: 503, and the refused `initialize` is still a request event. */
   private refuseSession(
     server: ServerRecord,
     req: IncomingMessage,
     res: ServerResponse,
     init: JSONRPCRequest,
   ): void {
-    const message = `server "${server.id}" already has ${this.upstreams.maxStdioSessions} gateway sessions, the most a stdio server is given; close one or retry later`;
+    const message = `server "${server.id}" already has ${this.upstreams.maxStdioSessions} gateway sessions, all busy (gateway_max_stdio_sessions); retry later`;
     const facts = {
       serverId: server.id,
       sessionId: () => null,
