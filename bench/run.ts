@@ -42,18 +42,27 @@ if (!only || only === 'probe') {
 
 if (!only || only === 'ingest') {
   const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-  process.stderr.write(`ingest: ${events} request events through the aggregator into SQLite…\n`);
-  const r = await benchIngest({ events });
+  const rows: string[] = [];
+  for (const journal of [false, true]) {
+    process.stderr.write(
+      `ingest: ${events} request events through the aggregator into SQLite${journal ? ', through the journal' : ''}…\n`,
+    );
+    const r = await benchIngest({ events, journal });
+    rows.push(
+      `| ${journal ? 'journal + aggregator' : 'aggregator'} | ${r.events} | ${r.servers} × ${r.endpoints / r.servers} | ${r.eventsPerSecond} | ${r.recordEventsPerSecond} | ${r.flushes} | ${r.flushMsAvg} ms | ${r.flushMsMax} ms | ${r.rowsWritten} | ${r.dbMb} | ${r.heapUsedMaxMb} MB |`,
+    );
+  }
   out([
     `## Ingest — ${day}, ${machine}`,
     '',
     `\`BENCH_ONLY=ingest BENCH_EVENTS=${events} npm run bench\``,
     '',
-    '| events | servers × endpoints | events/s (record + flush) | events/s (record only) | flushes | flush avg | flush max | rows | SQLite MB | heap used max |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| ${r.events} | ${r.servers} × ${r.endpoints / r.servers} | ${r.eventsPerSecond} | ${r.recordEventsPerSecond} | ${r.flushes} | ${r.flushMsAvg} ms | ${r.flushMsMax} ms | ${r.rowsWritten} | ${r.dbMb} | ${r.heapUsedMaxMb} MB |`,
+    '| path | events | servers × endpoints | events/s (record + flush) | events/s (record only) | flushes | flush avg | flush max | rows | SQLite MB | heap used max |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
   ]);
 }
+
 if (only === 'gateway') {
   const sequential = Number(process.env.BENCH_GATEWAY_CALLS ?? 2000);
   const clients = Number(process.env.BENCH_GATEWAY_CLIENTS ?? 32);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { channelSecrets } from './alerts/channel-view.js';
 import { channelsRepo } from './alerts/config-repo.js';
@@ -11,6 +12,8 @@ import { Bus } from './live/bus.js';
 import { Aggregator } from './metrics/aggregator.js';
 import { CleanSink } from './metrics/clean-sink.js';
 import { FanoutSink } from './metrics/fanout-sink.js';
+import { Journal } from './metrics/journal.js';
+import { JournalSink } from './metrics/journal-sink.js';
 import { GaugeSampler } from './metrics/gauges.js';
 import { startRollups } from './metrics/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
@@ -87,7 +90,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const registry = new Registry(store, bus, log, { stdioFromApi: stdioFromApiAllowed(config), scrubber });
   await registry.load();
   await registry.syncFromConfig(config.servers);
-  const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log });
+  const journal = new Journal(join(config.data_dir, 'journal'), {
+    onError: (err) => log.error({ err: err.message }, 'the request-event journal cannot be written'),
+  });
+  const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log, journal });
   // One per monitor: what it sends upstream (checks, forwarding) is known if it comes back.
   const loopGuard = new LoopGuard();
   const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
@@ -135,7 +141,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     (id) => activeConnections(id),
     () => aggregator.stats(),
   );
-  const sink = new CleanSink(new FanoutSink([aggregator, prometheus]), scrubber);
+  const journaled = new JournalSink(journal, new FanoutSink([aggregator, prometheus]));
+  const sink = new CleanSink(journaled, scrubber);
+  await journaled.replay(store.db, log);
   const gateway = new Gateway({
     servers: registry,
     sink,
@@ -199,6 +207,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       await quiesce();
       await checker.stop(); // its sessions' children, and the checks still buffered
       await aggregator.stop();
+      journal.close();
       await store.close();
     },
   };

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../store/tables.js';
-import { SERVER_TOTAL, rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
-import { eachInSavepoint, inTransaction, isRowError } from '../store/row-by-row.js';
-import { usageRepo } from '../store/usage-repo.js';
-import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError, mergeCounters } from './bucket.js';
-import { errorStore } from './error-store.js';
-import { flushLog } from './flush-log.js';
+import { SERVER_TOTAL } from '../store/rollups-repo.js';
+import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError } from './bucket.js';
+import { writeBatch } from './flush-writer.js';
 import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
 import { LiveWindow, SLOTS, type LiveFigures } from './live-window.js';
 import {
@@ -37,6 +34,8 @@ export interface AggregatorOptions {
   maxSamples?: number;
   log?: Logger;
   now?: () => number;
+  /** Told when a batch is taken to be written (under its flush id) and when it is committed. */
+  journal?: { seal(flushId: string): void; committed(flushId: string): void };
 }
 
 export interface LiveStats {
@@ -289,6 +288,7 @@ export class Aggregator implements RequestEventSink {
       let rows = 0;
       if (this.retry) {
         rows += await this.write(this.retry.batch, this.retry.flushId);
+        this.options.journal?.committed(this.retry.flushId);
         this.retry = undefined;
       }
       const p = this.pending;
@@ -296,8 +296,10 @@ export class Aggregator implements RequestEventSink {
       this.recent.clear();
       if (!isEmpty(p)) {
         const flushId = randomUUID();
+        this.options.journal?.seal(flushId);
         try {
           rows += await this.write(p, flushId);
+          this.options.journal?.committed(flushId);
         } catch (err) {
           this.retry = { flushId, batch: p };
           throw err;
@@ -320,65 +322,12 @@ export class Aggregator implements RequestEventSink {
   }
 
   private async write(p: Pending, flushId: string): Promise<number> {
-    const buckets = [...p.buckets.values()];
-    // each server's total per minute beside its endpoints' rows (SERVER_TOTAL)
-    const rollups: NewRollup[] = buckets.concat(serverTotals(buckets)).map((b) => ({
-      server_id: b.serverId,
-      endpoint: b.endpoint,
-      resolution: '1m',
-      bucket_start: b.minute,
-      count: b.count,
-      errors: b.errors,
-      tool_errors: b.toolErrors,
-      timeouts: b.timeouts,
-      sum_ms: b.sumMs,
-      min_ms: b.minMs,
-      max_ms: b.maxMs,
-      sketch: b.bins.encode(),
-    }));
-    const usage = [...p.usage.values()].map((u) => ({
-      bucket_start: u.hour,
-      server_id: u.serverId,
-      client_name: u.clientName,
-      client_version: u.clientVersion,
-      protocol_version: u.protocolVersion,
-      count: u.count,
-      errors: u.errors,
-      tool_errors: u.toolErrors,
-    }));
-    const groups = [...p.groups.values()];
-    const db = this.options.store.db;
-    const total = rollups.length + usage.length + p.samples.length + groups.length;
-    try {
-      const written = await db.transaction().execute(async (trx) => {
-        if (!(await flushLog.claim(trx, flushId, this.now()))) return false;
-        await rollupsRepo.insertMany(trx, rollups);
-        await usageRepo.addMany(trx, usage);
-        await errorStore.insertSamples(trx, p.samples);
-        await errorStore.upsertGroups(trx, groups);
-        return true;
-      });
-      return written ? total : 0;
-    } catch (err) {
-      if (!isRowError(err)) throw err;
+    const { written, refused } = await writeBatch(this.options.store.db, p, flushId, this.now());
+    if (refused > 0) {
+      this.counters.refusedRows += refused;
+      this.options.log?.warn({ refused, written }, 'metrics flush: rows the store refused were dropped');
     }
-    // One row the store refuses must not keep the batch (and every later one) out: a row at a time.
-    const refused = await inTransaction(db, async (trx) => {
-      if (!(await flushLog.claim(trx, flushId, this.now()))) return undefined;
-      return (
-        (await eachInSavepoint(trx, rollups, (t, r) => rollupsRepo.insertMany(t, [r]))) +
-        (await eachInSavepoint(trx, usage, (t, u) => usageRepo.addMany(t, [u]))) +
-        (await eachInSavepoint(trx, p.samples, (t, e) => errorStore.insertSamples(t, [e]))) +
-        (await eachInSavepoint(trx, groups, (t, g) => errorStore.upsertGroups(t, [g])))
-      );
-    });
-    if (refused === undefined) return 0;
-    this.counters.refusedRows += refused;
-    this.options.log?.warn(
-      { refused, written: total - refused },
-      'metrics flush: rows the store refused were dropped',
-    );
-    return total - refused;
+    return written;
   }
 
   /** Sample quotas of past minutes and live windows of servers quiet for 5 minutes. */
@@ -406,21 +355,4 @@ export class Aggregator implements RequestEventSink {
     this.timer = undefined;
     return this.flush();
   }
-}
-
-/** Each (server, minute)'s buckets merged, counters and bins: the rows with endpoint `SERVER_TOTAL`. */
-function serverTotals(buckets: RequestBucket[]): RequestBucket[] {
-  const totals = new Map<string, RequestBucket>();
-  for (const b of buckets) {
-    const key = `${b.serverId}${SEP}${b.minute}`;
-    let t = totals.get(key);
-    if (!t)
-      totals.set(
-        key,
-        (t = { ...emptyRecording(), serverId: b.serverId, endpoint: SERVER_TOTAL, minute: b.minute }),
-      );
-    mergeCounters(t, b);
-    t.bins.addBins(b.bins);
-  }
-  return [...totals.values()];
 }

@@ -25,6 +25,16 @@ export class CleanSink implements RequestEventSink {
   ) {}
 
   record(event: RequestEvent): void {
+    this.next.record(this.clean(event));
+  }
+
+  recordBatch(events: readonly RequestEvent[]): void {
+    const clean = events.map((e) => this.clean(e));
+    if (this.next.recordBatch) this.next.recordBatch(clean);
+    else for (const e of clean) this.next.record(e);
+  }
+
+  private clean(event: RequestEvent): RequestEvent {
     let e = event;
     for (const field of textFields) {
       const value = e[field];
@@ -38,6 +48,6 @@ export class CleanSink implements RequestEventSink {
         errorData: e.errorData === null ? null : mapStrings(e.errorData, clean),
       };
     }
-    this.next.record(e);
+    return e;
   }
 }

@@ -15,6 +15,16 @@ export const flushLog = {
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
   },
 
+  /** Whether a flush committed (a journal segment sealed under it holds nothing new). */
+  async has(db: Db, flushId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('metric_flushes')
+      .select('flush_id')
+      .where('flush_id', '=', flushId)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
   /** Deletes at most `batch` ids recorded before `before`; call again while it returns `batch`. */
   async deleteOlderThan(db: Db, before: number, batch: number): Promise<number> {
     const ids = db

@@ -30,4 +30,9 @@ export interface RequestEvent {
 /** Where request events go. `record` must never block or throw: it is on the forwarding path. */
 export interface RequestEventSink {
   record(event: RequestEvent): void;
+  /**
+   * All of them, kept durably before it returns (an ingest batch about to be acknowledged);
+   * throws, having taken none, when they cannot be kept.
+   */
+  recordBatch?(events: readonly RequestEvent[]): void;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ingestBatch, toRequestEvent } from '../../metrics/ingest-schema.js';
 import type { Monitor } from '../../monitor.js';
-import { validationError } from '../../shared/errors.js';
+import { AppError, validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
 
 /** `POST /api/v1/ingest/events`: servers that report themselves send batches of request events. */
@@ -14,7 +14,14 @@ export function ingestRoutes(app: FastifyInstance, monitor: Monitor): void {
         : [{ field: `events.${i}.server`, message: `unknown server "${e.server}"` }],
     );
     if (unknown.length > 0) throw validationError(unknown.slice(0, 20));
-    for (const e of events) monitor.sink.record(toRequestEvent(e, e.server));
+    const batch = events.map((e) => toRequestEvent(e, e.server));
+    try {
+      // Kept (journaled) before it is acknowledged: a 202 survives a crash.
+      if (monitor.sink.recordBatch) monitor.sink.recordBatch(batch);
+      else for (const e of batch) monitor.sink.record(e);
+    } catch (err) {
+      throw new AppError('unavailable', `the events were not accepted: ${(err as Error).message}`);
+    }
     return reply.status(202).send({ accepted: events.length });
   });
 

@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/tables.js';
+import { flushLog } from './flush-log.js';
+import type { Journal } from './journal.js';
+import type { RequestEvent, RequestEventSink } from './request-event.js';
+
+/**
+ * Journals every event before passing it on (see journal.ts): gateway traffic within the
+ * journal's write period, an ingest batch at once, before the caller acknowledges it.
+ */
+export class JournalSink implements RequestEventSink {
+  constructor(
+    private readonly journal: Journal,
+    private readonly next: RequestEventSink,
+  ) {}
+
+  record(event: RequestEvent): void {
+    this.journal.add(event);
+    this.next.record(event);
+  }
+
+  recordBatch(events: readonly RequestEvent[]): void {
+    this.journal.append(events); // throws when they cannot be kept: then none is taken
+    for (const e of events) this.next.record(e);
+  }
+
+  /**
+   * Replays what a previous run journaled and did not commit, into this run (and its journal);
+   * segments whose flush did commit are only deleted. Returns how many events were replayed.
+   */
+  async replay(db: Db, log: Logger): Promise<number> {
+    let replayed = 0;
+    for (const segment of this.journal.leftover()) {
+      if (segment.flushId !== undefined && (await flushLog.has(db, segment.flushId))) {
+        this.journal.forget(segment);
+        continue;
+      }
+      const events = segment.events();
+      this.recordBatch(events);
+      this.journal.forget(segment);
+      replayed += events.length;
+    }
+    if (replayed > 0) log.info({ replayed }, 'request events journaled before a stop, now recorded');
+    return replayed;
+  }
+}
