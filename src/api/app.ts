@@ -75,10 +75,12 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
   });
   app.get('/healthz', open, () => ({ status: 'ok' }));
   app.get('/readyz', open, async (_req, reply) => {
-    const ok = await monitor.store.ping();
+    const reachable = await monitor.store.ping();
+    const { cause } = monitor.store.health;
+    const status = !reachable ? 'store unreachable' : cause !== null ? 'store not writable' : 'ready';
     return reply
-      .status(ok ? 200 : 503)
-      .send({ status: ok ? 'ready' : 'store unreachable', store: monitor.store.dialect });
+      .status(status === 'ready' ? 200 : 503)
+      .send({ status, store: monitor.store.dialect, ...(cause === null ? {} : { cause }) });
   });
   serverRoutes(app, monitor);
   ingestRoutes(app, monitor);

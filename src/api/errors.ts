@@ -1,8 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorStatus, type ErrorCode } from '../shared/errors.js';
+import { isStoreFull, storeFullCause } from '../store/store-health.js';
 
 function codeFor(err: FastifyError): { code: ErrorCode; status: number; message: string } {
   if (err instanceof AppError) return { code: err.code, status: errorStatus[err.code], message: err.message };
+  if (isStoreFull(err))
+    return {
+      code: 'unavailable',
+      status: 503,
+      message: `the store cannot be written (${storeFullCause(err)}): free disk space; try again then`,
+    };
   const status = err.statusCode ?? 500;
   if (status === 413) return { code: 'payload_too_large', status, message: err.message };
   if (status === 415) return { code: 'unsupported_media_type', status, message: err.message };

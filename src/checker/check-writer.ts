@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ServerState } from '../servers/server-types.js';
 import { checksRepo, type NewCheck } from '../store/checks-repo.js';
 import type { Store } from '../store/open-store.js';
+import { storeFullCause } from '../store/store-health.js';
 import { eachInSavepoint, inTransaction, isRowError } from '../store/row-by-row.js';
 import { serversRepo } from '../store/servers-repo.js';
 
@@ -84,6 +85,7 @@ export class CheckWriter {
         if (!isRowError(err)) throw err;
         await this.writeRowByRow(checks, states);
       }
+      this.store.health.succeeded();
     } catch (err) {
       // Keep them for the next try rather than lose them; the store may be back by then.
       this.checks = [...checks, ...this.checks];
@@ -93,9 +95,16 @@ export class CheckWriter {
         this.dropped += excess;
       }
       for (const [id, s] of states) if (!this.states.has(id)) this.states.set(id, s);
+      const full = this.store.health.failed(err);
       this.log.error(
-        { err: (err as Error).message, pending: this.checks.length, dropped: this.dropped },
-        'writing checks failed; will retry',
+        {
+          err: full ? storeFullCause(err) : (err as Error).message,
+          pending: this.checks.length,
+          dropped: this.dropped,
+        },
+        full
+          ? 'writing checks failed: the store has no room; kept in memory'
+          : 'writing checks failed; will retry',
       );
     }
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../store/tables.js';
 import { SERVER_TOTAL } from '../store/rollups-repo.js';
+import { storeFullCause, type StoreHealth } from '../store/store-health.js';
 import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError } from './bucket.js';
 import { writeBatch } from './flush-writer.js';
 import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
@@ -19,7 +20,7 @@ import type { RequestEvent, RequestEventSink } from './request-event.js';
 
 export interface AggregatorOptions {
   /** Read at every flush, so that a store reopened after a failure is picked up. */
-  store: { readonly db: Db };
+  store: { readonly db: Db; readonly health?: StoreHealth };
   /** `metrics_collection_interval`, seconds. */
   intervalS?: number;
   /**
@@ -307,13 +308,17 @@ export class Aggregator implements RequestEventSink {
       }
       this.counters.flushes++;
       this.lastError = null;
+      this.options.store.health?.succeeded();
       return { ok: true, rows };
     } catch (err) {
       this.counters.failed++;
-      this.lastError = err instanceof Error ? err.message : String(err);
+      const full = this.options.store.health?.failed(err) === true;
+      this.lastError = full ? storeFullCause(err) : err instanceof Error ? err.message : String(err);
       this.options.log?.warn(
         { err: this.lastError, pending: this.stats().pendingBuckets },
-        'metrics flush failed; will retry',
+        full
+          ? 'metrics flush failed: the store has no room (kept in memory, written when space returns)'
+          : 'metrics flush failed; will retry',
       );
       return { ok: false, rows: 0, error: this.lastError };
     } finally {

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as KyselySqlite } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrate.js';
+import { StoreHealth } from './store-health.js';
 import type { Database, Db, Dialect } from './tables.js';
 
 export interface Store {
@@ -13,6 +14,8 @@ export interface Store {
   location: string;
   /** True when a trivial query answers (for /readyz). */
   ping(): Promise<boolean>;
+  /** Whether writes go through (false while the disk is full), as the periodic writers find out. */
+  health: StoreHealth;
   close(): Promise<void>;
 }
 
@@ -73,9 +76,18 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  */
 function preparedOnce(sqlite: SqliteDatabase.Database, max = 100): KyselySqlite {
   const cache = new Map<string, SqliteDatabase.Statement>();
+  // SQLite ends a transaction itself on some errors (SQLITE_FULL): Kysely's ROLLBACK then failed
+  // with "cannot rollback - no transaction is active", which hid the real cause.
+  const rollback = sqlite.prepare('rollback');
+  const rollbackIfOpen = {
+    reader: false,
+    run: () => (sqlite.inTransaction ? rollback.run() : { changes: 0, lastInsertRowid: 0 }),
+  };
   return {
     close: () => sqlite.close(),
     prepare(source) {
+      // safe because: Kysely's SQLite driver only reads `reader` and calls `run` on a non-reader.
+      if (source === 'rollback') return rollbackIfOpen as unknown as SqliteDatabase.Statement;
       const stmt = cache.get(source) ?? sqlite.prepare(source);
       cache.delete(source); // re-inserted last: the map's order is the least recently used first
       cache.set(source, stmt);
@@ -90,6 +102,7 @@ function wrap(db: Db, dialect: Dialect, location: string): Store {
     db,
     dialect,
     location,
+    health: new StoreHealth(),
     async ping() {
       try {
         await sql`select 1`.execute(db);
