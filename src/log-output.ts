@@ -8,6 +8,8 @@
  * the writing, not the monitor.
  */
 import { write } from 'node:fs';
+import { isatty } from 'node:tty';
+import { prettyFactory } from 'pino-pretty';
 
 export class LogOutput {
   /** Lines dropped because the output did not keep up (since the last notice of it). */
@@ -18,13 +20,22 @@ export class LogOutput {
   private broken = false;
   private idle: (() => void)[] = [];
 
+  /** Human-readable lines for a person at a terminal; JSON lines for everything else. */
+  private readonly pretty: ((line: string) => string) | undefined;
+
   constructor(
     private readonly fd = 1,
     private readonly maxQueuedBytes = 4 * 1024 * 1024,
-  ) {}
+    pretty = isatty(fd),
+  ) {
+    this.pretty = pretty
+      ? prettyFactory({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' })
+      : undefined;
+  }
 
-  write(line: string): void {
+  write(json: string): void {
     if (this.broken) return;
+    const line = this.pretty ? this.pretty(json) : json;
     if (this.queued + line.length > this.maxQueuedBytes) {
       this.dropped++;
       return;

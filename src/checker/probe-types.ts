@@ -68,6 +68,8 @@ export interface ProbeOptions {
   answerLimit: AnswerLimit;
   /** The Via entry every HTTP request of the checks carries (shared/loop-guard.ts). */
   via?: string | undefined;
+  /** A stdio server that exits is started again (the monitor); not for a one-off check. */
+  restartStdio?: boolean;
 }
 
 export const DEFAULT_PROBE_OPTIONS: ProbeOptions = {

@@ -1,5 +1,5 @@
 import { openSession } from '../checker/open-session.js';
-import type { ProbeTarget } from '../checker/probe-types.js';
+import { DEFAULT_PROBE_OPTIONS, type ProbeTarget } from '../checker/probe-types.js';
 
 interface CheckOptions {
   sse?: boolean;
@@ -23,13 +23,21 @@ function targetFrom(args: string[], opts: CheckOptions): ProbeTarget {
   return { transport: 'stdio', command: first, args: rest, env: {} };
 }
 
+/** A Streamable HTTP probe that failed the way a legacy SSE endpoint makes it fail. */
+function looksLikeSse(url: string, reason: string): boolean {
+  return (
+    /\/sse\/?(\?|$)/i.test(new URL(url).pathname) || /text\/event-stream|HTTP 405|HTTP 404/i.test(reason)
+  );
+}
+
 /** `mcp-health check`: one probe, printed; exit code 0 when it answered, 1 when not. */
 export async function runCheck(args: string[], opts: CheckOptions): Promise<number> {
   const timeoutS = Number(opts.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0)
     throw new Error('--timeout must be a positive number of seconds');
   const target = targetFrom(args, opts);
-  const session = openSession(target, {});
+  // One check: a stdio server that exits is not started again (nor said to be).
+  const session = openSession(target, {}, { ...DEFAULT_PROBE_OPTIONS, restartStdio: false });
   try {
     const result = await session.check(timeoutS * 1000);
     if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -45,7 +53,11 @@ export async function runCheck(args: string[], opts: CheckOptions): Promise<numb
           `      tools: ${result.toolCount ?? 'n/a'}; capabilities: ${Object.keys(result.capabilities ?? {}).join(', ') || 'none'}`,
         ].join('\n') + '\n',
       );
-    } else process.stdout.write(`FAIL  ${result.reason} [${result.kind}]\n`);
+    } else {
+      process.stdout.write(`FAIL  ${result.reason} [${result.kind}]\n`);
+      if (target.transport === 'streamable-http' && looksLikeSse(target.url, result.reason))
+        process.stdout.write('      this looks like a legacy HTTP+SSE endpoint: try again with --sse\n');
+    }
     if (!result.ok && target.transport === 'stdio' && !opts.json) {
       const tail = session.recentLogs().slice(-10);
       if (tail.length)

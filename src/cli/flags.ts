@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { isSwitch } from '../config/load.js';
-import { settingKeys, type SettingKey } from '../config/schema.js';
+import { envName, isSwitch } from '../config/load.js';
+import { settingKeys, settingsShape, type SettingKey } from '../config/schema.js';
 
 const flagOf = (key: string): string => `--${key.replaceAll('_', '-')}`;
 
@@ -8,8 +8,15 @@ const flagOf = (key: string): string => `--${key.replaceAll('_', '-')}`;
 export function addSettingFlags(cmd: Command): Command {
   cmd.option('-c, --config <file>', 'YAML config file (also MCP_HEALTH_CONFIG)');
   // A switch (`--insecure-no-auth`) needs no value; `--insecure-no-auth false` still turns it off.
-  for (const key of settingKeys)
-    cmd.option(`${flagOf(key)} ${isSwitch(key) ? '[value]' : '<value>'}`, `setting ${key}`);
+  for (const key of settingKeys) {
+    const parsed = settingsShape[key].safeParse(undefined);
+    const fallback =
+      parsed.success && parsed.data !== undefined ? `default: ${String(parsed.data)}` : 'no default';
+    cmd.option(
+      `${flagOf(key)} ${isSwitch(key) ? '[value]' : '<value>'}`,
+      `${key.replaceAll('_', ' ')} (${fallback}; also ${envName(key)})`,
+    );
+  }
   return cmd;
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { applyHeapGrowth } from '../checker/heap-growth.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -9,9 +10,14 @@ import { runDemo } from './demo.js';
 
 applyHeapGrowth();
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command()
   .name('mcp-health')
   .description('Self-hosted, real-time health monitor and dashboard for MCP servers')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError();
 
 addSettingFlags(

@@ -27,7 +27,16 @@ export async function serve(config: Config, onStop?: () => Promise<void>): Promi
   const log = createLogger(config.log_level, output, scrubber);
   const monitor = await startMonitor({ config, log, scrubber });
   const { app } = await buildApi(monitor);
-  const address = await app.listen({ port: config.port, host: config.host });
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await monitor.stop();
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    throw new Error(
+      `port ${config.port} on ${config.host} is in use by another program: choose another with --port <n> or MCP_HEALTH_PORT (port: in the config file)`,
+    );
+  }
   const url = address.replace('[::1]', 'localhost');
   monitor.listeningAt(url);
   log.info({ url }, 'listening');

@@ -54,6 +54,7 @@ export class StdioSession extends SessionBase {
       env,
       cwd: target.cwd,
       log: this.log,
+      restart: options.restartStdio !== false,
     });
   }
 

@@ -14,6 +14,8 @@ export interface SupervisorOptions {
   env: Record<string, string>;
   cwd?: string | undefined;
   log: LogRing;
+  /** Start the process again when it ends (default true); false for a one-off check. */
+  restart?: boolean;
 }
 
 export type SupervisorState = 'idle' | 'running' | 'waiting' | 'stopped';
@@ -158,7 +160,7 @@ export class ProcessSupervisor {
       stoppedBecause === undefined
         ? gone
         : new ProcessGoneError('process_exited', `process stopped by the monitor: ${stoppedBecause}`);
-    if (this.stopped || this.child !== undefined) return;
+    if (this.stopped || this.child !== undefined || this.options.restart === false) return;
     if (uptime >= STABLE_AFTER_MS) this.failures = 0;
     const delay = Math.min(BACKOFF_START_MS * 2 ** this.failures, BACKOFF_MAX_MS);
     this.failures += 1;
