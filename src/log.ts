@@ -20,6 +20,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           '*.password',
           'api_token',
           '*.api_token',
+          'secret_key',
+          '*.secret_key',
           'authorization',
           '*.authorization',
           'req.headers.authorization',

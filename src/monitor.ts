@@ -12,8 +12,11 @@ import { GaugeSampler } from './metrics/gauges.js';
 import { startRollups } from './metrics/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './metrics/request-event.js';
+import { openSecrets } from './secrets/at-rest.js';
+import type { SecretBox } from './secrets/secret-box.js';
 import { Registry } from './servers/registry.js';
 import { openStore, type Store } from './store/open-store.js';
+import { ensurePrivateDir } from './store/private-files.js';
 import { startRetention } from './store/retention.js';
 
 export interface MonitorOptions {
@@ -32,6 +35,8 @@ export interface Monitor {
   config: Config;
   log: Logger;
   store: Store;
+  /** Seals the secrets the store keeps (header values, secret env values, channel passwords). */
+  secrets: SecretBox;
   bus: Bus;
   registry: Registry;
   checker: Checker;
@@ -51,14 +56,25 @@ export interface Monitor {
 
 export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const { config, log } = options;
+  const dataDir = ensurePrivateDir(config.data_dir);
+  if (dataDir === 'tightened') log.info({ data_dir: config.data_dir }, 'data_dir made private (0700)');
+  if (dataDir === 'loose')
+    log.warn(
+      { data_dir: config.data_dir },
+      'data_dir is readable by others and cannot be made private (0700)',
+    );
   const store = await openStore({
     databaseUrl: config.database_url,
     dataDir: config.data_dir,
     schema: options.schema,
   });
   log.info({ store: store.dialect, location: store.location }, 'store open');
+  const secrets = await openSecrets(config, store, log).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const bus = new Bus();
-  const registry = new Registry(store, bus, log);
+  const registry = new Registry(store, secrets, bus, log);
   await registry.load();
   await registry.syncFromConfig(config.servers);
   const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log });
@@ -107,6 +123,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
   const alerts = new AlertEvaluator({
     db: store.db,
+    secrets,
     bus,
     log: log.child({ part: 'alerts' }),
     servers: () => registry.list(),
@@ -122,6 +139,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     config,
     log,
     store,
+    secrets,
     bus,
     registry,
     checker,

@@ -39,6 +39,12 @@ export const settingsShape = {
     .optional(),
   /** When set, the API and dashboard require `Authorization: Bearer <api_token>`. */
   api_token: z.string().min(8, 'must be at least 8 characters').optional(),
+  /**
+   * Encrypts the secrets kept in the store (header values, secret env values, channel
+   * passwords); absent, a random key is kept in `<data_dir>/secret.key`. Every host of one
+   * PostgreSQL store needs the same key.
+   */
+  secret_key: z.string().min(16, 'must be at least 16 characters').optional(),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

@@ -39,6 +39,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /** Alert rules, channels, active instances and history (issue 5). */
 export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   const db = monitor.store.db;
+  const secrets = monitor.secrets;
   const baseUrl = `http://localhost:${monitor.config.port}`;
 
   const rule = async (id: number) =>
@@ -54,7 +55,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   // A rule change takes effect at once (e.g. a narrowed rule resolves what it no longer covers).
   const reevaluate = () => void monitor.alerts.evaluateNow();
   const channel = async (id: number) =>
-    (await channelsRepo.get(db, id)) ?? Promise.reject(notFound('channel', String(id)));
+    (await channelsRepo.get(db, secrets, id)) ?? Promise.reject(notFound('channel', String(id)));
 
   app.get('/api/v1/alerts/rules', async () => ({ rules: await rulesRepo.list(db) }));
   app.post('/api/v1/alerts/rules', async (req, reply) => {
@@ -80,11 +81,11 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   });
 
   app.get('/api/v1/alerts/channels', async () => ({
-    channels: (await channelsRepo.list(db)).map(channelView),
+    channels: (await channelsRepo.list(db, secrets)).map(channelView),
   }));
   app.post('/api/v1/alerts/channels', async (req, reply) => {
     const input = validate(channelInputSchema, req.body ?? {});
-    return reply.status(201).send(channelView(await channelsRepo.insert(db, input, Date.now())));
+    return reply.status(201).send(channelView(await channelsRepo.insert(db, secrets, input, Date.now())));
   });
   app.get('/api/v1/alerts/channels/:id', async (req) =>
     channelView(await channel(validate(idParams, req.params).id)),
@@ -101,7 +102,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
       enabled: patch.enabled ?? existing.enabled,
     });
     const next = { ...existing, ...merged, updated_at: Date.now() };
-    await channelsRepo.update(db, next);
+    await channelsRepo.update(db, secrets, next);
     return channelView(next);
   });
   app.delete('/api/v1/alerts/channels/:id', async (req, reply) => {
