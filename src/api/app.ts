@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { LiveHub } from '../live/hub.js';
+import type { LiveLimits } from '../live/live-client.js';
 import type { Monitor } from '../monitor.js';
 import { authorised, INFO_PATH, LIVE_PATH, OPENAPI_PATH, registerAuth, tokenMatches } from './auth.js';
 import { registerDashboard } from './dashboard.js';
@@ -24,8 +25,13 @@ export interface Api {
   routes: string[];
 }
 
+export interface ApiOptions {
+  /** How far a live dashboard may fall behind; benchmarks lift them to measure the monitor without. */
+  liveLimits?: LiveLimits;
+}
+
 /** The HTTP face of a monitor: REST under /api/v1, the live hub, /healthz and /readyz. */
-export async function buildApi(monitor: Monitor): Promise<Api> {
+export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Promise<Api> {
   const loggerInstance: FastifyBaseLogger = monitor.log.child({ part: 'api' });
   const logController = new LogController({ disableRequestLogging: true });
   // The gateway speaks raw Streamable HTTP at /mcp/<server-id>; it sits in front of Fastify's router.
@@ -59,7 +65,7 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
   registerErrorHandler(app);
   registerAuth(app, monitor.config.api_token);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  const hub = new LiveHub(monitor);
+  const hub = new LiveHub(monitor, 500, options.liveLimits);
   app.get(LIVE_PATH, { websocket: true }, (socket, req) => {
     if (authorised(req, monitor.config.api_token)) hub.accept(socket);
     else socket.close(4401, 'unauthorised: pass ?token=<api_token>');
