@@ -4,6 +4,7 @@ import { serverView } from '../api/server-view.js';
 import type { Monitor } from '../monitor.js';
 import type { ServerRecord } from '../servers/server-types.js';
 import { LIVE_LIMITS, LiveClient, type Drop, type LiveLimits } from './live-client.js';
+import { serverMessages } from './server-messages.js';
 
 /** Messages the live hub sends; the dashboard's only source of live updates. */
 export type LiveMessage =
@@ -71,8 +72,14 @@ export class LiveHub {
         // A client that sends garbage is ignored, not disconnected.
       }
     });
-    const servers = this.monitor.registry.list().map((s) => this.view(s));
-    client.sendSnapshot(JSON.stringify({ type: 'snapshot', servers } satisfies LiveMessage));
+    const [snapshot, ...rest] = serverMessages(
+      this.monitor.registry.list().map((s) => this.view(s)),
+      'snapshot',
+    );
+    // A large fleet's snapshot comes in pieces; a client slow to take them gets the rest coalesced.
+    const now = Date.now();
+    if (snapshot) client.deliver(snapshot.msg, snapshot.text, now);
+    for (const m of rest) client.deliver(m.msg, m.text, now);
   }
 
   close(): void {
@@ -103,7 +110,9 @@ export class LiveHub {
     if (this.dirty.size === 0) return;
     const servers = [...this.dirty.values()].map((s) => this.view(this.monitor.registry.find(s.id) ?? s));
     this.dirty.clear();
-    this.broadcast({ type: 'servers', servers });
+    const now = Date.now();
+    for (const m of serverMessages(servers, 'servers'))
+      for (const c of this.clients) c.deliver(m.msg, m.text, now);
   }
 
   private broadcast(msg: LiveMessage, serverId?: string): void {

@@ -2,12 +2,13 @@ import type { WebSocket } from '@fastify/websocket';
 import type { DashboardNotification } from '../alerts/channels/channel.js';
 import type { ServerView } from '../api/server-view.js';
 import type { LiveMessage } from './hub.js';
+import { serverMessages } from './server-messages.js';
 
 /** How far a dashboard may fall behind (bytes the monitor holds for it, time) before it is dropped. */
 export interface LiveLimits {
   /** Above this many buffered bytes a client gets its changes coalesced, sent once it drains. */
   softBytes: number;
-  /** Past this many it is closed (or twice its snapshot, when that is larger). */
+  /** Past this many (one message larger than the difference) it is closed. */
   hardBytes: number;
   /** Behind (above the soft limit) for longer than this, it is closed. */
   maxLagMs: number;
@@ -78,31 +79,25 @@ export class LiveClient {
   /** Server whose checks and log lines this client tails, if any. */
   tail: string | undefined;
   private backlog: Backlog | undefined;
-  private hardBytes: number;
   private dropped = false;
 
   constructor(
     readonly socket: WebSocket,
     private readonly limits: LiveLimits,
     private readonly onDrop: (client: LiveClient, why: Drop) => void,
-  ) {
-    this.hardBytes = limits.hardBytes;
-  }
+  ) {}
 
   get open(): boolean {
     return !this.dropped && this.socket.readyState === this.socket.OPEN;
   }
 
-  /** The snapshot on connect: always sent; a client may hold twice its size before it is dropped. */
-  sendSnapshot(text: string): void {
-    this.hardBytes = Math.max(this.limits.hardBytes, 2 * Buffer.byteLength(text));
-    this.socket.send(text);
-  }
-
-  /** Sends `msg` (serialised as `text`), or folds it into the backlog while the client is behind. */
+  /**
+   * Sends `msg` (serialised as `text`), or folds it into the backlog while the client is behind.
+   * A snapshot always goes out: it comes first, on an empty buffer.
+   */
   deliver(msg: LiveMessage, text: string, now: number): void {
     if (!this.open) return;
-    if (!this.backlog && this.socket.bufferedAmount <= this.limits.softBytes) {
+    if (msg.type === 'snapshot' || (!this.backlog && this.socket.bufferedAmount <= this.limits.softBytes)) {
       this.socket.send(text);
       return;
     }
@@ -120,19 +115,22 @@ export class LiveClient {
       return;
     }
     this.backlog = undefined;
-    const servers = [...backlog.changed].flatMap((id) => view(id) ?? []);
-    const batch: LiveMessage[] = [
-      ...(servers.length > 0 ? [{ type: 'servers' as const, servers }] : []),
+    const views = [...backlog.changed].flatMap((id) => view(id) ?? []);
+    const [first, ...more] = views.length > 0 ? serverMessages(views, 'servers') : [];
+    const others: LiveMessage[] = [
       ...[...backlog.removed].map((id) => ({ type: 'server.removed' as const, id })),
       ...backlog.notifications.map((notification) => ({ type: 'notification' as const, notification })),
     ];
-    for (const msg of batch) this.socket.send(JSON.stringify(msg));
+    if (first) this.socket.send(first.text);
+    for (const msg of others) this.socket.send(JSON.stringify(msg));
+    // A large batch comes in pieces too: the client may fall behind again after the first.
+    for (const m of more) this.deliver(m.msg, m.text, now);
   }
 
   private dropIfTooFarBehind(now: number): void {
     const bufferedBytes = this.socket.bufferedAmount;
     const lagMs = now - (this.backlog?.since ?? now);
-    if (bufferedBytes <= this.hardBytes && lagMs <= this.limits.maxLagMs) return;
+    if (bufferedBytes <= this.limits.hardBytes && lagMs <= this.limits.maxLagMs) return;
     this.dropped = true;
     this.backlog = undefined;
     this.onDrop(this, { bufferedBytes, lagMs });
