@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { AlertEvaluator } from '../src/alerts/evaluator.js';
 import { channelsRepo, rulesRepo } from '../src/alerts/config-repo.js';
+import { SecretBox } from '../src/secrets/secret-box.js';
 import { ALERT_METRICS, ruleInputSchema, type AlertMetric } from '../src/alerts/rule.js';
 import { Bus } from '../src/live/bus.js';
 import { Aggregator, type LiveStats } from '../src/metrics/aggregator.js';
@@ -123,8 +124,10 @@ export async function alertEval(opts: { rules: number; servers: number; ticks: n
   });
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   const port = (hook.address() as AddressInfo).port; // safe because listen() on TCP resolved
+  const secrets = SecretBox.ephemeral();
   const channel = await channelsRepo.insert(
     store.db,
+    secrets,
     {
       name: 'bench',
       kind: 'webhook',
@@ -169,6 +172,7 @@ export async function alertEval(opts: { rules: number; servers: number; ticks: n
   };
   const evaluator = new AlertEvaluator({
     db: store.db,
+    secrets,
     bus: new Bus(),
     log,
     servers: () => servers,
@@ -219,6 +223,7 @@ export async function alertEval(opts: { rules: number; servers: number; ticks: n
   // Condition true → webhook: the evaluator on its own timer, as in `serve`.
   const timed = new AlertEvaluator({
     db: store.db,
+    secrets,
     bus: new Bus(),
     log,
     servers: () => servers,

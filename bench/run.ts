@@ -8,6 +8,10 @@
 // in headless Chromium with BENCH_DASHBOARD_SERVERS (1,000) servers. BENCH_ONLY=hostile checks
 // hostile servers (50 MB answers, 10 MB serverInfo, 100,000 tools) every BENCH_HOSTILE_INTERVAL
 // (5 s) for BENCH_SECONDS (30) while an API client reads the server list.
+// BENCH_ONLY=slow-dashboards: ten
+// never-reading live dashboards (BENCH_SLOW_DASHBOARDS) for BENCH_SECONDS (30) beside a fleet of
+// BENCH_SERVERS (1,000) checked every second with BENCH_VIEW_KB (8) KB views; BENCH_LIVE_LIMITS=off
+// lifts the live hub's backpressure limits (the code before them).
 import { cpus, totalmem } from 'node:os';
 import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
 import { hostileUpstream } from './hostile-upstream.js';
@@ -15,6 +19,7 @@ import { alertEvalRows } from './alert-eval.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
 import { queryScale } from './query-scale.js';
+import { slowDashboards } from './slow-dashboards.js';
 
 const only = process.env.BENCH_ONLY;
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -177,6 +182,27 @@ if (only === 'hostile') {
     '| servers | checks | RSS max | API requests | API p50 | API p99 | API max | event-loop lag p99 | lag max |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     `| ${r.servers} | ${r.checks} | ${r.rssMaxMb} MB | ${r.apiRequests} | ${r.apiP50Ms} ms | ${r.apiP99Ms} ms | ${r.apiMaxMs} ms | ${r.lagP99Ms} ms | ${r.lagMaxMs} ms |`,
+  ]);
+}
+
+if (only === 'slow-dashboards') {
+  const servers = Number(process.env.BENCH_SERVERS ?? 1000);
+  const viewKb = Number(process.env.BENCH_VIEW_KB ?? 8);
+  const dashboards = Number(process.env.BENCH_SLOW_DASHBOARDS ?? 10);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 30);
+  const limits = process.env.BENCH_LIVE_LIMITS !== 'off';
+  process.stderr.write(
+    `slow dashboards: ${dashboards} never reading, ${servers} servers checked every second, ${seconds} s, limits ${limits ? 'on' : 'off'}…\n`,
+  );
+  const r = await slowDashboards({ servers, viewKb, dashboards, seconds, limits });
+  out([
+    `## Slow dashboards — ${day}, ${machine}`,
+    '',
+    `\`BENCH_ONLY=slow-dashboards${limits ? '' : ' BENCH_LIVE_LIMITS=off'} BENCH_SERVERS=${servers} BENCH_VIEW_KB=${viewKb} BENCH_SECONDS=${seconds} npm run bench\``,
+    '',
+    '| live limits | servers (view) | never-reading dashboards | RSS at start | RSS max, first 10 s | RSS max | RSS at end | buffered for one, max | dropped | reader: messages, newest check age |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${r.limits ? 'on (1 MiB / 8 MiB / 30 s)' : 'off (before)'} | ${r.servers} (${r.viewKb} KB) | ${r.dashboards} for ${r.seconds} s | ${r.rssStartMb} MB | ${r.rssFirst10sMb} MB | **${r.rssMaxMb} MB** | ${r.rssEndMb} MB | ${r.bufferedMaxMb} MB | ${r.dropped} | ${r.readerMessages}, ${r.readerLagMs} ms |`,
   ]);
 }
 process.exit(0);

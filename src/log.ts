@@ -28,6 +28,8 @@ export function createLogger(
           '*.password',
           'api_token',
           '*.api_token',
+          'secret_key',
+          '*.secret_key',
           'authorization',
           '*.authorization',
           'req.headers.authorization',

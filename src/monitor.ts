@@ -18,12 +18,15 @@ import { GaugeSampler } from './metrics/gauges.js';
 import { startRollups } from './metrics/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './metrics/request-event.js';
+import { openSecrets } from './secrets/at-rest.js';
+import type { SecretBox } from './secrets/secret-box.js';
 import { Registry } from './servers/registry.js';
 import { configSecrets } from './config/secrets.js';
 import { LoopGuard } from './shared/loop-guard.js';
 import { Scrubber } from './shared/scrubber.js';
 import { cleanText } from './shared/text.js';
 import { openStore, type Store } from './store/open-store.js';
+import { ensurePrivateDir } from './store/private-files.js';
 import { startRetention } from './store/retention.js';
 
 export interface MonitorOptions {
@@ -46,6 +49,8 @@ export interface Monitor {
   /** Takes every known secret out of text leaving the monitor. */
   scrubber: Scrubber;
   store: Store;
+  /** Seals the secrets the store keeps (header values, secret env values, channel passwords). */
+  secrets: SecretBox;
   bus: Bus;
   registry: Registry;
   checker: Checker;
@@ -75,19 +80,33 @@ export interface Monitor {
 
 export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const { config, log } = options;
+  const dataDir = ensurePrivateDir(config.data_dir);
+  if (dataDir === 'tightened') log.info({ data_dir: config.data_dir }, 'data_dir made private (0700)');
+  if (dataDir === 'loose')
+    log.warn(
+      { data_dir: config.data_dir },
+      'data_dir is readable by others and cannot be made private (0700)',
+    );
   const store = await openStore({
     databaseUrl: config.database_url,
     dataDir: config.data_dir,
     schema: options.schema,
   });
   log.info({ store: store.dialect, location: store.location }, 'store open');
+  const secrets = await openSecrets(config, store, log).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const bus = new Bus();
   // Until the HTTP face listens, the configured address; then the one it got (port 0 in tests).
   let listeningUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const publicUrl = () => config.public_url ?? listeningUrl;
   const scrubber = options.scrubber ?? new Scrubber();
   scrubber.set('config', configSecrets(config));
-  const registry = new Registry(store, bus, log, { stdioFromApi: stdioFromApiAllowed(config), scrubber });
+  const registry = new Registry(store, secrets, bus, log, {
+    stdioFromApi: stdioFromApiAllowed(config),
+    scrubber,
+  });
   await registry.load();
   await registry.syncFromConfig(config.servers);
   const journal = new Journal(join(config.data_dir, 'journal'), {
@@ -157,6 +176,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
   const alerts = new AlertEvaluator({
     db: store.db,
+    secrets,
     bus,
     log: log.child({ part: 'alerts' }),
     servers: () => registry.list(),
@@ -169,7 +189,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     shutdownGraceMs: 2000,
     channelDeps: { scrub: (text) => scrubber.scrub(text) },
   });
-  for (const c of await channelsRepo.list(store.db)) scrubber.set(`channel:${c.id}`, channelSecrets(c));
+  for (const c of await channelsRepo.list(store.db, secrets))
+    scrubber.set(`channel:${c.id}`, channelSecrets(c));
   await alerts.start();
   log.info({ servers: registry.list().length }, 'checking servers');
   let quiet: Promise<void> | undefined;
@@ -188,6 +209,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     log,
     scrubber,
     store,
+    secrets,
     bus,
     registry,
     checker,

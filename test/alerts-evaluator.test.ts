@@ -8,6 +8,7 @@ import { Bus } from '../src/live/bus.js';
 import type { LiveFigures } from '../src/metrics/live-window.js';
 import { initialState, type ServerRecord, type Status } from '../src/servers/server-types.js';
 import { openStore, type Store } from '../src/store/open-store.js';
+import { SecretBox } from '../src/secrets/secret-box.js';
 import { dropStoreTarget, newStoreTarget, type StoreTarget } from './helpers/stores.js';
 
 const figures = (errorRatePercent: number | null): LiveFigures => ({
@@ -51,6 +52,7 @@ test('error rate: fires only after the period held, a flap resets Pending, no da
   const servers = [server('a'), server('off', 'healthy', false)];
   const evaluator = new AlertEvaluator({
     db: store.db,
+    secrets: SecretBox.ephemeral(),
     bus: new Bus(),
     log: pino({ level: 'silent' }),
     servers: () => servers,
@@ -114,6 +116,7 @@ test('a burst of status changes is evaluated together, at once, and all of it fi
   let fleetReads = 0;
   const evaluator = new AlertEvaluator({
     db: burst.db,
+    secrets: SecretBox.ephemeral(),
     bus,
     log: pino({ level: 'silent' }),
     servers: () => {

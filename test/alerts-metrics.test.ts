@@ -12,6 +12,7 @@ import { GaugeSampler } from '../src/metrics/gauges.js';
 import type { RequestEvent } from '../src/metrics/request-event.js';
 import { initialState, type ServerRecord } from '../src/servers/server-types.js';
 import { openStore, type Store } from '../src/store/open-store.js';
+import { SecretBox } from '../src/secrets/secret-box.js';
 import { startEverythingHttp } from './helpers/everything.js';
 import { startHarness, waitFor } from './helpers/harness.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';
@@ -85,6 +86,7 @@ for (const kind of kinds)
     const evaluator = (servers: ServerRecord[]) =>
       new AlertEvaluator({
         db: store.db,
+        secrets: SecretBox.ephemeral(),
         bus: new Bus(),
         log: silent,
         servers: () => servers,

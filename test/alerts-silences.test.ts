@@ -13,6 +13,7 @@ import { silencesRepo } from '../src/alerts/silences.js';
 import { Bus } from '../src/live/bus.js';
 import { initialState, type ServerRecord, type Status } from '../src/servers/server-types.js';
 import { openStore, type Store } from '../src/store/open-store.js';
+import { SecretBox } from '../src/secrets/secret-box.js';
 import { waitFor } from './helpers/harness.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';
 
@@ -81,10 +82,12 @@ for (const kind of kinds)
     });
 
     let now = 1_900_000_000_000;
+    const secrets = SecretBox.ephemeral();
     const logLines: string[] = [];
     const evaluator = (servers: ServerRecord[], extra: { shutdownGraceMs?: number; baseMs?: number } = {}) =>
       new AlertEvaluator({
         db: store.db,
+        secrets,
         bus: new Bus(),
         log: pino(
           { level: 'info' },
@@ -111,6 +114,7 @@ for (const kind of kinds)
     const offlineRule = async (name: string, retries = 0): Promise<AlertRule> => {
       const channel = await channelsRepo.insert(
         store.db,
+        secrets,
         { name, kind: 'webhook', config: { url: hook.url, retries }, enabled: true },
         now,
       );

@@ -6,11 +6,13 @@ import { openStore, type Store } from '../src/store/open-store.js';
 import { checksRepo, type NewCheck } from '../src/store/checks-repo.js';
 import { eventsRepo } from '../src/store/events-repo.js';
 import { serversRepo } from '../src/store/servers-repo.js';
+import { SecretBox } from '../src/secrets/secret-box.js';
 import { pruneChecks } from '../src/store/retention.js';
 import { initialState, type ServerRecord } from '../src/servers/server-types.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';
 
 const kinds = await storeKinds();
+const secrets = SecretBox.ephemeral();
 
 const record = (id: string): ServerRecord => ({
   id,
@@ -76,8 +78,8 @@ for (const kind of kinds) {
     });
 
     test('servers round-trip, state separately from definition', async () => {
-      await serversRepo.insert(store.db, record('one'));
-      const got = await serversRepo.get(store.db, 'one');
+      await serversRepo.insert(store.db, secrets, record('one'));
+      const got = await serversRepo.get(store.db, secrets, 'one');
       assert.deepEqual(got, record('one'));
       const state = {
         ...initialState(),
@@ -88,8 +90,8 @@ for (const kind of kinds) {
         toolCount: 4,
       };
       await serversRepo.saveState(store.db, 'one', state);
-      await serversRepo.update(store.db, { ...record('one'), tags: ['b'] });
-      const after = await serversRepo.get(store.db, 'one');
+      await serversRepo.update(store.db, secrets, { ...record('one'), tags: ['b'] });
+      const after = await serversRepo.get(store.db, secrets, 'one');
       assert.deepEqual(after?.tags, ['b']);
       assert.deepEqual(after?.state, state);
     });

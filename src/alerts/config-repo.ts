@@ -1,6 +1,9 @@
+import type { SecretBox } from '../secrets/secret-box.js';
+import { countingReseal, type ResealPage } from '../secrets/reseal-page.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
 import { CHANNEL_KINDS, type ChannelKind } from './channels/channel.js';
+import { channelRegistry } from './channels/registry.js';
 import { DEFAULT_RULES, type AlertRule, type RuleInput, type RuleSource } from './rule.js';
 import { ruleFromRow, ruleToRow } from './rows.js';
 
@@ -102,26 +105,44 @@ export const rulesRepo = {
 const sameRule = (a: RuleInput, b: RuleInput): boolean =>
   (Object.keys(b) as (keyof RuleInput)[]).every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 
+/**
+ * The config with `fn` applied to the value of each of its kind's secret fields (the SMTP
+ * password, the webhook's signing secret): how the store seals and opens them.
+ */
+function mapSecretFields(
+  kind: ChannelKind,
+  config: Record<string, unknown>,
+  fn: (value: string) => string,
+): Record<string, unknown> {
+  const out = { ...config };
+  for (const f of channelRegistry[kind].secretFields) {
+    const v = out[f];
+    if (typeof v === 'string' && v !== '') out[f] = fn(v);
+  }
+  return out;
+}
+
+/** Channels, with their secret fields sealed in the store (`secrets`) and plain in memory. */
 export const channelsRepo = {
-  async list(db: Db): Promise<StoredChannel[]> {
+  async list(db: Db, secrets: SecretBox): Promise<StoredChannel[]> {
     const rows = await db.selectFrom('notification_channels').selectAll().orderBy('id').execute();
-    return rows.map(channelFromRow);
+    return rows.map((r) => channelFromRow(r, secrets));
   },
-  async get(db: Db, id: number): Promise<StoredChannel | undefined> {
+  async get(db: Db, secrets: SecretBox, id: number): Promise<StoredChannel | undefined> {
     const row = await db
       .selectFrom('notification_channels')
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? channelFromRow(row) : undefined;
+    return row ? channelFromRow(row, secrets) : undefined;
   },
-  async insert(db: Db, c: ChannelRecordInput, now: number): Promise<StoredChannel> {
+  async insert(db: Db, secrets: SecretBox, c: ChannelRecordInput, now: number): Promise<StoredChannel> {
     const { id } = await db
       .insertInto('notification_channels')
       .values({
         name: c.name,
         kind: c.kind,
-        config: toJson(c.config),
+        config: toJson(mapSecretFields(c.kind, c.config, (v) => secrets.seal(v))),
         enabled: c.enabled ? 1 : 0,
         created_at: now,
         updated_at: now,
@@ -130,13 +151,13 @@ export const channelsRepo = {
       .executeTakeFirstOrThrow();
     return { ...c, id, created_at: now, updated_at: now };
   },
-  async update(db: Db, c: StoredChannel): Promise<void> {
+  async update(db: Db, secrets: SecretBox, c: StoredChannel): Promise<void> {
     await db
       .updateTable('notification_channels')
       .set({
         name: c.name,
         kind: c.kind,
-        config: toJson(c.config),
+        config: toJson(mapSecretFields(c.kind, c.config, (v) => secrets.seal(v))),
         enabled: c.enabled ? 1 : 0,
         updated_at: c.updated_at,
       })
@@ -147,22 +168,54 @@ export const channelsRepo = {
     const r = await db.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   },
+  /** Seals, with the current key, the secrets of up to `limit` channels after `after` (by id) not sealed with it. */
+  async resealSecrets(
+    db: Db,
+    secrets: SecretBox,
+    after: number | undefined,
+    limit: number,
+  ): Promise<ResealPage<number>> {
+    let query = db
+      .selectFrom('notification_channels')
+      .select(['id', 'kind', 'config'])
+      .orderBy('id')
+      .limit(limit);
+    if (after !== undefined) query = query.where('id', '>', after);
+    const rows = await query.execute();
+    let values = 0;
+    for (const row of rows) {
+      const reseal = countingReseal(secrets);
+      const config = mapSecretFields(kindOf(row.kind), fromJson(row.config, {}), reseal.apply);
+      if (reseal.count() === 0) continue;
+      values += reseal.count();
+      await db
+        .updateTable('notification_channels')
+        .set({ config: toJson(config) })
+        .where('id', '=', row.id)
+        .execute();
+    }
+    return { last: rows.at(-1)?.id, rows: rows.length, values };
+  },
 };
 
-function channelFromRow(row: {
-  id: number;
-  name: string;
-  kind: string;
-  config: string;
-  enabled: number;
-  created_at: number;
-  updated_at: number;
-}): StoredChannel {
+function channelFromRow(
+  row: {
+    id: number;
+    name: string;
+    kind: string;
+    config: string;
+    enabled: number;
+    created_at: number;
+    updated_at: number;
+  },
+  secrets: SecretBox,
+): StoredChannel {
+  const kind = kindOf(row.kind);
   return {
     id: row.id,
     name: row.name,
-    kind: kindOf(row.kind),
-    config: fromJson<Record<string, unknown>>(row.config, {}),
+    kind,
+    config: mapSecretFields(kind, fromJson<Record<string, unknown>>(row.config, {}), (v) => secrets.open(v)),
     enabled: row.enabled === 1,
     created_at: row.created_at,
     updated_at: row.updated_at,

@@ -12,6 +12,7 @@ import {
   type ResolveReason,
   type StoredState,
 } from './history-repo.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import { Notifier, type ServerRef } from './notifier.js';
 import { compare, ruleAppliesTo, type AlertRule, type RuleInput } from './rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
@@ -19,6 +20,8 @@ import { TickMetrics } from './tick-metrics.js';
 
 export interface EvaluatorDeps {
   db: Db;
+  /** Opens the channels' secret fields, sealed in the store. */
+  secrets: SecretBox;
   bus: Bus;
   log: Logger;
   servers: () => ServerRecord[];

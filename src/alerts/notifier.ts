@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../live/bus.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { Db } from '../store/tables.js';
 import { actionsRepo } from './actions.js';
 import type { ChannelDeps } from './channels/channel.js';
@@ -21,6 +22,7 @@ export interface ServerRef {
 
 export interface NotifierDeps {
   db: Db;
+  secrets: SecretBox;
   bus: Bus;
   log: Logger;
   /** Where people reach the dashboard (`public_url`, else the listening address), for links. */
@@ -126,7 +128,9 @@ export class Notifier {
     historyId: number | null,
   ): Promise<void> {
     const db = this.deps.db;
-    const channels = (await channelsRepo.list(db)).filter((c) => c.enabled && rule.channels.includes(c.id));
+    const channels = (await channelsRepo.list(db, this.deps.secrets)).filter(
+      (c) => c.enabled && rule.channels.includes(c.id),
+    );
     if (channels.length === 0) return;
     const hold = await this.heldBy(rule, server, n, historyId);
     if (historyId !== null)

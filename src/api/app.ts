@@ -4,6 +4,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { stdioFromApiAllowed } from '../config/schema.js';
 import { LiveHub } from '../live/hub.js';
+import type { LiveLimits } from '../live/live-client.js';
 import type { Monitor } from '../monitor.js';
 import {
   INFO_PATH,
@@ -38,8 +39,13 @@ export interface Api {
   access: Map<string, Access>;
 }
 
+export interface ApiOptions {
+  /** How far a live dashboard may fall behind; benchmarks lift them to measure the monitor without. */
+  liveLimits?: LiveLimits;
+}
+
 /** The HTTP face of a monitor: REST under /api/v1, the live hub, /healthz and /readyz. */
-export async function buildApi(monitor: Monitor): Promise<Api> {
+export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Promise<Api> {
   const loggerInstance: FastifyBaseLogger = monitor.log.child({ part: 'api' });
   const logController = new LogController({ disableRequestLogging: true });
   const guard = requestGuard(monitor.config);
@@ -68,7 +74,7 @@ export async function buildApi(monitor: Monitor): Promise<Api> {
   registerAuth(app, monitor.config.api_token);
   registerInputChecks(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  const hub = new LiveHub(monitor);
+  const hub = new LiveHub(monitor, 500, options.liveLimits);
   app.get(LIVE_PATH, { websocket: true, config: { access: 'live' } }, (socket, req) => {
     if (liveAuthorised(req, monitor.config.api_token)) hub.accept(socket);
     else socket.close(4401, 'unauthorised: pass ?token=<api_token>');

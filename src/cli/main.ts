@@ -7,6 +7,7 @@ import { addSettingFlags, settingFlags } from './flags.js';
 import { serve } from './serve.js';
 import { runCheck } from './check.js';
 import { runDemo } from './demo.js';
+import { runRotateSecretKey } from './rotate-secret-key.js';
 
 applyHeapGrowth();
 
@@ -34,6 +35,18 @@ addSettingFlags(
   program.command('demo').description('run the monitor with a demo fleet of real MCP servers on loopback'),
 ).action(async (opts: Record<string, unknown>) => {
   await runDemo(opts.config as string | undefined, settingFlags(opts));
+});
+
+addSettingFlags(
+  program
+    .command('rotate-secret-key')
+    .description(
+      're-encrypt the secrets in the store with a new key (stop the monitor first; with secret_key set, the new key comes from MCP_HEALTH_NEW_SECRET_KEY)',
+    ),
+).action(async (opts: Record<string, unknown>) => {
+  await runRotateSecretKey(
+    loadConfig({ file: opts.config as string | undefined, flags: settingFlags(opts) }),
+  );
 });
 
 program

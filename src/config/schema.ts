@@ -80,6 +80,12 @@ export const settingsShape = {
    * Default: true on a loopback listener, false on any other. Config-file servers are unaffected.
    */
   allow_stdio_servers_from_api: z.boolean().optional(),
+  /**
+   * Encrypts the secrets kept in the store (header values, secret env values, channel
+   * passwords); absent, a random key is kept in `<data_dir>/secret.key`. Every host of one
+   * PostgreSQL store needs the same key.
+   */
+  secret_key: z.string().min(16, 'must be at least 16 characters').optional(),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

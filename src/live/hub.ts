@@ -3,6 +3,8 @@ import type { DashboardNotification } from '../alerts/channels/channel.js';
 import { serverView } from '../api/server-view.js';
 import type { Monitor } from '../monitor.js';
 import type { ServerRecord } from '../servers/server-types.js';
+import { LIVE_LIMITS, LiveClient, type Drop, type LiveLimits } from './live-client.js';
+import { serverMessages } from './server-messages.js';
 
 /** Messages the live hub sends; the dashboard's only source of live updates. */
 export type LiveMessage =
@@ -14,24 +16,20 @@ export type LiveMessage =
   | { type: 'log'; server_id: string; line: { at: string; stream: string; line: string } }
   | { type: 'notification'; notification: DashboardNotification };
 
-interface Client {
-  socket: WebSocket;
-  /** Server whose checks and log lines this client tails, if any. */
-  tail: string | undefined;
-}
-
 /**
  * WebSocket `/api/v1/live`: the current state on connect, then every status change at once;
- * other per-check updates (last check time, latency) are batched every `batchMs`.
+ * other per-check updates (last check time, latency) are batched every `batchMs`. A client that
+ * does not keep up gets coalesced updates, then is dropped (`LiveClient`, `limits`).
  */
 export class LiveHub {
-  private readonly clients = new Set<Client>();
+  private readonly clients = new Set<LiveClient>();
   private readonly dirty = new Map<string, ServerRecord>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly monitor: Monitor,
     batchMs = 500,
+    private readonly limits: LiveLimits = LIVE_LIMITS,
   ) {
     const { bus } = monitor;
     bus.on('server.status', (s) => this.broadcast({ type: 'server', server: this.view(s) }, s.id));
@@ -49,7 +47,7 @@ export class LiveHub {
         line: { at: new Date(l.at).toISOString(), stream: l.stream, line: l.line },
       }),
     );
-    this.timer = setInterval(() => this.flushDirty(), batchMs);
+    this.timer = setInterval(() => this.tick(), batchMs);
     this.timer.unref();
   }
 
@@ -62,7 +60,7 @@ export class LiveHub {
   }
 
   accept(socket: WebSocket): void {
-    const client: Client = { socket, tail: undefined };
+    const client = new LiveClient(socket, this.limits, (c, why) => this.drop(c, why));
     this.clients.add(client);
     socket.on('close', () => this.clients.delete(client));
     socket.on('error', () => this.clients.delete(client));
@@ -74,7 +72,14 @@ export class LiveHub {
         // A client that sends garbage is ignored, not disconnected.
       }
     });
-    this.send(client, { type: 'snapshot', servers: this.monitor.registry.list().map((s) => this.view(s)) });
+    const [snapshot, ...rest] = serverMessages(
+      this.monitor.registry.list().map((s) => this.view(s)),
+      'snapshot',
+    );
+    // A large fleet's snapshot comes in pieces; a client slow to take them gets the rest coalesced.
+    const now = Date.now();
+    if (snapshot) client.deliver(snapshot.msg, snapshot.text, now);
+    for (const m of rest) client.deliver(m.msg, m.text, now);
   }
 
   close(): void {
@@ -83,26 +88,43 @@ export class LiveHub {
     this.clients.clear();
   }
 
+  private tick(): void {
+    this.flushDirty();
+    const now = Date.now();
+    const view = (id: string) => {
+      const s = this.monitor.registry.find(id);
+      return s && this.view(s);
+    };
+    for (const c of this.clients) c.tick(now, view);
+  }
+
+  private drop(client: LiveClient, why: Drop): void {
+    this.clients.delete(client);
+    this.monitor.log.warn(
+      { buffered_bytes: why.bufferedBytes, lag_ms: why.lagMs, clients: this.clients.size },
+      'a live dashboard fell too far behind and was closed (it reconnects to a fresh snapshot)',
+    );
+  }
+
   private flushDirty(): void {
     if (this.dirty.size === 0) return;
     const servers = [...this.dirty.values()].map((s) => this.view(this.monitor.registry.find(s.id) ?? s));
     this.dirty.clear();
-    this.broadcast({ type: 'servers', servers });
+    const now = Date.now();
+    for (const m of serverMessages(servers, 'servers'))
+      for (const c of this.clients) c.deliver(m.msg, m.text, now);
   }
 
   private broadcast(msg: LiveMessage, serverId?: string): void {
     if (serverId) this.dirty.delete(serverId);
     const text = JSON.stringify(msg);
-    for (const c of this.clients) if (c.socket.readyState === c.socket.OPEN) c.socket.send(text);
+    const now = Date.now();
+    for (const c of this.clients) c.deliver(msg, text, now);
   }
 
   private toTailers(serverId: string, msg: LiveMessage): void {
     const text = JSON.stringify(msg);
-    for (const c of this.clients)
-      if (c.tail === serverId && c.socket.readyState === c.socket.OPEN) c.socket.send(text);
-  }
-
-  private send(c: Client, msg: LiveMessage): void {
-    c.socket.send(JSON.stringify(msg));
+    const now = Date.now();
+    for (const c of this.clients) if (c.tail === serverId) c.deliver(msg, text, now);
   }
 }

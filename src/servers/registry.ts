@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { serverInput, type ServerInput } from '../config/server-input.js';
 import type { Bus } from '../live/bus.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { slugify } from '../shared/slug.js';
 import { validate } from '../shared/validate.js';
@@ -22,6 +23,7 @@ export class Registry {
 
   constructor(
     private readonly store: Store,
+    private readonly secrets: SecretBox,
     private readonly bus: Bus,
     private readonly log: Logger,
     options: {
@@ -36,7 +38,7 @@ export class Registry {
   }
 
   async load(): Promise<void> {
-    for (const s of await serversRepo.list(this.store.db)) this.keep(s);
+    for (const s of await serversRepo.list(this.store.db, this.secrets)) this.keep(s);
   }
 
   /** Holds a record in memory, and tells the scrubber its secrets. */
@@ -204,7 +206,7 @@ export class Registry {
   }
 
   private async insert(record: ServerRecord, actor: string): Promise<void> {
-    await serversRepo.insert(this.store.db, record);
+    await serversRepo.insert(this.store.db, this.secrets, record);
     this.keep(record);
     await auditRepo.insert(this.store.db, { actor, action: 'server.create', target: record.id });
     this.log.info({ server: record.id, transport: record.spec.transport, actor }, 'server added');
@@ -226,7 +228,7 @@ export class Registry {
   ): Promise<void> {
     const current = this.servers.get(record.id);
     const merged = current ? { ...record, state: current.state } : record;
-    await serversRepo.update(this.store.db, merged);
+    await serversRepo.update(this.store.db, this.secrets, merged);
     this.keep(merged);
     await eventsRepo.insert(this.store.db, { serverId: record.id, ...event });
     await auditRepo.insert(this.store.db, { actor, action, target: record.id });

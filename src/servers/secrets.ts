@@ -67,3 +67,12 @@ export function secretValues(spec: ServerSpec): string[] {
       .map((v) => v.value);
   return Object.values(spec.headers).flatMap((v) => [v, ...v.split(/\s+/).filter((w) => w.length >= 8)]);
 }
+
+/** The spec with `fn` applied to every secret value (header values, secret env values): how the store seals and opens them. */
+export function mapSecretValues(spec: ServerSpec, fn: (value: string) => string): ServerSpec {
+  if (spec.transport === 'stdio') {
+    const env = Object.entries(spec.env).map(([k, v]) => [k, v.secret ? { ...v, value: fn(v.value) } : v]);
+    return { ...spec, env: Object.fromEntries(env) as Record<string, EnvValue> };
+  }
+  return { ...spec, headers: Object.fromEntries(Object.entries(spec.headers).map(([k, v]) => [k, fn(v)])) };
+}

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as KyselySqlite } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrate.js';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
 import { StoreHealth } from './store-health.js';
 import type { Database, Db, Dialect } from './tables.js';
 
@@ -25,6 +25,11 @@ export interface StoreOptions {
   dataDir: string;
   /** PostgreSQL only: run in this schema (created if missing) — used to isolate test runs. */
   schema?: string | undefined;
+  /**
+   * SQLite only: fail when another process has the file open (a running monitor), and keep it
+   * to this process until closed (commands that must not run beside a monitor).
+   */
+  exclusive?: boolean;
 }
 
 // bigint (epoch ms, bigserial ids) fits a JS number for the next 280,000 years.
@@ -56,9 +61,17 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     }
     return wrap(db, 'postgres', describePg(databaseUrl));
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const file = join(dataDir, 'mcp-health.db');
+  // SQLite gives the -wal and -shm files the database file's mode.
+  for (const [path, create] of [
+    [file, true],
+    [`${file}-wal`, false],
+    [`${file}-shm`, false],
+  ] as const)
+    ensurePrivateFile(path, create);
   const sqlite = new SqliteDatabase(file);
+  if (options.exclusive) claimExclusively(sqlite, file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
@@ -66,6 +79,22 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   await migrate(db as Kysely<unknown>, 'sqlite');
   return wrap(db, 'sqlite', file);
+}
+
+/**
+ * In WAL mode every connection holds a shared lock while open; a connection in exclusive locking
+ * mode gets its write lock only when no other process has the file open.
+ */
+function claimExclusively(sqlite: SqliteDatabase.Database, file: string): void {
+  sqlite.pragma('locking_mode = EXCLUSIVE');
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    sqlite.exec('begin exclusive; commit');
+  } catch (err) {
+    sqlite.close();
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    throw new Error(`${file} is open in another process (a running monitor?): stop it first`);
+  }
 }
 
 /**

@@ -2,10 +2,15 @@ import type { Selectable } from 'kysely';
 import type { ServerRecord, ServerState, ServerSpec, Status } from '../servers/server-types.js';
 import type { ServerOverrides } from '../config/server-input.js';
 import type { ProtocolEra } from '../checker/probe-types.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { countingReseal, type ResealPage } from '../secrets/reseal-page.js';
+import { mapSecretValues } from '../servers/secrets.js';
 import { fromJson, toJson } from './json.js';
 import type { Db, ServersTable } from './tables.js';
 
-function fromRow(r: Selectable<ServersTable>): ServerRecord {
+const EMPTY_SPEC: ServerSpec = { transport: 'stdio', command: '', args: [], env: {} };
+
+function fromRow(r: Selectable<ServersTable>, secrets: SecretBox): ServerRecord {
   const serverInfo = fromJson<{ name: string; version: string; era?: ProtocolEra } | null>(
     r.server_info,
     null,
@@ -13,7 +18,7 @@ function fromRow(r: Selectable<ServersTable>): ServerRecord {
   return {
     id: r.id,
     name: r.name,
-    spec: fromJson<ServerSpec>(r.spec, { transport: 'stdio', command: '', args: [], env: {} }),
+    spec: mapSecretValues(fromJson(r.spec, EMPTY_SPEC), (v) => secrets.open(v)),
     tags: fromJson<string[]>(r.tags, []),
     overrides: fromJson<ServerOverrides>(r.overrides, {}),
     source: r.source === 'config' ? 'config' : 'api',
@@ -54,12 +59,15 @@ function stateColumns(s: ServerState) {
   };
 }
 
-/** The definition columns: what a person declares, as opposed to what the checks found. */
-function definitionColumns(s: ServerRecord) {
+/**
+ * The definition columns: what a person declares, as opposed to what the checks found. The
+ * spec's secret values are sealed; the rest of it stays readable.
+ */
+function definitionColumns(s: ServerRecord, secrets: SecretBox) {
   return {
     name: s.name,
     transport: s.spec.transport,
-    spec: toJson(s.spec),
+    spec: toJson(mapSecretValues(s.spec, (v) => secrets.seal(v))),
     tags: toJson(s.tags),
     overrides: toJson(s.overrides),
     source: s.source,
@@ -71,33 +79,61 @@ function definitionColumns(s: ServerRecord) {
 }
 
 export const serversRepo = {
-  async list(db: Db): Promise<ServerRecord[]> {
+  async list(db: Db, secrets: SecretBox): Promise<ServerRecord[]> {
     const rows = await db.selectFrom('servers').selectAll().orderBy('name').execute();
-    return rows.map(fromRow);
+    return rows.map((r) => fromRow(r, secrets));
   },
-  async get(db: Db, id: string): Promise<ServerRecord | undefined> {
+  async get(db: Db, secrets: SecretBox, id: string): Promise<ServerRecord | undefined> {
     const row = await db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && fromRow(row);
+    return row && fromRow(row, secrets);
   },
-  async insert(db: Db, server: ServerRecord): Promise<void> {
+  async insert(db: Db, secrets: SecretBox, server: ServerRecord): Promise<void> {
     await db
       .insertInto('servers')
       .values({
         id: server.id,
         created_at: server.createdAt,
-        ...definitionColumns(server),
+        ...definitionColumns(server, secrets),
         ...stateColumns(server.state),
       })
       .execute();
   },
   /** Replaces the definition (spec, tags, overrides, enabled...) but not the check state. */
-  async update(db: Db, server: ServerRecord): Promise<void> {
-    await db.updateTable('servers').set(definitionColumns(server)).where('id', '=', server.id).execute();
+  async update(db: Db, secrets: SecretBox, server: ServerRecord): Promise<void> {
+    await db
+      .updateTable('servers')
+      .set(definitionColumns(server, secrets))
+      .where('id', '=', server.id)
+      .execute();
   },
   async saveState(db: Db, id: string, state: ServerState): Promise<void> {
     await db.updateTable('servers').set(stateColumns(state)).where('id', '=', id).execute();
   },
   async remove(db: Db, id: string): Promise<void> {
     await db.deleteFrom('servers').where('id', '=', id).execute();
+  },
+  /** Seals, with the current key, the secrets of up to `limit` servers after `after` (by id) not sealed with it. */
+  async resealSecrets(
+    db: Db,
+    secrets: SecretBox,
+    after: string | undefined,
+    limit: number,
+  ): Promise<ResealPage<string>> {
+    let query = db.selectFrom('servers').select(['id', 'spec']).orderBy('id').limit(limit);
+    if (after !== undefined) query = query.where('id', '>', after);
+    const rows = await query.execute();
+    let values = 0;
+    for (const row of rows) {
+      const reseal = countingReseal(secrets);
+      const spec = mapSecretValues(fromJson(row.spec, EMPTY_SPEC), reseal.apply);
+      if (reseal.count() === 0) continue;
+      values += reseal.count();
+      await db
+        .updateTable('servers')
+        .set({ spec: toJson(spec) })
+        .where('id', '=', row.id)
+        .execute();
+    }
+    return { last: rows.at(-1)?.id, rows: rows.length, values };
   },
 };

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../../src/api/app.js';
+import { buildApi, type ApiOptions } from '../../src/api/app.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
 import { startMonitor, type Monitor } from '../../src/monitor.js';
@@ -29,6 +29,7 @@ export interface HarnessOptions {
   target?: StoreTarget;
   settings?: Record<string, unknown>;
   listen?: boolean;
+  api?: ApiOptions;
 }
 
 /** A whole monitor in-process, on its own store, with its logs captured. */
@@ -51,7 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const scrubber = new Scrubber();
   const log = createLogger('debug', sink, scrubber);
   const monitor = await startMonitor({ config, log, schema: target.schema, scrubber });
-  const { app, routes } = await buildApi(monitor);
+  const { app, routes } = await buildApi(monitor, options.api);
   let url = '';
   if (options.listen) {
     url = await app.listen({ port: 0, host: '127.0.0.1' });

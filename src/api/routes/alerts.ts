@@ -38,6 +38,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /** Alert rules, channels, active instances and history (issue 5). */
 export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   const db = monitor.store.db;
+  const secrets = monitor.secrets;
 
   const rule = async (id: number) =>
     (await rulesRepo.get(db, id)) ?? Promise.reject(notFound('rule', String(id)));
@@ -52,7 +53,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   // A rule change takes effect at once (e.g. a narrowed rule resolves what it no longer covers).
   const reevaluate = () => void monitor.alerts.evaluateNow();
   const channel = async (id: number) =>
-    (await channelsRepo.get(db, id)) ?? Promise.reject(notFound('channel', String(id)));
+    (await channelsRepo.get(db, secrets, id)) ?? Promise.reject(notFound('channel', String(id)));
 
   app.get('/api/v1/alerts/rules', async () => ({ rules: await rulesRepo.list(db) }));
   app.post('/api/v1/alerts/rules', async (req, reply) => {
@@ -78,11 +79,11 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
   });
 
   app.get('/api/v1/alerts/channels', async () => ({
-    channels: (await channelsRepo.list(db)).map(channelView),
+    channels: (await channelsRepo.list(db, secrets)).map(channelView),
   }));
   app.post('/api/v1/alerts/channels', async (req, reply) => {
     const input = validate(channelInputSchema, req.body ?? {});
-    const created = await channelsRepo.insert(db, input, Date.now());
+    const created = await channelsRepo.insert(db, secrets, input, Date.now());
     monitor.scrubber.set(`channel:${created.id}`, channelSecrets(created));
     return reply.status(201).send(channelView(created));
   });
@@ -101,7 +102,7 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
       enabled: patch.enabled ?? existing.enabled,
     });
     const next = { ...existing, ...merged, updated_at: Date.now() };
-    await channelsRepo.update(db, next);
+    await channelsRepo.update(db, secrets, next);
     monitor.scrubber.set(`channel:${next.id}`, channelSecrets(next));
     return channelView(next);
   });
