@@ -8,6 +8,7 @@ import type { AlertRule, HistoryItem } from '../../types.js';
 import { HistoryDetailPanel } from './history-detail.js';
 import { alertValue } from './rule-text.js';
 import { ErrorNote } from '../error-note.js';
+import { ScrollBox } from '../scroll-box.js';
 
 const states = ['firing', 'resolved', 'pending'];
 
@@ -75,7 +76,7 @@ export function AlertHistory() {
           No alert matches. Rules live under <a href="/alerts/rules">Rules</a>.
         </p>
       ) : (
-        <div class="table-wrap">
+        <ScrollBox class="table-wrap">
           <table data-testid="history">
             <thead>
               <tr>
@@ -125,7 +126,7 @@ export function AlertHistory() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
     </div>
   );
