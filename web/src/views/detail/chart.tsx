@@ -71,12 +71,13 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
             width: s.dashed ? 1.25 : 1.75,
             ...(s.dashed ? { dash: [6, 4] } : {}),
             spanGaps: false,
-            // uPlot draws every point only where they are sparse; a value between two gaps is
-            // a line of no length, drawn as a dot.
+            // Lines, and a dot for a value between two gaps (a line of no length): on a young
+            // install, a range of days holds one hour of data.
             points: {
+              show: false,
               size: 7,
               fill: s.color,
-              filter: (u: uPlot, i: number, show: boolean) => (show ? null : isolated(u.data[i])),
+              filter: (u: uPlot, i: number) => isolated(u.data[i]),
             },
             value: (_u: uPlot, v: number | null) => s.format(v),
           })),
