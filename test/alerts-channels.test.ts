@@ -11,7 +11,7 @@ import { DEFAULT_RULES, type AlertRule } from '../src/alerts/rule.js';
 import type {
   AlertMessage,
   ChannelDeps,
-  DashboardNotification,
+  NotificationInput,
   DeliveryAttempt,
 } from '../src/alerts/channels/channel.js';
 import { SIGNATURE_HEADER, webhookChannel, webhookConfigSchema } from '../src/alerts/channels/webhook.js';
@@ -291,7 +291,7 @@ describe('log and dashboard channels', () => {
   });
 
   test('dashboard channel calls the injected notify', async () => {
-    const got: DashboardNotification[] = [];
+    const got: NotificationInput[] = [];
     const r = await dashboardChannel.send({}, resolved, {
       deps: { logger: createLogger('silent'), notify: (n) => void got.push(n) },
     });
@@ -325,7 +325,7 @@ describe('registry and dispatch', () => {
     const slow = await receiver([500, 500, 500], 0);
     try {
       const { logger, lines } = captureLogger();
-      const got: DashboardNotification[] = [];
+      const got: NotificationInput[] = [];
       const attempts: [number, DeliveryAttempt][] = [];
       const deps: ChannelDeps = {
         logger,

@@ -39,6 +39,7 @@ test(
       await page.getByLabel('Name', { exact: true }).fill('Slow');
       await page.getByLabel('When').selectOption('response_time_avg');
       await page.getByLabel('Threshold in ms').fill('500');
+      await page.getByLabel('For (evaluation period', { exact: false }).fill('5');
       await page.getByRole('button', { name: 'Add rule' }).click();
       await page
         .getByText('Response time (average) > 500 ms, for 5 minutes, on all servers')

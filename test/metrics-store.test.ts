@@ -290,6 +290,46 @@ for (const kind of kinds) {
       }
     });
 
+    test("compare=1w keeps the range's own step: the last hour against last week's hour rows", async () => {
+      const store = await open();
+      const NOW = Date.UTC(2027, 0, 10, 12, 30);
+      const agg = new Aggregator({ store, now: () => NOW });
+      // This hour: 10 requests a minute. A week ago: 1 a second over the two whole hours it falls in.
+      for (let m = 1; m <= 60; m++)
+        for (let i = 0; i < 10; i++)
+          agg.record(requestEvent({ serverId: 'step', startedAt: NOW - m * MIN + i * 1000, latencyMs: 20 }));
+      for (let s = 0; s < 7200; s++)
+        agg.record(
+          requestEvent({ serverId: 'step', startedAt: NOW - 7 * DAY - 90 * MIN + s * 1000, latencyMs: 40 }),
+        );
+      assert.equal((await agg.flush()).ok, true);
+      await rollUp(store.db, NOW); // last week's minutes become hours (minutes are kept 48 h)
+      const q = { serverId: 'step', from: NOW - HOUR, to: NOW, maxPoints: 720, now: NOW };
+      const plain = await series(store.db, { ...q, metric: 'rps' });
+      const rps = await series(store.db, { ...q, metric: 'rps', compare: '1w' });
+      assert.equal(rps.stepMs, MIN);
+      assert.deepEqual(
+        rps.points.map((p) => p.t),
+        plain.points.map((p) => p.t),
+        'the same steps with and without the comparison',
+      );
+      assert.equal(rps.points.length, 60);
+      const prev = rps.compare?.points ?? [];
+      assert.deepEqual(
+        prev.map((p) => p.t),
+        rps.points.map((p) => p.t),
+      );
+      // Each minute holds the rate of last week's hour it falls in: 3,600 requests an hour = 1/s.
+      assert.ok(
+        prev.every((p) => p.v !== null && Math.abs(p.v - 1) < 1e-9),
+        JSON.stringify(prev.slice(0, 3)),
+      );
+      assert.ok(rps.points.every((p) => p.v !== null && Math.abs(p.v - 10 / 60) < 1e-9));
+      const p95 = await series(store.db, { ...q, metric: 'latency_p95', compare: '1w' });
+      assert.equal(p95.compare?.points.filter((p) => p.v !== null).length, 60);
+      within1pct(p95.compare?.points[0]?.v ?? null, 40, 'last week at this minute');
+    });
+
     test('a flush after a store failure loses nothing that was in memory', async () => {
       const target = newStoreTarget(kind);
       let store = await open(target);

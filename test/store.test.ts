@@ -190,6 +190,7 @@ if (kinds.includes('postgres'))
           '006-server-totals',
           '007-id-in-server-indexes',
           '008-usage-tool-errors',
+          '010-notifications',
         ],
       );
       await Promise.all([a.close(), b.close()]);

@@ -8,6 +8,7 @@ import { dispatch, type ChannelTarget, type TargetResult } from './channels/regi
 import { channelsRepo, type StoredChannel } from './config-repo.js';
 import { historyRepo, notificationsRepo } from './history-repo.js';
 import { buildAlertMessage } from './message.js';
+import { postNotification } from './notifications-repo.js';
 import type { AlertRule } from './rule.js';
 import { silenceMatches, silencesRepo } from './silences.js';
 import type { PendingNotification } from './state-machine.js';
@@ -128,25 +129,31 @@ export class Notifier {
     historyId: number | null,
   ): Promise<void> {
     const db = this.deps.db;
-    const channels = (await channelsRepo.list(db, this.deps.secrets)).filter(
-      (c) => c.enabled && rule.channels.includes(c.id),
-    );
-    if (channels.length === 0) return;
     const hold = await this.heldBy(rule, server, n, historyId);
     if (historyId !== null)
       if (hold && n.kind !== 'resolved') this.held.set(historyId, { rule, server, n });
       else this.held.delete(historyId);
-    if (hold) return this.suppress(rule, server, n, historyId, channels, hold);
-    const targets: ChannelTarget[] = channels.map((c) => ({ id: c.id, kind: c.kind, config: c.config }));
     const base = typeof this.deps.baseUrl === 'function' ? this.deps.baseUrl() : this.deps.baseUrl;
     const message = buildAlertMessage(rule, server, n, base, historyId);
+    // Every alert that fires or resolves goes in the bell, whatever channels its rule names (a
+    // reminder does not: the bell lists the alert as firing already).
+    if (!hold && n.kind !== 'repeat')
+      await postNotification(db, this.deps.bus, { title: message.summary, message }, n.at, historyId);
+    const channels = (await channelsRepo.list(db, this.deps.secrets)).filter(
+      (c) => c.enabled && rule.channels.includes(c.id),
+    );
+    if (hold) return this.suppress(rule, server, n, historyId, channels, hold);
+    if (channels.length === 0) return;
+    const targets: ChannelTarget[] = channels.map((c) => ({ id: c.id, kind: c.kind, config: c.config }));
     const writes: Promise<void>[] = [];
-    const results: TargetResult[] = await dispatch(
-      targets,
-      message,
-      { ...alertChannelDeps(db, this.deps.log, this.deps.bus), ...this.deps.channelDeps },
-      (channelId, attempt) =>
-        writes.push(notificationsRepo.record(db, { historyId, channelId, notification: n.kind, attempt })),
+    const deps: ChannelDeps = {
+      ...alertChannelDeps(db, this.deps.log, this.deps.bus),
+      // The alert is in the bell already (above): a dashboard channel's delivery is that.
+      notify: () => undefined,
+      ...this.deps.channelDeps,
+    };
+    const results: TargetResult[] = await dispatch(targets, message, deps, (channelId, attempt) =>
+      writes.push(notificationsRepo.record(db, { historyId, channelId, notification: n.kind, attempt })),
     );
     await Promise.all(writes);
     if (historyId !== null && n.kind === 'firing') await historyRepo.markSent(db, historyId, results);
@@ -182,9 +189,9 @@ export class Notifier {
   }
 }
 
-/** What channels get from the monitor: the logger, the log channel's audit row, the live hub for the dashboard channel. */
+/** What channels get from the monitor: the logger, the log channel's audit row, the bell for the dashboard channel. */
 export const alertChannelDeps = (db: Db, logger: Logger, bus?: Bus): ChannelDeps => ({
   logger,
   audit: (row) => auditRepo.insert(db, { actor: 'alerts', ...row }),
-  ...(bus ? { notify: (n) => void bus.emit('notification', n) } : {}),
+  ...(bus ? { notify: (n) => postNotification(db, bus, n, Date.now()).then(() => undefined) } : {}),
 });

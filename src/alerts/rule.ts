@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RULE_DEFAULTS } from './rule-defaults.js';
 
 /** Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0. */
 export const ALERT_METRICS = [
@@ -67,8 +68,8 @@ const fields = {
 
 /**
  * `POST /api/v1/alerts/rules` body. Unknown fields are errors. Defaults: no description,
- * evaluation period 0 (fire at once), all servers (null, including ones added later), warning,
- * no channels, no repeat, enabled.
+ * evaluation period and severity from RULE_DEFAULTS (shared with the dashboard's form: at once,
+ * warning), all servers (null, including ones added later), no channels, no repeat, enabled.
  */
 export const ruleInputSchema = z
   .object({
@@ -77,9 +78,9 @@ export const ruleInputSchema = z
     metric: fields.metric,
     condition: fields.condition,
     threshold: fields.threshold,
-    evaluation_period: fields.evaluation_period.default(0),
+    evaluation_period: fields.evaluation_period.default(RULE_DEFAULTS.evaluation_period),
     servers: fields.servers.default(null),
-    severity: fields.severity.default('warning'),
+    severity: fields.severity.default(RULE_DEFAULTS.severity),
     channels: fields.channels.default([]),
     repeat_interval: fields.repeat_interval.default(null),
     enabled: fields.enabled.default(true),

@@ -24,6 +24,7 @@ import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { serverRoutes } from './routes/servers.js';
 
 const packageVersion = (
@@ -92,6 +93,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
   alertRoutes(app, monitor);
+  notificationRoutes(app, monitor);
   app.get(INFO_PATH, open, () => ({
     version: packageVersion,
     auth_required: Boolean(monitor.config.api_token),

@@ -14,6 +14,7 @@ import { ingestBatch } from '../metrics/ingest-schema.js';
 import { OPENAPI_PATH, type Access } from './auth.js';
 import * as alerts from './routes/alerts.js';
 import * as metrics from './routes/metrics.js';
+import * as notifications from './routes/notifications.js';
 import { serverIdParams } from './routes/params.js';
 import * as servers from './routes/servers.js';
 import * as usage from './routes/usage.js';
@@ -176,6 +177,25 @@ export const operations: Operation[] = [
     ...alertId,
     ok: [204, 'Removed'],
   }),
+
+  op(
+    'get',
+    '/api/v1/notifications',
+    'notifications',
+    "The dashboard's notifications, newest first, with `read` and the unread count",
+    {
+      query: notifications.notificationsQuery,
+    },
+  ),
+  op(
+    'post',
+    '/api/v1/notifications/read',
+    'notifications',
+    'Marks notifications read: `{ ids: [...] }` or `{ all: true }`',
+    {
+      body: notifications.markReadBody,
+    },
+  ),
 ];
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };

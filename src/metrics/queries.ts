@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../store/tables.js';
 import { SERVER_TOTAL } from '../store/rollups-repo.js';
 import { DAY_MS, errorRatePercent, type Traffic } from './bucket.js';
-import { defaultRetention, planRange, planSeries, type MetricsRetention } from './tiers.js';
+import { defaultRetention, planRange, planSeries, type MetricsRetention, type Plan } from './tiers.js';
 import { groupAndTotal, groupRows, quantileOf, readRows } from './traffic-read.js';
 
 export type SeriesMetric =
@@ -71,27 +71,34 @@ export function metricValue(metric: SeriesMetric, t: Traffic, seconds: number): 
 const elapsedS = (start: number, end: number, now: number): number =>
   Math.max(0, Math.min(end, now) - start) / 1000;
 
-/** One metric of a server (or one of its endpoints) over time, at most `maxPoints` points. */
+/**
+ * One metric of a server (or one of its endpoints) over time, at most `maxPoints` points, at the
+ * range's own step. With `compare`, the week before at the same steps: read from the tier that
+ * still holds it (minutes are kept 48 h, so last week's are hours), each coarser value held
+ * across the steps it covers — the last hour compared stays 60 minute points, not two hourly dots.
+ */
 export async function series(db: Db, q: SeriesQuery): Promise<SeriesResult> {
   const now = q.now ?? Date.now();
   const retention = q.retention ?? defaultRetention;
-  const earliest = q.compare === '1w' ? q.from - WEEK_MS : q.from;
-  const plan = planSeries({ from: q.from, to: q.to, maxPoints: q.maxPoints, now, earliest }, retention);
+  const range = { from: q.from, to: q.to, maxPoints: q.maxPoints, now };
+  const plan = planSeries(range, retention);
   const filter = { serverId: q.serverId, endpoint: q.endpoint ?? SERVER_TOTAL };
 
-  // Both periods stop at the bucket holding `now`, so that a period in progress is compared
-  // with the same stretch of the previous week, not with all of it.
-  const until = Math.min(plan.end, Math.ceil((now + 1) / plan.tier.ms) * plan.tier.ms);
-  const read = async (shift: number) => {
-    const rows = await readRows(db, plan, plan.start - shift, until - shift, filter);
-    const { groups: byStep, total } = groupAndTotal(
-      rows,
-      (r) => plan.start + Math.floor((r.bucket_start + shift - plan.start) / plan.stepMs) * plan.stepMs,
-    );
+  /** The metric at each of `plan`'s steps, read through `read` (plan itself, or a coarser one) `shift` ms earlier. */
+  const pointsOf = async (read: Plan, shift: number) => {
+    // A coarser read is of whole buckets of the past; a read at the range's own step stops, in
+    // both periods, at the bucket holding `now`, so that a period in progress is compared with
+    // the same stretch of the previous week, not with all of it.
+    const whole = read !== plan;
+    const until = whole ? read.end : Math.min(read.end, Math.ceil((now + 1) / read.tier.ms) * read.tier.ms);
+    const rows = await readRows(db, read, read.start - shift, until - shift, filter);
+    const stepOf = (t: number) => read.start + Math.floor((t - read.start) / read.stepMs) * read.stepMs;
+    const { groups: byStep, total } = groupAndTotal(rows, (r) => stepOf(r.bucket_start + shift));
     const points: SeriesPoint[] = [];
     for (let t = plan.start; t < plan.end; t += plan.stepMs) {
-      const seconds = elapsedS(t, t + plan.stepMs, now);
-      const traffic = byStep.get(t);
+      const at = stepOf(t);
+      const seconds = whole ? read.stepMs / 1000 : elapsedS(at, at + read.stepMs, now);
+      const traffic = byStep.get(at);
       const v = traffic
         ? metricValue(q.metric, traffic, seconds)
         : q.metric === 'rps' && seconds > 0
@@ -99,11 +106,11 @@ export async function series(db: Db, q: SeriesQuery): Promise<SeriesResult> {
           : null;
       points.push({ t, v });
     }
-    const aggregate = metricValue(q.metric, total, elapsedS(plan.start, plan.end, now));
-    return { points, aggregate };
+    const seconds = whole ? (read.end - read.start) / 1000 : elapsedS(read.start, read.end, now);
+    return { points, aggregate: metricValue(q.metric, total, seconds) };
   };
 
-  const current = await read(0);
+  const current = await pointsOf(plan, 0);
   const result: SeriesResult = {
     metric: q.metric,
     resolution: plan.tier.resolution,
@@ -113,7 +120,9 @@ export async function series(db: Db, q: SeriesQuery): Promise<SeriesResult> {
     ...current,
   };
   if (q.compare === '1w') {
-    const previous = await read(WEEK_MS);
+    const older = planSeries({ ...range, earliest: q.from - WEEK_MS }, retention);
+    const same = older.tier === plan.tier && older.stepMs === plan.stepMs;
+    const previous = await pointsOf(same ? plan : older, WEEK_MS);
     const [cur, prev] = [current.aggregate, previous.aggregate];
     result.compare = {
       ...previous,

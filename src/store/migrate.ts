@@ -8,6 +8,7 @@ import * as queryIndexes from './migrations/005-query-indexes.js';
 import * as serverTotals from './migrations/006-server-totals.js';
 import * as idInServerIndexes from './migrations/007-id-in-server-indexes.js';
 import * as usageToolErrors from './migrations/008-usage-tool-errors.js';
+import * as notifications from './migrations/010-notifications.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -21,6 +22,7 @@ const migrations: [string, DialectMigration][] = [
   ['006-server-totals', serverTotals],
   ['007-id-in-server-indexes', idInServerIndexes],
   ['008-usage-tool-errors', usageToolErrors],
+  ['010-notifications', notifications],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

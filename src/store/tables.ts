@@ -243,6 +243,18 @@ export interface ErrorGroupsTable {
   count: number;
 }
 
+/** The dashboard's notifications (the bell) with their read state (010). */
+export interface NotificationsTable {
+  id: Generated<number>;
+  at: number;
+  title: string;
+  /** JSON: the alert message (alerts/channels/channel.ts `AlertMessage`). */
+  message: string;
+  history_id: number | null;
+  /** 0 or 1. */
+  read: Generated<number>;
+}
+
 /** The aggregator's committed flush ids (migration 005): a retried flush writes nothing twice. */
 export interface MetricFlushesTable {
   flush_id: string;
@@ -267,6 +279,7 @@ export interface Database {
   usage_rollups: UsageRollupsTable;
   error_groups: ErrorGroupsTable;
   metric_flushes: MetricFlushesTable;
+  notifications: NotificationsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -32,6 +32,8 @@ export interface BrowserSession {
   /** Console errors and uncaught page errors seen so far; a test ends by asserting it is empty. */
   errors: string[];
   screenshot(name: string): Promise<string>;
+  /** Screenshots at 1400 px and at 390 px (a phone) as `<name>-1400` and `<name>-390`, then the viewport as it was. */
+  screenshots(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,15 +60,29 @@ export async function openBrowser(
     if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  const screenshot = async (name: string) => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const path = join(SCREENSHOTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    return path;
+  };
   return {
     browser,
     page,
     errors,
-    async screenshot(name) {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      const path = join(SCREENSHOTS, `${name}.png`);
-      await page.screenshot({ path, fullPage: true });
-      return path;
+    screenshot,
+    async screenshots(name) {
+      const before = page.viewportSize();
+      for (const width of [1400, 390]) {
+        await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
+        // Charts and the grid follow a resize on the next frames.
+        // From the top: a sticky header would otherwise sit mid-page in a full-page screenshot.
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => r(true))));
+        await page.waitForTimeout(150);
+        await screenshot(`${name}-${width}`);
+      }
+      if (before) await page.setViewportSize(before);
     },
     close: () => browser.close(),
   };

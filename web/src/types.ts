@@ -105,19 +105,31 @@ export interface AlertMessage {
   value: number | null;
   threshold: number;
   severity: string;
+  metric?: AlertMetric;
+  /** Set on a channel's test notification. */
+  test?: boolean;
   triggered_at: string;
   url?: string;
   summary?: string;
   [k: string]: unknown;
 }
 
+/** A notification in the bell (GET /api/v1/notifications, and the live feed). */
 export interface DashboardNotification {
+  id: number;
+  at: string;
+  read: boolean;
+  /** The alert's history entry; null for a test notification. */
+  history_id: number | null;
   title: string;
   message: AlertMessage;
 }
 
 export interface ActiveAlert {
   rule_id: number;
+  rule_name: string | null;
+  metric: AlertMetric | null;
+  severity: Severity | null;
   server_id: string;
   history_id: number | null;
   value: number | null;

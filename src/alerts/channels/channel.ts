@@ -54,16 +54,26 @@ export interface DeliveryResult {
   error: string | null;
 }
 
-export interface DashboardNotification {
+/** What is put in the dashboard's bell: a title and the alert message. */
+export interface NotificationInput {
   title: string;
   message: AlertMessage;
+}
+
+/** A notification in the dashboard's bell, as stored (alerts/notifications-repo.ts) and pushed live. */
+export interface DashboardNotification extends NotificationInput {
+  id: number;
+  at: string;
+  read: boolean;
+  /** The alert's history entry; null for a test notification. */
+  history_id: number | null;
 }
 
 /** What channels need from the monitor; injected so that each is testable alone. */
 export interface ChannelDeps {
   logger: Logger;
-  /** The dashboard channel's sink (the live hub: a notification with an unread count). */
-  notify?: (n: DashboardNotification) => void | Promise<void>;
+  /** The dashboard channel's sink: the bell (stored, then pushed to the live hub). */
+  notify?: (n: NotificationInput) => void | Promise<void>;
   /** The log channel's audit row, when wired. */
   audit?: (row: { action: string; target: string; details: unknown }) => void | Promise<void>;
   /** Webhook retry pacing: first wait, doubled each try up to the cap. */

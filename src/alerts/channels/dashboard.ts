@@ -10,7 +10,7 @@ import {
 export const dashboardConfigSchema = z.object({}).strict();
 export type DashboardConfig = z.output<typeof dashboardConfigSchema>;
 
-/** Hands the message to the injected `notify` (the live hub: a notification with unread count). */
+/** Hands the message to the injected `notify`: the bell (stored with its read state, pushed live). */
 export const dashboardChannel: Channel<DashboardConfig> = {
   kind: 'dashboard',
   configSchema: dashboardConfigSchema,

@@ -128,9 +128,13 @@ export function alertRoutes(app: FastifyInstance, monitor: Monitor): void {
 
   app.get('/api/v1/alerts/active', async () => {
     const states = (await statesRepo.list(db)).filter((s) => s.state.state === 'firing');
+    const rules = new Map((await rulesRepo.list(db)).map((r) => [r.id, r]));
     return {
       alerts: states.map((s) => ({
         rule_id: s.ruleId,
+        rule_name: rules.get(s.ruleId)?.name ?? null,
+        metric: rules.get(s.ruleId)?.metric ?? null,
+        severity: rules.get(s.ruleId)?.severity ?? null,
         server_id: s.serverId,
         history_id: s.historyId,
         value: s.state.value,

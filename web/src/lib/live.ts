@@ -13,9 +13,8 @@ type LiveMessage =
   | { type: 'log'; server_id: string; line: LogLine }
   | { type: 'notification'; notification: DashboardNotification };
 
-export interface Notice extends DashboardNotification {
-  at: number;
-}
+/** How many notifications the bell lists. */
+const NOTICES = 50;
 
 type TailListener = (m: { kind: 'check'; check: Check } | { kind: 'log'; line: LogLine }) => void;
 
@@ -30,7 +29,8 @@ export class Live {
   readonly connection = new Observable<Connection>('connecting');
   /** Whether the first list of servers has arrived (before it, the grid shows "loading"). */
   readonly loaded = new Observable(false);
-  readonly notices = new Observable<Notice[]>([]);
+  /** The bell's notifications, newest first, as the store keeps them (with their read state). */
+  readonly notices = new Observable<DashboardNotification[]>([]);
   readonly unread = new Observable(0);
   /** Firing alerts by server id. */
   readonly firing = new Observable<Map<string, ActiveAlert[]>>(new Map());
@@ -44,7 +44,6 @@ export class Live {
 
   start(): void {
     this.connect();
-    void this.refreshAlerts();
   }
 
   private connect(): void {
@@ -58,6 +57,9 @@ export class Live {
       this.connection.set('live');
       this.stopPolling();
       if (this.tailId) ws.send(JSON.stringify({ type: 'tail', server: this.tailId }));
+      // What fired or was notified while the socket was down (or before the page opened).
+      void this.refreshAlerts();
+      void this.refreshNotices();
     };
     ws.onmessage = (e: MessageEvent<string>) => this.receive(JSON.parse(e.data) as LiveMessage);
     ws.onclose = (e) => {
@@ -113,11 +115,15 @@ export class Live {
       case 'log':
         for (const l of this.tailListeners) l({ kind: 'log', line: m.line });
         return;
-      case 'notification':
-        this.notices.set([{ ...m.notification, at: Date.now() }, ...this.notices.get()].slice(0, 100));
-        this.unread.set(this.unread.get() + 1);
+      case 'notification': {
+        const n = m.notification;
+        const known = this.notices.get();
+        if (known.some((k) => k.id === n.id)) return;
+        this.notices.set([n, ...known].slice(0, NOTICES));
+        if (!n.read) this.unread.set(this.unread.get() + 1);
         void this.refreshAlerts();
         return;
+      }
     }
     this.version.set(this.version.get() + 1);
   }
@@ -171,8 +177,32 @@ export class Live {
     };
   }
 
-  markRead(): void {
+  async refreshNotices(): Promise<void> {
+    try {
+      const r = await api<{ notifications: DashboardNotification[]; unread: number }>(
+        `/api/v1/notifications?limit=${NOTICES}`,
+      );
+      this.notices.set(r.notifications);
+      this.unread.set(r.unread);
+    } catch {
+      // The bell stays as it was; the next connection tries again.
+    }
+  }
+
+  /** Marks every notification read, here and in the store (so a reload, or another browser, agrees). */
+  async markRead(): Promise<void> {
+    if (this.unread.get() === 0) return;
     this.unread.set(0);
+    this.notices.set(this.notices.get().map((n) => (n.read ? n : { ...n, read: true })));
+    try {
+      const r = await api<{ unread: number }>('/api/v1/notifications/read', {
+        method: 'POST',
+        body: { all: true },
+      });
+      this.unread.set(r.unread);
+    } catch {
+      // Still unread in the store: the next load shows them so.
+    }
   }
 
   private alertsTimer: ReturnType<typeof setTimeout> | undefined;

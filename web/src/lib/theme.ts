@@ -18,3 +18,17 @@ theme.subscribe((t) => {
 });
 
 export const nextTheme = (t: Theme): Theme => (t === 'system' ? 'light' : t === 'light' ? 'dark' : 'system');
+
+const systemDark = matchMedia('(prefers-color-scheme: dark)');
+const effective = (): 'light' | 'dark' => {
+  const t = theme.get();
+  return t === 'system' ? (systemDark.matches ? 'dark' : 'light') : t;
+};
+
+/**
+ * The scheme in effect: the person's choice, else the system's, which can change while the page
+ * is open (a canvas, unlike CSS, must be drawn again: charts watch this).
+ */
+export const scheme = new Observable<'light' | 'dark'>(effective());
+systemDark.addEventListener('change', () => scheme.set(effective()));
+theme.subscribe(() => scheme.set(effective()));

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { exact, relative } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import { useNow, useObservable } from '../lib/observable.js';
+import type { ActiveAlert, DashboardNotification } from '../types.js';
+import { alertValue } from './alerts/rule-text.js';
 
 const BellIcon = () => (
   <svg
@@ -18,11 +20,26 @@ const BellIcon = () => (
   </svg>
 );
 
-/** The notification bell: dashboard-channel alerts as they arrive, with the unread count. */
+/** Where an alert is read about: its history entry, else its server. */
+const alertHref = (historyId: number | null, serverId: string): string =>
+  historyId === null ? `/servers/${encodeURIComponent(serverId)}` : `/alerts?id=${historyId}`;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The bell: the alerts firing now (whatever channels their rules name), then the notifications
+ * the store keeps — every alert that fired or resolved, read or not, across reloads.
+ */
 export function Bell() {
   const unread = useObservable(live.unread);
   const notices = useObservable(live.notices);
+  const firing = [...useObservable(live.firing).values()]
+    .flat()
+    .sort((a, b) => (b.fired_at ?? '').localeCompare(a.fired_at ?? ''));
+  useObservable(live.version);
   const [open, setOpen] = useState(false);
+  /** The notifications unread when the list was opened, marked as new in it. */
+  const [fresh, setFresh] = useState<ReadonlySet<number>>(new Set());
   const now = useNow();
   useEffect(() => {
     if (!open) return;
@@ -31,16 +48,21 @@ export function Bell() {
     return () => window.removeEventListener('keydown', close);
   }, [open]);
   const toggle = () => {
+    if (!open) {
+      setFresh(new Set(notices.filter((n) => !n.read).map((n) => n.id)));
+      void live.markRead();
+    }
     setOpen(!open);
-    live.markRead();
   };
+  const label = `Notifications, ${unread} unread${firing.length ? `, ${plural(firing.length, 'alert')} firing` : ''}`;
   return (
     <div class="bell">
       <button
         type="button"
-        class="ghost"
+        class={`ghost ${firing.length ? 'firing' : ''}`}
         aria-expanded={open}
-        aria-label={`Notifications, ${unread} unread`}
+        aria-label={label}
+        title={label}
         onClick={toggle}
         data-testid="bell"
       >
@@ -53,25 +75,28 @@ export function Bell() {
       </button>
       {open && (
         <div class="popover" role="dialog" aria-label="Notifications">
-          {notices.length === 0 ? (
-            <p class="muted">
-              No notifications since this page opened. Alerts routed to a dashboard channel show here.
-            </p>
+          <h3>Firing now</h3>
+          {firing.length === 0 ? (
+            <p class="muted">No alert is firing.</p>
           ) : (
-            <ul class="notices">
+            <ul class="notices" data-testid="firing">
+              {firing.map((a) => (
+                <FiringItem
+                  key={`${a.rule_id}-${a.server_id}`}
+                  a={a}
+                  now={now}
+                  close={() => setOpen(false)}
+                />
+              ))}
+            </ul>
+          )}
+          <h3>Notifications</h3>
+          {notices.length === 0 ? (
+            <p class="muted">None yet. Every alert that fires or resolves shows here.</p>
+          ) : (
+            <ul class="notices" data-testid="notices">
               {notices.map((n) => (
-                <li key={`${n.at}-${n.title}`} class={`notice ${n.message.state}`}>
-                  <a
-                    href={`/servers/${encodeURIComponent(n.message.server.id)}`}
-                    onClick={() => setOpen(false)}
-                  >
-                    <strong>{n.title}</strong>
-                  </a>
-                  <span class="muted" title={exact(new Date(n.at).toISOString())}>
-                    {' '}
-                    {relative(new Date(n.at).toISOString(), now)}
-                  </span>
-                </li>
+                <NoticeItem key={n.id} n={n} isNew={fresh.has(n.id)} now={now} close={() => setOpen(false)} />
               ))}
             </ul>
           )}
@@ -81,5 +106,49 @@ export function Bell() {
         </div>
       )}
     </div>
+  );
+}
+
+function FiringItem({ a, now, close }: { a: ActiveAlert; now: number; close: () => void }) {
+  const server = live.servers.get(a.server_id)?.name ?? a.server_id;
+  return (
+    <li class="notice firing">
+      <a href={alertHref(a.history_id, a.server_id)} onClick={close}>
+        <strong>{a.rule_name ?? `Rule #${a.rule_id}`}</strong> on {server}
+      </a>
+      <div class="notice-meta">
+        <span class="value">{alertValue(a.metric, a.value)}</span> ·{' '}
+        <span class="muted" title={exact(a.fired_at)}>
+          since {relative(a.fired_at, now)}
+        </span>
+      </div>
+    </li>
+  );
+}
+
+function NoticeItem(props: { n: DashboardNotification; isNew: boolean; now: number; close: () => void }) {
+  const { n, now } = props;
+  const m = n.message;
+  return (
+    <li class={`notice ${m.state} ${props.isNew ? 'new' : ''}`}>
+      {m.test ? (
+        <strong>{n.title}</strong>
+      ) : (
+        <a href={alertHref(n.history_id, m.server.id)} onClick={props.close}>
+          <strong>{n.title}</strong>
+        </a>
+      )}
+      <div class="notice-meta">
+        {props.isNew && <span class="tag">new</span>}{' '}
+        {m.value !== null && m.value !== undefined && (
+          <>
+            <span class="value">{alertValue(m.metric, m.value)}</span> ·{' '}
+          </>
+        )}
+        <span class="muted" title={exact(n.at)}>
+          {relative(n.at, now)}
+        </span>
+      </div>
+    </li>
   );
 }

@@ -6,7 +6,9 @@ import { setQuery, useRoute } from '../../lib/router.js';
 import { useApi } from '../../lib/use-api.js';
 import type { AlertRule, HistoryItem } from '../../types.js';
 import { HistoryDetailPanel } from './history-detail.js';
+import { alertValue } from './rule-text.js';
 import { ErrorNote } from '../error-note.js';
+import { ScrollBox } from '../scroll-box.js';
 
 const states = ['firing', 'resolved', 'pending'];
 
@@ -17,10 +19,11 @@ export function AlertHistory() {
   const filter = { server: query.get('server'), rule: query.get('rule'), state: query.get('state') };
   const path = `/api/v1/alerts/history${qs({ ...filter, limit: 200 })}`;
   // A notification means a new or resolved alert: the list follows.
-  const notices = useObservable(live.notices).length;
-  const history = useApi<{ history: HistoryItem[] }>(path, notices);
+  const newest = useObservable(live.notices)[0]?.id;
+  const history = useApi<{ history: HistoryItem[] }>(path, newest);
   const rules = useApi<{ rules: AlertRule[] }>('/api/v1/alerts/rules');
   const selected = Number(query.get('id')) || undefined;
+  const metricOf = (ruleId: number | null) => rules.data?.rules.find((r) => r.id === ruleId)?.metric;
   const servers = [...live.servers.values()].sort((a, b) => a.name.localeCompare(b.name));
   return (
     <div class="history">
@@ -62,7 +65,9 @@ export function AlertHistory() {
           Refresh
         </button>
       </div>
-      {selected !== undefined && <HistoryDetailPanel id={selected} onChanged={history.reload} />}
+      {selected !== undefined && (
+        <HistoryDetailPanel id={selected} onChanged={history.reload} metricOf={metricOf} />
+      )}
       <ErrorNote text={history.error} />
       {!history.data ? (
         <p class="muted loading">Loading…</p>
@@ -71,7 +76,7 @@ export function AlertHistory() {
           No alert matches. Rules live under <a href="/alerts/rules">Rules</a>.
         </p>
       ) : (
-        <div class="table-wrap">
+        <ScrollBox class="table-wrap">
           <table data-testid="history">
             <thead>
               <tr>
@@ -108,7 +113,7 @@ export function AlertHistory() {
                     <span class={`state state-${h.state}`}>{h.state}</span>{' '}
                     {h.severity && <span class="tag">{h.severity}</span>}
                   </td>
-                  <td>{h.value ?? '—'}</td>
+                  <td data-testid="value">{alertValue(metricOf(h.rule_id), h.value)}</td>
                   <td title={exact(h.resolved_at)}>{h.resolved_at ? relative(h.resolved_at, now) : '—'}</td>
                   <td>
                     {h.acknowledged && <span class="tag">acknowledged by {h.acknowledged.by}</span>}{' '}
@@ -121,7 +126,7 @@ export function AlertHistory() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
     </div>
   );

@@ -2,6 +2,7 @@ import { AlertHistory } from './alert-history.js';
 import { Channels } from './channels.js';
 import { Rules } from './rules.js';
 import { Silences } from './silences.js';
+import { ScrollBox } from '../scroll-box.js';
 
 const tabs = [
   ['history', 'History', '/alerts'],
@@ -15,13 +16,15 @@ export function AlertsPage({ tab }: { tab: string }) {
   return (
     <section class="alerts">
       <h1>Alerts</h1>
-      <nav class="tabs" aria-label="Alert views">
-        {tabs.map(([key, label, href]) => (
-          <a key={key} href={href} aria-current={tab === key ? 'page' : undefined}>
-            {label}
-          </a>
-        ))}
-      </nav>
+      <ScrollBox class="tabs-box">
+        <nav class="tabs" aria-label="Alert views">
+          {tabs.map(([key, label, href]) => (
+            <a key={key} href={href} aria-current={tab === key ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
+      </ScrollBox>
       {tab === 'history' && <AlertHistory />}
       {tab === 'rules' && <Rules />}
       {tab === 'channels' && <Channels />}

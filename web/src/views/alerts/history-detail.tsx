@@ -4,14 +4,21 @@ import { exact, ms, percent, rate } from '../../lib/format.js';
 import { setQuery } from '../../lib/router.js';
 import { useApi } from '../../lib/use-api.js';
 import { who } from '../../lib/who.js';
-import type { HistoryDetail } from '../../types.js';
+import type { AlertMetric, HistoryDetail } from '../../types.js';
 import { historyApi } from './alert-history.js';
+import { alertValue } from './rule-text.js';
 import { ErrorNote } from '../error-note.js';
 
 const actionText = { ack: 'acknowledged', silence: 'silenced', comment: 'commented' };
 
 /** One alert: the metrics when it fired, every notification try, and what people did (with who and when). */
-export function HistoryDetailPanel({ id, onChanged }: { id: number; onChanged: () => void }) {
+export function HistoryDetailPanel(props: {
+  id: number;
+  onChanged: () => void;
+  /** The metric of a rule, for the value's unit (undefined once the rule is deleted). */
+  metricOf: (ruleId: number | null) => AlertMetric | undefined;
+}) {
+  const { id, onChanged } = props;
   const detail = useApi<HistoryDetail>(`/api/v1/alerts/history/${id}`);
   const [name, setName] = useState(who.get());
   const [error, setError] = useState<string | undefined>();
@@ -68,7 +75,7 @@ export function HistoryDetailPanel({ id, onChanged }: { id: number; onChanged: (
                 : 'not yet'}
             </dd>
             <dt>Value</dt>
-            <dd>{h.value ?? '—'}</dd>
+            <dd data-testid="detail-value">{alertValue(props.metricOf(h.rule_id), h.value)}</dd>
             <dt>At alert time</dt>
             <dd data-testid="snapshot">
               {h.snapshot
@@ -78,7 +85,9 @@ export function HistoryDetailPanel({ id, onChanged }: { id: number; onChanged: (
           </dl>
           <h3>Notifications</h3>
           {h.notifications.length === 0 ? (
-            <p class="muted">None sent (no channel on the rule, or held back).</p>
+            <p class="muted">
+              None sent to a channel (the rule names none, or a silence held it back); the bell lists it.
+            </p>
           ) : (
             <ul class="events">
               {h.notifications.map((n) => (

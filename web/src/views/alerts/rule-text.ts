@@ -1,3 +1,4 @@
+import { ms, percent, rate } from '../../lib/format.js';
 import type { AlertCondition, AlertMetric, AlertRule } from '../../types.js';
 
 /** Metric names in plain words, with the unit a threshold is given in. */
@@ -46,4 +47,30 @@ export function ruleSentence(r: AlertRule): string {
         ? `server ${r.servers[0] ?? ''}`
         : `${r.servers.length} servers`;
   return `${what}, ${when}, on ${where}`;
+}
+
+/** An alert's value as a person reads it: "812 ms", "50.5%", "3.2 req/s", "offline". */
+export function alertValue(metric: AlertMetric | null | undefined, v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  switch (metric) {
+    case 'response_time_avg':
+    case 'response_time_p95':
+    case 'response_time_p99':
+      return ms(v);
+    case 'error_rate':
+      return percent(v);
+    case 'cpu':
+      return `${percent(v)} of a core`;
+    case 'rps':
+      return rate(v).replace('/s', ' req/s');
+    case 'active_connections':
+      return `${Math.round(v)} connection${Math.round(v) === 1 ? '' : 's'}`;
+    case 'memory':
+      return `${(v / MB).toFixed(v >= 100 * MB ? 0 : 1)} MB`;
+    case 'status_offline':
+      return v >= 1 ? 'offline' : 'online';
+    default:
+      // A rule deleted since: its unit is unknown, the value is at least rounded.
+      return String(Math.round(v * 100) / 100);
+  }
 }

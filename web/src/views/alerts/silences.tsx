@@ -7,6 +7,7 @@ import { useApi } from '../../lib/use-api.js';
 import { who } from '../../lib/who.js';
 import type { AlertRule, Silence } from '../../types.js';
 import { ErrorNote } from '../error-note.js';
+import { ScrollBox } from '../scroll-box.js';
 
 /** Maintenance windows: while one holds, matching alerts record history but send nothing. */
 export function Silences() {
@@ -54,7 +55,7 @@ export function Silences() {
         <p class="empty">No silences. Add one for a maintenance window.</p>
       )}
       {list.data && list.data.silences.length > 0 && (
-        <div class="table-wrap">
+        <ScrollBox class="table-wrap">
           <table data-testid="silences">
             <thead>
               <tr>
@@ -92,7 +93,7 @@ export function Silences() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
       <form class="panel form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="new-silence">
         <h2 id="new-silence">New silence</h2>

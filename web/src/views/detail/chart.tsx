@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { useObservable } from '../../lib/observable.js';
-import { theme } from '../../lib/theme.js';
+import { scheme } from '../../lib/theme.js';
 import 'uplot/dist/uPlot.min.css';
 
 export interface ChartSeries {
@@ -24,10 +24,19 @@ interface Props {
   to: number;
 }
 
+/** Indexes of the values with no value beside them (null when none). */
+function isolated(ys: ArrayLike<number | null | undefined> | undefined): number[] | null {
+  if (!ys) return null;
+  const found: number[] = [];
+  const has = (i: number) => i >= 0 && i < ys.length && ys[i] !== null && ys[i] !== undefined;
+  for (let i = 0; i < ys.length; i++) if (has(i) && !has(i - 1) && !has(i + 1)) found.push(i);
+  return found.length ? found : null;
+}
+
 /** A uPlot time-series chart that fills its box and shows exact values in its legend on hover. */
 export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) {
   const box = useRef<HTMLDivElement>(null);
-  const t = useObservable(theme);
+  const colours = useObservable(scheme);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -49,7 +58,11 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
           x: { time: true, range: (): uPlot.Range.MinMax => [from / 1000, to / 1000] },
           y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
         },
-        axes: [axis, { ...axis, size: 70, values: (_u, splits) => splits.map((v) => fmt(v)) }],
+        // Room for a time label ("11:40am") between x ticks, so that narrow charts do not run them together.
+        axes: [
+          { ...axis, space: 80 },
+          { ...axis, size: 70, values: (_u, splits) => splits.map((v) => fmt(v)) },
+        ],
         series: [
           { value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleString()) },
           ...series.map((s) => ({
@@ -58,6 +71,14 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
             width: s.dashed ? 1.25 : 1.75,
             ...(s.dashed ? { dash: [6, 4] } : {}),
             spanGaps: false,
+            // Lines, and a dot for a value between two gaps (a line of no length): on a young
+            // install, a range of days holds one hour of data.
+            points: {
+              show: false,
+              size: 7,
+              fill: s.color,
+              filter: (u: uPlot, i: number) => isolated(u.data[i]),
+            },
             value: (_u: uPlot, v: number | null) => s.format(v),
           })),
         ],
@@ -71,6 +92,18 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
       resize.disconnect();
       plot.destroy();
     };
-  }, [xs, ys, series, height, from, to, t]);
-  return <div ref={box} class="chart" role="img" aria-label={label} data-testid="chart" />;
+  }, [xs, ys, series, height, from, to, colours]);
+  return (
+    <div
+      ref={box}
+      class="chart"
+      role="img"
+      aria-label={label}
+      data-testid="chart"
+      data-scheme={colours}
+      data-values={series
+        .map((s, i) => `${s.label}: ${ys[i]?.filter((v) => v !== null).length ?? 0}`)
+        .join('; ')}
+    />
+  );
 }

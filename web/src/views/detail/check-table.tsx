@@ -1,10 +1,11 @@
 import { exact, ms, relative } from '../../lib/format.js';
 import type { Check } from '../../types.js';
+import { ScrollBox } from '../scroll-box.js';
 
 export function CheckTable({ checks, now }: { checks: Check[]; now: number }) {
   if (checks.length === 0) return <p class="muted">No checks yet.</p>;
   return (
-    <div class="table-wrap">
+    <ScrollBox class="table-wrap">
       <table data-testid="checks">
         <thead>
           <tr>
@@ -25,7 +26,7 @@ export function CheckTable({ checks, now }: { checks: Check[]; now: number }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 

@@ -6,6 +6,7 @@ import type { EndpointRow, Server } from '../../types.js';
 import { rangeOf } from './range.js';
 import { RangePicker } from './range-picker.js';
 import { ErrorNote } from '../error-note.js';
+import { ScrollBox } from '../scroll-box.js';
 
 type Key = 'endpoint' | 'requests' | 'rps' | 'errorRatePercent' | 'avgMs' | 'p50Ms' | 'p95Ms' | 'p99Ms';
 const columns: [Key, string, (r: EndpointRow) => string][] = [
@@ -66,7 +67,7 @@ export function Endpoints({ server }: { server: Server }) {
           No requests in this range. Send traffic through the gateway at <code>{`/mcp/${server.id}`}</code>.
         </p>
       ) : (
-        <div class="table-wrap">
+        <ScrollBox class="table-wrap">
           <table data-testid="endpoint-table">
             <thead>
               <tr>
@@ -106,7 +107,7 @@ export function Endpoints({ server }: { server: Server }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       )}
     </div>
   );

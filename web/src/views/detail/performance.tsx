@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, qs } from '../../lib/api.js';
-import { bytes, ms, percent, rate } from '../../lib/format.js';
+import { bytes, exact, ms, percent, rate } from '../../lib/format.js';
 import { setQuery, useRoute } from '../../lib/router.js';
-import type { GaugeResult, SeriesResult, Server } from '../../types.js';
+import type { GaugeResult, SeriesPoint, SeriesResult, Server } from '../../types.js';
 import { Chart, type ChartSeries } from './chart.js';
 import { rangeOf, type Range } from './range.js';
 import { RangePicker } from './range-picker.js';
@@ -27,6 +27,8 @@ interface Panel {
   /** % change of the range's aggregate against the week before, when compared. */
   change?: { label: string; value: number | null }[];
   empty?: string;
+  /** When this panel's data starts in the range (epoch ms); none without data. */
+  first?: number;
 }
 
 /** Points of several series on one x axis (the union of their times), gaps as null. */
@@ -42,11 +44,16 @@ function align(lists: { t: number; v: number | null }[][]): { xs: number[]; ys: 
 const changeOf = (cur: number | null, prev: number | null) =>
   cur !== null && prev !== null && prev !== 0 ? ((cur - prev) / prev) * 100 : null;
 
+/** Before a young server's first traffic there was nothing to count: no value, not zero. */
+const blankBefore = (points: SeriesPoint[], first: number): SeriesPoint[] =>
+  points.map((p) => (p.t < first ? { t: p.t, v: null } : p));
+
 async function trafficPanels(
   id: string,
   r: Range,
   endpoint: string | null,
   compare: boolean,
+  young: boolean,
 ): Promise<Panel[]> {
   const get = (metric: string) =>
     api<SeriesResult>(
@@ -55,12 +62,16 @@ async function trafficPanels(
   const [p50, p95, p99, rps, err] = (await Promise.all(
     ['latency_p50', 'latency_p95', 'latency_p99', 'rps', 'error_rate'].map(get),
   )) as [SeriesResult, SeriesResult, SeriesResult, SeriesResult, SeriesResult];
+  // A latency exists for every step with a request: the first one is where the traffic starts.
+  const first = p50.points.find((p) => p.v !== null)?.t;
   const panel = (
     title: string,
     results: [SeriesResult, string, string][],
     format: (v: number | null) => string,
   ): Panel => {
-    const lists = results.map(([s]) => s.points);
+    const lists = results.map(([s]) =>
+      young && first !== undefined ? blankBefore(s.points, first) : s.points,
+    );
     const series: ChartSeries[] = results.map(([, label, color]) => ({ label, color, format }));
     if (compare) {
       lists.push(...results.map(([s]) => s.compare?.points ?? []));
@@ -81,6 +92,7 @@ async function trafficPanels(
       ...(hasData
         ? {}
         : { empty: 'No traffic in this range. Traffic through the gateway or the ingest API shows here.' }),
+      ...(first === undefined ? {} : { first }),
     };
   };
   return [
@@ -133,6 +145,7 @@ async function gaugePanel(
     ys,
     series,
     ...(change ? { change } : {}),
+    ...(cur.points[0] ? { first: cur.points[0].t } : {}),
     ...(cur.points.length === 0
       ? {
           empty:
@@ -151,6 +164,8 @@ export function Performance({ server }: { server: Server }) {
   const range = useMemo(() => rangeOf(query, now), [query.toString(), now]);
   const endpoint = query.get('endpoint');
   const compare = query.get('compare') === '1';
+  // Added within the range: its charts start part way, and say since when.
+  const young = Date.parse(server.created_at) > range.from;
   const [panels, setPanels] = useState<Panel[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
@@ -161,7 +176,7 @@ export function Performance({ server }: { server: Server }) {
   useEffect(() => {
     let stale = false;
     Promise.all([
-      trafficPanels(server.id, range, endpoint, compare),
+      trafficPanels(server.id, range, endpoint, compare, young),
       ...(['active_connections', 'cpu', 'memory'] as const).map((m) =>
         gaugePanel(server.id, m, range, compare),
       ),
@@ -175,7 +190,11 @@ export function Performance({ server }: { server: Server }) {
     return () => {
       stale = true;
     };
-  }, [server.id, range.from, range.to, endpoint, compare]);
+  }, [server.id, range.from, range.to, endpoint, compare, young]);
+  const firsts = (panels ?? []).flatMap((p) => (p.first === undefined ? [] : [p.first]));
+  // The first step with data, or when the server was added if that is later (steps may be hours long).
+  const added = Date.parse(server.created_at);
+  const since = new Date(Math.max(added, firsts.length ? Math.min(...firsts) : added)).toISOString();
   return (
     <div class="performance">
       <div class="toolbar">
@@ -196,6 +215,11 @@ export function Performance({ server }: { server: Server }) {
           <button type="button" class="link" onClick={() => setQuery({ endpoint: null })}>
             show all endpoints
           </button>
+        </p>
+      )}
+      {young && panels && (
+        <p class="muted collecting" data-testid="collecting">
+          Collecting data since {exact(since)}: the range before has none.
         </p>
       )}
       <ErrorNote text={error} />

@@ -10,6 +10,7 @@ import { Logs } from './logs.js';
 import { Performance } from './performance.js';
 import { UsageView } from '../usage/usage-view.js';
 import { ErrorNote } from '../error-note.js';
+import { ScrollBox } from '../scroll-box.js';
 
 const tabs = [
   ['diagnostics', 'Diagnostics'],
@@ -57,17 +58,19 @@ export function ServerDetail({ id, tab }: { id: string; tab: string }) {
         </span>
         <code class="muted endpoint">{server.endpoint}</code>
       </div>
-      <nav class="tabs" aria-label="Server views">
-        {tabs.map(([key, label]) => (
-          <a
-            key={key}
-            href={key === 'diagnostics' ? base : `${base}/${key}`}
-            aria-current={tab === key ? 'page' : undefined}
-          >
-            {label}
-          </a>
-        ))}
-      </nav>
+      <ScrollBox class="tabs-box">
+        <nav class="tabs" aria-label="Server views">
+          {tabs.map(([key, label]) => (
+            <a
+              key={key}
+              href={key === 'diagnostics' ? base : `${base}/${key}`}
+              aria-current={tab === key ? 'page' : undefined}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+      </ScrollBox>
       {tab === 'diagnostics' && <Diagnostics server={server} />}
       {tab === 'performance' && <Performance server={server} />}
       {tab === 'endpoints' && <Endpoints server={server} />}

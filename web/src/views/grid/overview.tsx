@@ -7,6 +7,9 @@ import type { Server, Status } from '../../types.js';
 import { ServerCard } from './server-card.js';
 import { VirtualGrid } from './virtual-grid.js';
 
+/** A card's height (px): head, endpoint, reason, figures and the tags/alert line (styles.css `.card`). */
+const CARD_HEIGHT = 162;
+
 type Sort = 'status' | 'name' | 'latency';
 const sorts: Record<Sort, (a: Server, b: Server) => number> = {
   status: (a, b) => severity(a.status) - severity(b.status) || a.name.localeCompare(b.name),
@@ -134,7 +137,7 @@ export function Overview() {
         <VirtualGrid
           items={shown}
           keyOf={(s) => s.id}
-          rowHeight={138}
+          rowHeight={CARD_HEIGHT}
           minWidth={270}
           gap={12}
           render={(s) => <ServerCard server={s} now={now} firing={firing.get(s.id)?.length ?? 0} />}

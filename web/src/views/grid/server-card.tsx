@@ -9,9 +9,15 @@ interface Props {
   firing: number;
 }
 
-/** One server in the grid: the status word and shape, not colour alone; every figure says where it comes from. */
+/**
+ * One server in the grid: the status word and shape, not colour alone, and why; every figure says
+ * where it comes from. Every line has its height (the grid's rows are of one fixed height).
+ */
 function Card({ server: s, now, firing }: Props) {
   const source = s.response_time_source === 'traffic' ? 'traffic, 1 min avg' : 'probe';
+  // Why the server is in its status (the checker's words); a disabled one says why it was disabled.
+  const reason =
+    s.status === 'disabled' ? (s.disabled_reason ?? 'checks paused') : (s.status_reason ?? 'not checked yet');
   return (
     <a
       class={`card status-${s.status}`}
@@ -28,6 +34,9 @@ function Card({ server: s, now, firing }: Props) {
       </div>
       <div class="card-endpoint muted" title={s.endpoint}>
         {s.endpoint}
+      </div>
+      <div class="card-reason" title={reason} data-testid="reason">
+        {reason}
       </div>
       <dl class="card-figures">
         <div>
@@ -52,20 +61,20 @@ function Card({ server: s, now, firing }: Props) {
           </dd>
         </div>
       </dl>
-      {s.tags.length > 0 && (
-        <div class="card-tags">
-          {s.tags.slice(0, 4).map((t) => (
+      <div class="card-foot">
+        <div class="card-tags" title={s.tags.join(', ')}>
+          {s.tags.map((t) => (
             <span class="tag" key={t}>
               {t}
             </span>
           ))}
         </div>
-      )}
-      {firing > 0 && (
-        <div class="card-alert" data-testid="card-alert">
-          <span aria-hidden="true">!</span> {firing} alert{firing > 1 ? 's' : ''} firing
-        </div>
-      )}
+        {firing > 0 && (
+          <span class="card-alert" data-testid="card-alert">
+            <span aria-hidden="true">!</span> {firing} alert{firing > 1 ? 's' : ''} firing
+          </span>
+        )}
+      </div>
     </a>
   );
 }
