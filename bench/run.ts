@@ -11,8 +11,10 @@
 // BENCH_ONLY=slow-dashboards: ten
 // never-reading live dashboards (BENCH_SLOW_DASHBOARDS) for BENCH_SECONDS (30) beside a fleet of
 // BENCH_SERVERS (1,000) checked every second with BENCH_VIEW_KB (8) KB views; BENCH_LIVE_LIMITS=off
-// lifts the live hub's backpressure limits (the code before them).
+// lifts the live hub's backpressure limits (the code before them). BENCH_ONLY=crash: kill -9 after
+// BENCH_SECONDS (25) of ingest and gateway load, restart, count what was kept.
 import { cpus, totalmem } from 'node:os';
+import { crashLoss } from './crash-loss.js';
 import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
 import { hostileUpstream } from './hostile-upstream.js';
 import { alertEvalRows } from './alert-eval.js';
@@ -205,4 +207,19 @@ if (only === 'slow-dashboards') {
     `| ${r.limits ? 'on (1 MiB / 8 MiB / 30 s)' : 'off (before)'} | ${r.servers} (${r.viewKb} KB) | ${r.dashboards} for ${r.seconds} s | ${r.rssStartMb} MB | ${r.rssFirst10sMb} MB | **${r.rssMaxMb} MB** | ${r.rssEndMb} MB | ${r.bufferedMaxMb} MB | ${r.dropped} | ${r.readerMessages}, ${r.readerLagMs} ms |`,
   ]);
 }
+if (only === 'crash') {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 25);
+  process.stderr.write(`crash loss: ${seconds} s of ingest and gateway load, kill -9, restart…\n`);
+  const r = await crashLoss(seconds);
+  out([
+    `## Crash loss — ${day}, ${machine}`,
+    '',
+    `\`BENCH_ONLY=crash BENCH_SECONDS=${seconds} npm run bench\``,
+    '',
+    '| load | ingest sent | acknowledged (202) | stored after restart | acknowledged lost | gateway calls answered | stored | lost (s of traffic) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${r.seconds} s | ${r.ingestSent} | ${r.ingestAcknowledged} | ${r.ingestStored} | **${Math.max(0, r.ingestAcknowledged - r.ingestStored)}** | ${r.gatewayAnswered} | ${r.gatewayStored} | **${r.gatewayLossS} s** |`,
+  ]);
+}
+
 process.exit(0);
