@@ -65,6 +65,21 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
     const agg = new Aggregator({ store, now: () => simulatedNow, journal });
     const sink = journal ? new JournalSink(journal, agg) : undefined;
     const batch: RequestEvent[] = [];
+    // The ingest API journals a batch as the bytes it came in: a body of 1,000 events, as a
+    // reporter sends it (its size is what the journal writes; making it is the reporter's work).
+    const body = Buffer.from(
+      JSON.stringify({
+        events: pool.slice(0, 1000).map((e) => ({
+          server: e.serverId,
+          method: e.method,
+          endpoint: e.endpoint,
+          started_at: t0,
+          latency_ms: e.latencyMs,
+          outcome: e.outcome,
+          error_message: e.errorMessage,
+        })),
+      }),
+    );
     const flushEvery = Math.max(1, Math.floor(events / Math.max(1, Math.round(spanMs / 10_000))));
     let recordNs = 0n;
     let flushMsMax = 0;
@@ -93,12 +108,12 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
         e.startedAt = t0 + Math.floor((j / events) * spanMs);
         if (sink === undefined) agg.record(e);
         else if (batch.push(e) === 1000) {
-          sink.recordBatch(batch);
+          sink.recordBatch(batch, body);
           batch.length = 0;
         }
       }
       if (sink && batch.length > 0) {
-        sink.recordBatch(batch);
+        sink.recordBatch(batch, body);
         batch.length = 0;
       }
       simulatedNow = t0 + Math.floor((end / events) * spanMs);

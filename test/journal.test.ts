@@ -59,8 +59,30 @@ for (const kind of await storeKinds()) {
         'committed segments are deleted',
       );
       writeFileSync(join(dir, `1.${committed.flush_id}.jsonl`), `${JSON.stringify(event('tools/call:a'))}\n`);
-      // Not committed: taken (journaled), then the process "dies" before any flush.
-      first.monitor.sink.recordBatch?.([event('tools/call:b'), event('tools/call:b'), event('tools/call:b')]);
+      // Not committed: taken (journaled), then the process "dies" before any flush. Two through the
+      // ingest API in a pretty-printed body (line breaks and all), one straight into the sink.
+      const pretty = JSON.stringify(
+        {
+          events: [1, 2].map(() => ({
+            server: 'reported',
+            method: 'tools/call',
+            endpoint: 'tools/call:b',
+            started_at: Date.now(),
+            latency_ms: 2,
+            outcome: 'ok',
+          })),
+        },
+        null,
+        2,
+      ).replaceAll('\n', '\r\n');
+      const posted = await first.app.inject({
+        method: 'POST',
+        url: '/api/v1/ingest/events',
+        headers: { 'content-type': 'application/json' },
+        payload: pretty,
+      });
+      assert.equal(posted.statusCode, 202, posted.body);
+      first.monitor.sink.recordBatch?.([event('tools/call:b')]);
       // Stop without the final flush: what a kill -9 leaves (the journal's file, no commit).
       const agg = first.monitor.aggregator as unknown as { flush: () => Promise<unknown> };
       agg.flush = () => Promise.resolve({ ok: true, rows: 0 });

@@ -28,9 +28,9 @@ export class CleanSink implements RequestEventSink {
     this.next.record(this.clean(event));
   }
 
-  recordBatch(events: readonly RequestEvent[]): void {
+  recordBatch(events: readonly RequestEvent[], raw?: Buffer): void {
     const clean = events.map((e) => this.clean(e));
-    if (this.next.recordBatch) this.next.recordBatch(clean);
+    if (this.next.recordBatch) this.next.recordBatch(clean, raw);
     else for (const e of clean) this.next.record(e);
   }
 

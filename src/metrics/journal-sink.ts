@@ -19,8 +19,10 @@ export class JournalSink implements RequestEventSink {
     this.next.record(event);
   }
 
-  recordBatch(events: readonly RequestEvent[]): void {
-    this.journal.append(events); // throws when they cannot be kept: then none is taken
+  recordBatch(events: readonly RequestEvent[], raw?: Buffer): void {
+    // Throws when they cannot be kept: then none is taken.
+    if (raw === undefined) this.journal.append(events);
+    else this.journal.appendIngest(raw);
     for (const e of events) this.next.record(e);
   }
 

@@ -18,6 +18,7 @@
  */
 import {
   closeSync,
+  writevSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -27,6 +28,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { ingestBatch, toRequestEvent } from './ingest-schema.js';
 import type { RequestEvent } from './request-event.js';
 
 /** A segment left from before: its events, and the flush it was sealed under (undefined: never sealed). */
@@ -37,6 +39,9 @@ export interface LeftSegment {
 }
 
 const OPEN = '.open.jsonl';
+/** An ingest batch's line: `{"ingest":<the request body>}`. */
+const INGEST_HEAD = Buffer.from('{"ingest":');
+const INGEST_TAIL = Buffer.from('}\n');
 
 export class Journal {
   private buffer: RequestEvent[] = [];
@@ -108,16 +113,36 @@ export class Journal {
     }
   }
 
-  private write(): void {
-    if (this.buffer.length === 0) return;
+  /**
+   * Writes an ingest batch now as the bytes it came in (re-serialising every event cost more than
+   * the aggregator itself), after what was buffered before it. Throws when it cannot be written.
+   * `raw` is the request body, valid JSON: its line breaks are whitespace between tokens, made
+   * spaces so that the batch stays on one line.
+   */
+  appendIngest(raw: Buffer): void {
+    this.write();
+    const body =
+      raw.includes(0x0a) || raw.includes(0x0d) ? raw.map((b) => (b === 0x0a || b === 0x0d ? 0x20 : b)) : raw;
+    const bytes = body.length + INGEST_HEAD.length + INGEST_TAIL.length;
+    this.assertRoom(bytes);
+    writevSync(this.fd, [INGEST_HEAD, body, INGEST_TAIL]);
+    this.bytes += bytes;
+  }
+
+  private assertRoom(bytes: number): void {
     const max = this.options.maxBytes ?? 512 * 1024 * 1024;
-    let text = '';
-    for (const e of this.buffer) text += `${JSON.stringify(e)}\n`;
-    const bytes = Buffer.byteLength(text);
     if (this.bytes + this.sealedBytes + bytes > max)
       throw new Error(
         `the event journal is full (${Math.round(max / 2 ** 20)} MiB): the store has not taken events for a while`,
       );
+  }
+
+  private write(): void {
+    if (this.buffer.length === 0) return;
+    let text = '';
+    for (const e of this.buffer) text += `${JSON.stringify(e)}\n`;
+    const bytes = Buffer.byteLength(text);
+    this.assertRoom(bytes);
     writeSync(this.fd, text);
     this.bytes += bytes;
     this.buffer = [];
@@ -183,11 +208,17 @@ function parseSegment(text: string): RequestEvent[] {
   const events: RequestEvent[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
+    let value: unknown;
     try {
-      events.push(JSON.parse(line) as RequestEvent);
+      value = JSON.parse(line);
     } catch {
-      // A line torn by the crash: the event it held was never acknowledged.
+      continue; // a line torn by the crash: what it held was never acknowledged
     }
+    if (typeof value === 'object' && value !== null && 'ingest' in value) {
+      // Validated when it came in; read again as the ingest API reads it.
+      const batch = ingestBatch.safeParse(value.ingest);
+      if (batch.success) events.push(...batch.data.events.map((e) => toRequestEvent(e, e.server)));
+    } else events.push(value as RequestEvent);
   }
   return events;
 }

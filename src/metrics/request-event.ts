@@ -32,7 +32,8 @@ export interface RequestEventSink {
   record(event: RequestEvent): void;
   /**
    * All of them, kept durably before it returns (an ingest batch about to be acknowledged);
-   * throws, having taken none, when they cannot be kept.
+   * throws, having taken none, when they cannot be kept. `raw`: the request body they were read
+   * from, which the journal keeps as it is.
    */
-  recordBatch?(events: readonly RequestEvent[]): void;
+  recordBatch?(events: readonly RequestEvent[], raw?: Buffer): void;
 }

@@ -1,4 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+const MAX_BODY = 8 * 1024 * 1024;
+/** The request bodies of ingest batches, as they came (the journal keeps those bytes). */
+const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 import { ingestBatch, toRequestEvent } from '../../metrics/ingest-schema.js';
 import type { Monitor } from '../../monitor.js';
 import { AppError, validationError } from '../../shared/errors.js';
@@ -6,7 +10,21 @@ import { validate } from '../../shared/validate.js';
 
 /** `POST /api/v1/ingest/events`: servers that report themselves send batches of request events. */
 export function ingestRoutes(app: FastifyInstance, monitor: Monitor): void {
-  app.post('/api/v1/ingest/events', { bodyLimit: 8 * 1024 * 1024 }, async (req, reply) => {
+  void app.register(async (ingest) => {
+    // The body as it came is what the journal keeps (ingest/journal.ts): parsed as usual, bytes kept.
+    const parseJson = ingest.getDefaultJsonParser('error', 'ignore');
+    ingest.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: MAX_BODY },
+      (req, body, done) => {
+        rawBodies.set(req, body as Buffer);
+        parseJson(req, (body as Buffer).toString('utf8'), done);
+      },
+    );
+    ingest.post('/api/v1/ingest/events', { bodyLimit: MAX_BODY }, (req, reply) => accept(req, reply));
+  });
+
+  const accept = (req: FastifyRequest, reply: FastifyReply) => {
     const { events } = validate(ingestBatch, req.body);
     const unknown = events.flatMap((e, i) =>
       monitor.registry.find(e.server)
@@ -17,13 +35,13 @@ export function ingestRoutes(app: FastifyInstance, monitor: Monitor): void {
     const batch = events.map((e) => toRequestEvent(e, e.server));
     try {
       // Kept (journaled) before it is acknowledged: a 202 survives a crash.
-      if (monitor.sink.recordBatch) monitor.sink.recordBatch(batch);
+      if (monitor.sink.recordBatch) monitor.sink.recordBatch(batch, rawBodies.get(req));
       else for (const e of batch) monitor.sink.record(e);
     } catch (err) {
       throw new AppError('unavailable', `the events were not accepted: ${(err as Error).message}`);
     }
     return reply.status(202).send({ accepted: events.length });
-  });
+  };
 
   app.get('/metrics', async (_req, reply) =>
     reply.type(monitor.prometheus.contentType).send(await monitor.prometheus.text()),
