@@ -38,8 +38,8 @@ export class JournalSink implements RequestEventSink {
         continue;
       }
       const events = segment.events();
-      this.recordBatch(events);
-      this.journal.forget(segment);
+      for (const e of events) this.next.record(e);
+      this.journal.carry(segment);
       replayed += events.length;
     }
     if (replayed > 0) log.info({ replayed }, 'request events journaled before a stop, now recorded');

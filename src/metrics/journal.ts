@@ -25,6 +25,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +51,9 @@ export class Journal {
   private bytes = 0;
   /** Bytes in the sealed segments not yet committed (the store is down, say). */
   private sealedBytes = 0;
-  private readonly sealed = new Map<string, { file: string; bytes: number }>();
+  private readonly sealed = new Map<string, { files: string[]; bytes: number }>();
+  /** Segments of a previous run replayed into the current batch: sealed with it, deleted with it. */
+  private carried: { file: string; bytes: number }[] = [];
   private readonly timer: NodeJS.Timeout;
   /** Events that could not be written (the disk full, the journal over its bound). */
   unwritten = 0;
@@ -89,9 +92,17 @@ export class Journal {
       });
   }
 
-  /** Deletes a segment left from before (replayed into the current one, or committed already). */
+  /** Deletes a segment left from before whose flush did commit. */
   forget(segment: LeftSegment): void {
     rmSync(segment.file, { force: true });
+  }
+
+  /**
+   * A segment left from before, replayed into the current batch: it stays on disk (copying it into
+   * the current segment would cost as much as the replay) and is sealed and deleted with the batch.
+   */
+  carry(segment: LeftSegment): void {
+    this.carried.push({ file: segment.file, bytes: statSync(segment.file).size });
   }
 
   /** Buffers an event; it is written within `writeEveryMs` (gateway traffic). */
@@ -155,22 +166,37 @@ export class Journal {
    */
   seal(flushId: string): void {
     this.writeQuietly();
-    if (this.bytes === 0) return;
-    closeSync(this.fd);
-    const file = join(this.dir, `${this.seq}.${flushId}.jsonl`);
-    renameSync(this.openPath(), file);
-    this.sealed.set(flushId, { file, bytes: this.bytes });
-    this.sealedBytes += this.bytes;
-    this.seq += 1;
-    this.bytes = 0;
-    this.fd = this.openSegment();
+    const files: string[] = [];
+    let bytes = 0;
+    // Carried segments are renamed under this flush too: a crash before its commit replays them
+    // again, one after it finds the flush committed and deletes them.
+    for (const c of this.carried) {
+      const file = c.file.replace(/\.[^./]+\.jsonl$/, `.${flushId}.jsonl`);
+      renameSync(c.file, file);
+      files.push(file);
+      bytes += c.bytes;
+    }
+    this.carried = [];
+    if (this.bytes > 0) {
+      closeSync(this.fd);
+      const file = join(this.dir, `${this.seq}.${flushId}.jsonl`);
+      renameSync(this.openPath(), file);
+      files.push(file);
+      bytes += this.bytes;
+      this.seq += 1;
+      this.bytes = 0;
+      this.fd = this.openSegment();
+    }
+    if (files.length === 0) return;
+    this.sealed.set(flushId, { files, bytes });
+    this.sealedBytes += bytes;
   }
 
-  /** The batch of `flushId` is in the store: its segment goes. */
+  /** The batch of `flushId` is in the store: its segments go. */
   committed(flushId: string): void {
     const s = this.sealed.get(flushId);
     if (s === undefined) return;
-    rmSync(s.file, { force: true });
+    for (const file of s.files) rmSync(file, { force: true });
     this.sealed.delete(flushId);
     this.sealedBytes -= s.bytes;
   }

@@ -10,18 +10,20 @@ import { validate } from '../../shared/validate.js';
 
 /** `POST /api/v1/ingest/events`: servers that report themselves send batches of request events. */
 export function ingestRoutes(app: FastifyInstance, monitor: Monitor): void {
-  void app.register(async (ingest) => {
-    // The body as it came is what the journal keeps (ingest/journal.ts): parsed as usual, bytes kept.
+  void app.register((ingest, _options, done) => {
+    // The body as it came is what the journal keeps (metrics/journal.ts): parsed as usual, bytes kept.
     const parseJson = ingest.getDefaultJsonParser('error', 'ignore');
     ingest.addContentTypeParser(
       'application/json',
       { parseAs: 'buffer', bodyLimit: MAX_BODY },
       (req, body, done) => {
         rawBodies.set(req, body as Buffer);
-        parseJson(req, (body as Buffer).toString('utf8'), done);
+        // Fastify's JSON parser answers through `done` (its typing also allows a promise, never given).
+        void parseJson(req, (body as Buffer).toString('utf8'), done);
       },
     );
     ingest.post('/api/v1/ingest/events', { bodyLimit: MAX_BODY }, (req, reply) => accept(req, reply));
+    done();
   });
 
   const accept = (req: FastifyRequest, reply: FastifyReply) => {
