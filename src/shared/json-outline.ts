@@ -96,6 +96,17 @@ export class JsonOutline {
   /** Keys are read one at a time, into one buffer. */
   private readonly keyBytes = new Kept(KEY_BYTES);
 
+  /**
+   * The id of the single response being read, once its id and its result or error have begun
+   * (a response that is not a batch): what a reader that gives up on its size needs to answer it.
+   */
+  answerIdSoFar(): RequestId | undefined {
+    const d = this.draft;
+    if (d === undefined || this.stack[0]?.slot !== 'message' || d.method !== undefined) return undefined;
+    if (!d.hasResult && !d.hasError) return undefined;
+    return d.id ?? undefined;
+  }
+
   push(chunk: Buffer): void {
     const n = chunk.length;
     let i = 0;

@@ -15,10 +15,10 @@ import {
   SdkErrorCode,
   serializeMessage,
   type JSONRPCMessage,
+  type RequestId,
   type Transport,
 } from '@modelcontextprotocol/client';
 import { AnswerTooLargeError, tooLargeResponse, type AnswerLimit } from '../../shared/answer-limit.js';
-import { answeredId, type JsonOutline } from '../../shared/json-outline.js';
 import { excerpt, InvalidMessageError } from './describe-error.js';
 import { MessageLines } from './message-lines.js';
 
@@ -116,15 +116,12 @@ export class ChildTransport implements Transport {
     this.onmessage?.(message);
   }
 
-  private tooLarge(outline: JsonOutline): void {
+  private tooLarge(answered: RequestId[]): void {
     const { limit } = this.options;
     const error = new AnswerTooLargeError(limit);
     this.options.onInvalid?.(error);
     this.report(error);
-    for (const message of outline.messages) {
-      const id = answeredId(message);
-      if (id !== undefined) this.onmessage?.(tooLargeResponse(id, limit));
-    }
+    for (const id of answered) this.onmessage?.(tooLargeResponse(id, limit));
   }
 
   private report(error: Error): void {
