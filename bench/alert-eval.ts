@@ -12,11 +12,11 @@ import { pino } from 'pino';
 import { AlertEvaluator } from '../src/alerts/evaluator.js';
 import { channelsRepo, rulesRepo } from '../src/alerts/config-repo.js';
 import { SecretBox } from '../src/secrets/secret-box.js';
-import { ALERT_METRICS, ruleInputSchema, type AlertMetric } from '../src/alerts/rule.js';
+import { ALERT_METRICS, ruleInputSchema, type AlertMetric } from '../src/model/alert-rule.js';
 import { Bus } from '../src/live/bus.js';
 import { Aggregator, type LiveStats } from '../src/metrics/aggregator.js';
 import { lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
-import { initialState, type ServerRecord } from '../src/servers/server-types.js';
+import { initialState, type ServerRecord } from '../src/model/server.js';
 import { openStore } from '../src/store/open-store.js';
 
 export interface AlertEvalResult {

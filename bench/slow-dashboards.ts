@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { buildApi } from '../src/api/app.js';
-import type { ProbeResult, ServerSession } from '../src/checker/probe-types.js';
+import type { ProbeResult, ServerSession } from '../src/model/probe.js';
 import { configSchema } from '../src/config/schema.js';
 import { LIVE_LIMITS } from '../src/live/live-client.js';
 import { createLogger } from '../src/log.js';

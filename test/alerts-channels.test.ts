@@ -7,13 +7,10 @@ import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { createLogger } from '../src/log.js';
 import { buildAlertMessage } from '../src/alerts/message.js';
-import { DEFAULT_RULES, type AlertRule } from '../src/alerts/rule.js';
-import type {
-  AlertMessage,
-  ChannelDeps,
-  NotificationInput,
-  DeliveryAttempt,
-} from '../src/alerts/channels/channel.js';
+import { DEFAULT_RULES } from '../src/alerts/rule.js';
+import { type AlertRule } from '../src/model/alert-rule.js';
+import type { AlertMessage, NotificationInput, DeliveryAttempt } from '../src/model/notification.js';
+import type { ChannelDeps } from '../src/alerts/channels/channel.js';
 import { SIGNATURE_HEADER, webhookChannel, webhookConfigSchema } from '../src/alerts/channels/webhook.js';
 import { emailChannel, emailConfigSchema } from '../src/alerts/channels/email.js';
 import { logChannel } from '../src/alerts/channels/log.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rulesRepo } from '../src/alerts/config-repo.js';
-import { ruleInputSchema } from '../src/alerts/rule.js';
+import { ruleInputSchema } from '../src/model/alert-rule.js';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { unusedPortUrl } from './fixtures/fault-servers/http-faults.js';
 import { startHarness, waitFor } from './helpers/harness.js';

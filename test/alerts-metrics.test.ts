@@ -5,12 +5,12 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { AlertEvaluator } from '../src/alerts/evaluator.js';
 import { rulesRepo } from '../src/alerts/config-repo.js';
 import { historyRepo, statesRepo } from '../src/alerts/history-repo.js';
-import { ruleInputSchema, type AlertRule } from '../src/alerts/rule.js';
+import { ruleInputSchema, type AlertRule } from '../src/model/alert-rule.js';
 import { Bus } from '../src/live/bus.js';
 import { Aggregator } from '../src/metrics/aggregator.js';
 import { GaugeSampler } from '../src/metrics/gauges.js';
 import type { RequestEvent } from '../src/metrics/request-event.js';
-import { initialState, type ServerRecord } from '../src/servers/server-types.js';
+import { initialState, type ServerRecord } from '../src/model/server.js';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { SecretBox } from '../src/secrets/secret-box.js';
 import { startEverythingHttp } from './helpers/everything.js';

@@ -1,7 +1,8 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../src/store/open-store.js';
-import { DEFAULT_RULES, ruleInputSchema } from '../src/alerts/rule.js';
+import { DEFAULT_RULES } from '../src/alerts/rule.js';
+import { ruleInputSchema } from '../src/model/alert-rule.js';
 import { ruleFromRow, ruleToRow, stateFromRow, stateToRow } from '../src/alerts/rows.js';
 import { step } from '../src/alerts/state-machine.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';

@@ -1,15 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DEFAULT_RULES,
-  applyRulePatch,
-  compare,
-  describeRule,
-  ruleAppliesTo,
-  ruleInputSchema,
-  rulePatchSchema,
-  type AlertRule,
-} from '../src/alerts/rule.js';
+import { DEFAULT_RULES, applyRulePatch, compare, describeRule, ruleAppliesTo } from '../src/alerts/rule.js';
+import { ruleInputSchema, rulePatchSchema, type AlertRule } from '../src/model/alert-rule.js';
 import { validate } from '../src/shared/validate.js';
 
 /** Narrows away `undefined` with an assertion (no `!` in this code base). */

@@ -5,9 +5,9 @@ import {
   step,
   type ConditionResult,
   type InstanceState,
-  type NotificationKind,
   type RuleTiming,
 } from '../src/alerts/state-machine.js';
+import { type NotificationKind } from '../src/model/notification.js';
 
 /** Narrows away `undefined` with an assertion (no `!` in this code base). */
 const must = <T>(v: T | undefined): T => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openSession } from '../src/checker/open-session.js';
-import type { LogLine } from '../src/checker/probe-types.js';
+import type { LogLine } from '../src/model/probe.js';
 import { LogRing } from '../src/checker/session/log-ring.js';
 import * as faults from './fixtures/fault-servers/http-faults.js';
 import * as stdioFaults from './fixtures/fault-servers/stdio-faults.js';

@@ -8,7 +8,7 @@ import { eventsRepo } from '../src/store/events-repo.js';
 import { serversRepo } from '../src/store/servers-repo.js';
 import { SecretBox } from '../src/secrets/secret-box.js';
 import { pruneChecks } from '../src/store/retention.js';
-import { initialState, type ServerRecord } from '../src/servers/server-types.js';
+import { initialState, type ServerRecord } from '../src/model/server.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';
 
 const kinds = await storeKinds();

@@ -1,7 +1,7 @@
 import { REDACTED } from '../servers/secrets.js';
-import type { AlertMessage } from './channels/channel.js';
+import type { AlertMessage } from '../model/notification.js';
 import { channelRegistry } from './channels/registry.js';
-import type { ChannelKind } from './channels/channel.js';
+import type { ChannelKind } from '../model/notification.js';
 import type { StoredChannel } from './config-repo.js';
 
 /** A channel as the API shows it: every secret field replaced by the marker. */

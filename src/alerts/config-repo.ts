@@ -2,9 +2,10 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { countingReseal, type ResealPage } from '../secrets/reseal-page.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
-import { CHANNEL_KINDS, type ChannelKind } from './channels/channel.js';
+import { CHANNEL_KINDS, type ChannelKind } from '../model/notification.js';
 import { channelRegistry } from './channels/registry.js';
-import { DEFAULT_RULES, type AlertRule, type RuleInput, type RuleSource } from './rule.js';
+import { DEFAULT_RULES } from './rule.js';
+import { type AlertRule, type RuleInput, type RuleSource } from '../model/alert-rule.js';
 import { ruleFromRow, ruleToRow } from './rows.js';
 
 /** Rules and channels: thin typed queries over the alert tables (migration 003). */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../live/bus.js';
 import type { LiveStats } from '../metrics/aggregator.js';
-import type { ServerRecord } from '../servers/server-types.js';
+import type { ServerRecord } from '../model/server.js';
 import type { Db } from '../store/tables.js';
 import type { ChannelDeps } from './channels/channel.js';
 import { rulesRepo } from './config-repo.js';
@@ -14,7 +14,8 @@ import {
 } from './history-repo.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { Notifier, type ServerRef } from './notifier.js';
-import { compare, ruleAppliesTo, type AlertRule, type RuleInput } from './rule.js';
+import { compare, ruleAppliesTo } from './rule.js';
+import { type AlertRule, type RuleInput } from '../model/alert-rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
 import { TickMetrics } from './tick-metrics.js';
 

@@ -1,7 +1,7 @@
 import { fromJson, toJson } from '../store/json.js';
 import type { Selectable } from 'kysely';
 import type { AlertHistoryTable, Db } from '../store/tables.js';
-import type { DeliveryAttempt } from './channels/channel.js';
+import type { DeliveryAttempt } from '../model/notification.js';
 import { stateFromRow, stateToRow } from './rows.js';
 import type { InstanceState } from './state-machine.js';
 

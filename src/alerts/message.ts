@@ -1,5 +1,5 @@
-import type { AlertMessage } from './channels/channel.js';
-import type { AlertRule } from './rule.js';
+import type { AlertMessage } from '../model/notification.js';
+import type { AlertRule } from '../model/alert-rule.js';
 import type { PendingNotification } from './state-machine.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,7 +1,7 @@
 import type { Bus } from '../live/bus.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
-import type { AlertMessage, DashboardNotification, NotificationInput } from './channels/channel.js';
+import type { AlertMessage, DashboardNotification, NotificationInput } from '../model/notification.js';
 
 /** How many notifications the bell keeps; older ones are pruned as new ones come. */
 export const KEEP_NOTIFICATIONS = 1000;

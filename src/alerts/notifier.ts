@@ -9,7 +9,7 @@ import { channelsRepo, type StoredChannel } from './config-repo.js';
 import { historyRepo, notificationsRepo } from './history-repo.js';
 import { buildAlertMessage } from './message.js';
 import { postNotification } from './notifications-repo.js';
-import type { AlertRule } from './rule.js';
+import type { AlertRule } from '../model/alert-rule.js';
 import { silenceMatches, silencesRepo } from './silences.js';
 import type { PendingNotification } from './state-machine.js';
 import { auditRepo } from '../store/events-repo.js';

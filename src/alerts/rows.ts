@@ -8,7 +8,7 @@ import {
   type AlertRule,
   type RuleInput,
   type RuleSource,
-} from './rule.js';
+} from '../model/alert-rule.js';
 import type { AlertStateName, InstanceState } from './state-machine.js';
 
 /** Row ↔ model mapping for rules and instance states; the one place column names differ. */

@@ -11,6 +11,7 @@
  */
 
 export type AlertStateName = 'normal' | 'pending' | 'firing' | 'resolved';
+import type { NotificationKind } from '../model/notification.js';
 
 /** The rule's condition at one evaluation: held, did not hold, or no value to compare. */
 export type ConditionResult = true | false | 'no_data';
@@ -41,8 +42,6 @@ export interface RuleTiming {
   repeat_interval?: number | null | undefined;
   no_data?: NoDataPolicy | undefined;
 }
-
-export type NotificationKind = 'firing' | 'resolved' | 'repeat';
 
 export interface PendingNotification {
   kind: NotificationKind;

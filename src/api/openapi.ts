@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ackInputSchema, commentInputSchema, silenceActionInputSchema } from '../alerts/actions.js';
 import { channelInputSchema } from '../alerts/channels/registry.js';
-import { ruleInputSchema, rulePatchSchema } from '../alerts/rule.js';
+import { ruleInputSchema, rulePatchSchema } from '../model/alert-rule.js';
 import { silenceInputSchema } from '../alerts/silences.js';
 import { serverInput } from '../config/server-input.js';
 import { ingestBatch } from '../metrics/ingest-schema.js';

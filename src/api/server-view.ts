@@ -1,5 +1,5 @@
 import { redactEnv, redactHeaders } from '../servers/secrets.js';
-import { endpointOf, type ServerRecord } from '../servers/server-types.js';
+import { endpointOf, type ServerRecord } from '../model/server.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

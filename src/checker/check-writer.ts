@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ServerState } from '../servers/server-types.js';
+import type { ServerState } from '../model/server.js';
 import { checksRepo, type NewCheck } from '../store/checks-repo.js';
 import type { Store } from '../store/open-store.js';
 import { storeFullCause } from '../store/store-health.js';

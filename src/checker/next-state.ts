@@ -1,5 +1,5 @@
-import type { ServerRecord, ServerState } from '../servers/server-types.js';
-import type { ProbeResult } from './probe-types.js';
+import type { ServerRecord, ServerState } from '../model/server.js';
+import type { ProbeResult } from '../model/probe.js';
 import { computeStatus, type StatusSettings } from './status.js';
 
 /** Probe latencies of the last minute, for the 1-minute average response time. */

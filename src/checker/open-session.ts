@@ -2,13 +2,8 @@
  * Entry point of the checker's connection layer: one long-lived, self-healing session per
  * MCP server. See `session/` for the HTTP and stdio implementations.
  */
-import {
-  DEFAULT_PROBE_OPTIONS,
-  type ProbeOptions,
-  type ProbeTarget,
-  type ServerSession,
-  type SessionHooks,
-} from './probe-types.js';
+import { DEFAULT_PROBE_OPTIONS, type ProbeOptions } from './probe-options.js';
+import { type ProbeTarget, type ServerSession, type SessionHooks } from '../model/probe.js';
 import { HttpSession } from './session/http-session.js';
 import { StdioSession } from './session/stdio-session.js';
 

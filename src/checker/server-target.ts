@@ -1,5 +1,5 @@
-import type { ServerSpec } from '../servers/server-types.js';
-import type { ProbeTarget } from './probe-types.js';
+import type { ServerSpec } from '../model/server.js';
+import type { ProbeTarget } from '../model/probe.js';
 
 /** The probe's view of a server: secrets resolved to their plain values. */
 export function targetOf(spec: ServerSpec): ProbeTarget {

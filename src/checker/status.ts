@@ -1,4 +1,4 @@
-import type { ServerRecord, Status } from '../servers/server-types.js';
+import type { ServerRecord, Status } from '../model/server.js';
 
 /** Thresholds and counts that decide a status; per-server overrides already applied. */
 export interface StatusSettings {

@@ -1,5 +1,6 @@
 import { openSession } from '../checker/open-session.js';
-import { DEFAULT_PROBE_OPTIONS, type ProbeTarget } from '../checker/probe-types.js';
+import { DEFAULT_PROBE_OPTIONS } from '../checker/probe-options.js';
+import { type ProbeTarget } from '../model/probe.js';
 
 interface CheckOptions {
   sse?: boolean;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ruleInputSchema } from '../alerts/rule.js';
+import { ruleInputSchema } from '../model/alert-rule.js';
 import { serverInput } from './server-input.js';
 
 /** Every setting of DESIGN §7, with the seed's defaults. Seconds unless the name says ms. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { ServerOverrides } from '../model/server.js';
 
-/** Per-server overrides, named exactly as the config keys they override. */
+/** Per-server overrides, named exactly as the config keys they override (model/server.ts `ServerOverrides`). */
 export const serverOverridesShape = {
   health_check_interval: z.number().min(1).max(86_400).optional(),
   health_check_timeout: z.number().positive().max(300).optional(),
@@ -10,10 +11,18 @@ export const serverOverridesShape = {
   error_rate_warning_percent: z.number().min(0).max(100).optional(),
   error_rate_critical_percent: z.number().min(0).max(100).optional(),
 };
-export type ServerOverrides = {
-  [K in keyof typeof serverOverridesShape]?: number;
+// Fails to compile when the shape and the model's type name different keys.
+const sameKeys: Record<keyof typeof serverOverridesShape, true> & Record<keyof ServerOverrides, true> = {
+  health_check_interval: true,
+  health_check_timeout: true,
+  health_check_retries: true,
+  response_time_warning_ms: true,
+  response_time_critical_ms: true,
+  error_rate_warning_percent: true,
+  error_rate_critical_percent: true,
 };
-export const overrideKeys = Object.keys(serverOverridesShape) as (keyof ServerOverrides)[];
+// safe because: sameKeys lists exactly the shape's keys (checked above).
+export const overrideKeys = Object.keys(sameKeys) as (keyof ServerOverrides)[];
 
 /** Text a command line or environment can carry: no NUL (the OS cannot pass one). */
 const argText = z.string().refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');

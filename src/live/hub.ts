@@ -1,8 +1,8 @@
 import type { WebSocket } from '@fastify/websocket';
-import type { DashboardNotification } from '../alerts/channels/channel.js';
+import type { DashboardNotification } from '../model/notification.js';
 import { serverView } from '../api/server-view.js';
 import type { Monitor } from '../monitor.js';
-import type { ServerRecord } from '../servers/server-types.js';
+import type { ServerRecord } from '../model/server.js';
 import { LIVE_LIMITS, LiveClient, type Drop, type LiveLimits } from './live-client.js';
 import { serverMessages } from './server-messages.js';
 

@@ -1,5 +1,5 @@
 import type { WebSocket } from '@fastify/websocket';
-import type { DashboardNotification } from '../alerts/channels/channel.js';
+import type { DashboardNotification } from '../model/notification.js';
 import type { ServerView } from '../api/server-view.js';
 import type { LiveMessage } from './hub.js';
 import { serverMessages } from './server-messages.js';

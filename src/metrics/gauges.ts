@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ServerRecord } from '../servers/server-types.js';
+import type { ServerRecord } from '../model/server.js';
 import type { Store } from '../store/open-store.js';
 import { readProcess, scrapeProcess, type ProcessSample } from './process-stats.js';
 

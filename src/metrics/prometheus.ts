@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
-import type { ServerRecord } from '../servers/server-types.js';
-import { statuses } from '../servers/server-types.js';
+import type { ServerRecord } from '../model/server.js';
+import { statuses } from '../model/server.js';
 import { errorType } from './error-tracking.js';
 import type { RequestEvent, RequestEventSink } from './request-event.js';
 

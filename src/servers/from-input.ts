@@ -1,7 +1,8 @@
-import type { ServerInput, ServerInputRaw, ServerOverrides } from '../config/server-input.js';
+import type { ServerInput, ServerInputRaw } from '../config/server-input.js';
+import type { ServerOverrides } from '../model/server.js';
 import { overrideKeys } from '../config/server-input.js';
 import { toEnvValues } from './secrets.js';
-import type { ServerRecord, ServerSpec } from './server-types.js';
+import type { ServerRecord, ServerSpec } from '../model/server.js';
 
 export function specFromInput(input: ServerInput): ServerSpec {
   if (input.transport === 'stdio')

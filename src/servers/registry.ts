@@ -12,7 +12,7 @@ import { serversRepo } from '../store/servers-repo.js';
 import { applyPatch, inputOf, overridesFromInput, specFromInput } from './from-input.js';
 import { Scrubber } from '../shared/scrubber.js';
 import { keepRedactedSecrets, secretValues } from './secrets.js';
-import { initialState, type ServerRecord, type ServerState } from './server-types.js';
+import { initialState, type ServerRecord, type ServerState } from '../model/server.js';
 
 /** The list of servers: from the config file and from the API, kept in the store and in memory. */
 export class Registry {

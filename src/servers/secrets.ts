@@ -1,5 +1,5 @@
 import { REDACTED } from '../shared/scrubber.js';
-import type { ServerSpec, EnvValue } from './server-types.js';
+import type { ServerSpec, EnvValue } from '../model/server.js';
 
 /** What the API shows instead of a secret. Sending it back in a PATCH keeps the stored value. */
 export { REDACTED };

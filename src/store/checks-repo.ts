@@ -1,18 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Db, ServerHealthTable } from './tables.js';
 import { fromJson, toJson } from './json.js';
-
-/** One health check as the API returns it. */
-export interface CheckRow {
-  id: number;
-  server_id: string;
-  status: string;
-  ok: boolean;
-  checked_at: string;
-  response_time_ms: number | null;
-  error: string | null;
-  metadata: Record<string, unknown>;
-}
+import type { CheckRow } from '../model/check.js';
 
 export type NewCheck = Omit<Insertable<ServerHealthTable>, 'metadata'> & {
   metadata: Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { ServerRecord, ServerState, ServerSpec, Status } from '../servers/server-types.js';
-import type { ServerOverrides } from '../config/server-input.js';
-import type { ProtocolEra } from '../checker/probe-types.js';
+import type { ServerRecord, ServerState, ServerSpec, Status } from '../model/server.js';
+import type { ServerOverrides } from '../model/server.js';
+import type { ProtocolEra } from '../model/probe.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { countingReseal, type ResealPage } from '../secrets/reseal-page.js';
 import { mapSecretValues } from '../servers/secrets.js';

@@ -1,72 +1,16 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { NotificationKind } from '../state-machine.js';
-import type { AlertCondition, AlertMetric, Severity } from '../rule.js';
-
-export const CHANNEL_KINDS = ['email', 'webhook', 'dashboard', 'log'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
-
-/**
- * What every channel sends: one notification of one alert instance. Field names are the
- * webhook's JSON body (issue 5), times are ISO strings as everywhere in the API.
- */
-export interface AlertMessage {
-  rule: { id: number; name: string };
-  server: { id: string; name: string };
-  /** `repeat` notifications go out as `firing`; `notification` tells them apart. */
-  state: 'firing' | 'resolved';
-  notification: NotificationKind;
-  metric: AlertMetric;
-  condition: AlertCondition;
-  value: number | null;
-  threshold: number;
-  severity: Severity;
-  triggered_at: string;
-  resolved_at: string | null;
-  /** When this notification was produced. */
-  sent_at: string;
-  /** The server in the dashboard (at `public_url`). */
-  url: string;
-  /** This alert's entry in the dashboard's history; null for a test notification. */
-  alert_url: string | null;
-  /** One line for subjects and lists: "[FIRING] Error rate above 5% on chaos". */
-  summary: string;
-  /** Set for "send test notification". */
-  test?: boolean;
-}
-
-/** One delivery try, reported as it ends (for `alert_notifications`). */
-export interface DeliveryAttempt {
-  kind: ChannelKind;
-  /** 1-based. */
-  try: number;
-  outcome: 'ok' | 'error';
-  error: string | null;
-  /** HTTP status for webhooks. */
-  status?: number;
-  started_at: number;
-  duration_ms: number;
-}
+import type {
+  AlertMessage,
+  ChannelKind,
+  DeliveryAttempt,
+  NotificationInput,
+} from '../../model/notification.js';
 
 export interface DeliveryResult {
   ok: boolean;
   tries: number;
   error: string | null;
-}
-
-/** What is put in the dashboard's bell: a title and the alert message. */
-export interface NotificationInput {
-  title: string;
-  message: AlertMessage;
-}
-
-/** A notification in the dashboard's bell, as stored (alerts/notifications-repo.ts) and pushed live. */
-export interface DashboardNotification extends NotificationInput {
-  id: number;
-  at: string;
-  read: boolean;
-  /** The alert's history entry; null for a test notification. */
-  history_id: number | null;
 }
 
 /** What channels need from the monitor; injected so that each is testable alone. */

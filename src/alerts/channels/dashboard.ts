@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  singleTry,
-  type AlertMessage,
-  type Channel,
-  type DeliveryResult,
-  type SendContext,
-} from './channel.js';
+import { singleTry, type Channel, type DeliveryResult, type SendContext } from './channel.js';
+import { type AlertMessage } from '../../model/notification.js';
 
 export const dashboardConfigSchema = z.object({}).strict();
 export type DashboardConfig = z.output<typeof dashboardConfigSchema>;

@@ -1,13 +1,8 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { messageText } from '../message.js';
-import {
-  singleTry,
-  type AlertMessage,
-  type Channel,
-  type DeliveryResult,
-  type SendContext,
-} from './channel.js';
+import { singleTry, type Channel, type DeliveryResult, type SendContext } from './channel.js';
+import { type AlertMessage } from '../../model/notification.js';
 
 const address = z.string().trim().min(3).max(320);
 

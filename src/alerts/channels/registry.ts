@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import type {
-  AlertMessage,
-  Channel,
-  ChannelKind,
-  DeliveryAttempt,
-  DeliveryResult,
-  SendContext,
-} from './channel.js';
+import type { AlertMessage, ChannelKind, DeliveryAttempt } from '../../model/notification.js';
+import type { Channel, DeliveryResult, SendContext } from './channel.js';
 import { mapStrings } from '../../shared/text.js';
-import { CHANNEL_KINDS, errorText } from './channel.js';
+import { CHANNEL_KINDS } from '../../model/notification.js';
+import { errorText } from './channel.js';
 import { dashboardChannel } from './dashboard.js';
 import { emailChannel } from './email.js';
 import { logChannel } from './log.js';

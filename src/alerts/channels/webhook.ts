@@ -1,12 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import {
-  errorText,
-  type AlertMessage,
-  type Channel,
-  type DeliveryResult,
-  type SendContext,
-} from './channel.js';
+import { errorText, type Channel, type DeliveryResult, type SendContext } from './channel.js';
+import { type AlertMessage } from '../../model/notification.js';
 
 export const SIGNATURE_HEADER = 'X-MCP-Health-Signature';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
-import { statuses, type ServerRecord } from '../../servers/server-types.js';
+import { statuses, type ServerRecord } from '../../model/server.js';
 import { AppError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
 import { eventsRepo } from '../../store/events-repo.js';

@@ -12,7 +12,7 @@ import {
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 import { ANSWER_TOO_LARGE, AnswerTooLargeError } from '../../shared/answer-limit.js';
-import type { ProbeFailureKind } from '../probe-types.js';
+import type { ProbeFailureKind } from '../../model/probe.js';
 import { CheckTimeoutError } from './deadline.js';
 
 export interface FailureDescription {

@@ -18,7 +18,7 @@ import https from 'node:https';
 import { pipeline, Readable } from 'node:stream';
 import type { FetchLike } from '@modelcontextprotocol/client';
 import { AnswerTooLargeError, type AnswerLimit } from '../../shared/answer-limit.js';
-import { DEFAULT_PROBE_OPTIONS } from '../probe-types.js';
+import { DEFAULT_PROBE_OPTIONS } from '../probe-options.js';
 import { ByteCap, SseEventCap } from './answer-caps.js';
 
 /** Idle keep-alive sockets close after this, like fetch's default (undici's 4 s). */

@@ -11,7 +11,8 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { withVia } from '../../shared/loop-guard.js';
-import type { ProbeOptions, ProbeSuccess, ProbeTarget, SessionHooks } from '../probe-types.js';
+import type { ProbeOptions } from '../probe-options.js';
+import type { ProbeSuccess, ProbeTarget, SessionHooks } from '../../model/probe.js';
 import type { SessionTransports } from './bare-ping.js';
 import type { Deadline } from './deadline.js';
 import { isAnswerTooLarge, type DescribeContext } from './describe-error.js';

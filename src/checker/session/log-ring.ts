@@ -1,5 +1,5 @@
 /** A bounded buffer of recent stderr and supervisor lines, each also handed to `onLog`. */
-import type { LogLine, SessionHooks } from '../probe-types.js';
+import type { LogLine, SessionHooks } from '../../model/probe.js';
 
 export const LOG_RING_SIZE = 500;
 const MAX_LINE_CHARS = 4000;

@@ -12,7 +12,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
-import type { ProtocolEra, ProbeSuccess } from '../probe-types.js';
+import type { ProtocolEra, ProbeSuccess } from '../../model/probe.js';
 import { BarePing, type SessionTransports } from './bare-ping.js';
 import { boundedCapabilities, boundedServerInfo } from './bounded-info.js';
 import type { Deadline } from './deadline.js';

@@ -6,7 +6,7 @@ import type {
   ProbeSuccess,
   ServerSession,
   SessionHooks,
-} from '../probe-types.js';
+} from '../../model/probe.js';
 import { Deadline, roundMs } from './deadline.js';
 import { describeError, type DescribeContext, type FailureDescription } from './describe-error.js';
 import { LogRing } from './log-ring.js';

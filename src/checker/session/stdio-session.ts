@@ -5,7 +5,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
-import type { ProbeOptions, ProbeSuccess, ProbeTarget, SessionHooks } from '../probe-types.js';
+import type { ProbeOptions } from '../probe-options.js';
+import type { ProbeSuccess, ProbeTarget, SessionHooks } from '../../model/probe.js';
 import { ChildTransport } from './child-transport.js';
 import type { Deadline } from './deadline.js';
 import {

@@ -9,7 +9,7 @@ import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { ChildTransport } from '../../checker/session/child-transport.js';
 import { describeExit, describeSpawnError, excerpt } from '../../checker/session/describe-error.js';
 import { LineSplitter } from '../../checker/session/log-ring.js';
-import type { ServerSpec } from '../../servers/server-types.js';
+import type { ServerSpec } from '../../model/server.js';
 import type { AnswerLimit } from '../../shared/answer-limit.js';
 
 export type StdioSpec = Extract<ServerSpec, { transport: 'stdio' }>;

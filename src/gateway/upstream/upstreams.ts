@@ -4,7 +4,7 @@
  * (the pool bound) and the shared stdio child for session-less traffic.
  */
 import type { Logger } from 'pino';
-import type { ServerRecord } from '../../servers/server-types.js';
+import type { ServerRecord } from '../../model/server.js';
 import type { AnswerLimit } from '../../shared/answer-limit.js';
 import type { LoopGuard } from '../../shared/loop-guard.js';
 import { SseUpstream } from './sse-upstream.js';

@@ -1,4 +1,4 @@
-import { RULE_DEFAULTS } from '../../../../src/alerts/rule-defaults.js';
+import { RULE_DEFAULTS } from '../../../../src/model/rule-defaults.js';
 import type { AlertCondition, AlertMetric, AlertRule, Severity } from '../../types.js';
 import { MB } from './rule-text.js';
 

@@ -1,5 +1,16 @@
-import type { ServerOverrides } from '../config/server-input.js';
-import type { ProtocolEra } from '../checker/probe-types.js';
+/** A server: what a person declares (spec, tags, overrides) and what the checks found (state). */
+import type { ProtocolEra } from './probe.js';
+
+/** Per-server overrides of the settings of the same names (DESIGN §7). */
+export interface ServerOverrides {
+  health_check_interval?: number;
+  health_check_timeout?: number;
+  health_check_retries?: number;
+  response_time_warning_ms?: number;
+  response_time_critical_ms?: number;
+  error_rate_warning_percent?: number;
+  error_rate_critical_percent?: number;
+}
 
 export type Transport = 'stdio' | 'streamable-http' | 'sse';
 export type Status = 'healthy' | 'warning' | 'critical' | 'offline' | 'disabled' | 'unknown';

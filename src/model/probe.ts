@@ -1,5 +1,3 @@
-import type { AnswerLimit } from '../shared/answer-limit.js';
-
 /** What the health checker needs to reach one MCP server. Secrets are already resolved to plain values. */
 export type ProbeTarget =
   | {
@@ -63,19 +61,6 @@ export interface LogLine {
 }
 
 /** How a server's checks behave beyond its target, from the monitor's settings. */
-export interface ProbeOptions {
-  /** The most read of any one answer (`max_probe_response_bytes`). */
-  answerLimit: AnswerLimit;
-  /** The Via entry every HTTP request of the checks carries (shared/loop-guard.ts). */
-  via?: string | undefined;
-  /** A stdio server that exits is started again (the monitor); not for a one-off check. */
-  restartStdio?: boolean;
-}
-
-export const DEFAULT_PROBE_OPTIONS: ProbeOptions = {
-  answerLimit: { bytes: 1024 * 1024, setting: 'max_probe_response_bytes' },
-};
-
 export interface SessionHooks {
   /** A line of the server's stderr, or a supervisor message (spawned, exited, restarting). */
   onLog?: (line: LogLine) => void;
