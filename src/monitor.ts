@@ -5,7 +5,7 @@ import { channelsRepo } from './alerts/config-repo.js';
 import { AlertEvaluator } from './alerts/evaluator.js';
 import { Checker } from './checker/checker.js';
 import { Gateway } from './gateway/gateway.js';
-import { openSession } from './checker/open-session.js';
+import { openSession } from './mcp/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './model/probe.js';
 import { stdioFromApiAllowed, type Config } from './config/schema.js';
 import { Bus } from './live/bus.js';

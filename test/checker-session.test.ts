@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openSession } from '../src/checker/open-session.js';
+import { openSession } from '../src/mcp/open-session.js';
 import type { LogLine } from '../src/model/probe.js';
-import { LogRing } from '../src/checker/session/log-ring.js';
+import { LogRing } from '../src/mcp/session/log-ring.js';
 import * as faults from './fixtures/fault-servers/http-faults.js';
 import * as stdioFaults from './fixtures/fault-servers/stdio-faults.js';
 import { startEverything } from './fixtures/sdk-servers/everything.js';

@@ -1,5 +1,5 @@
-import { openSession } from '../checker/open-session.js';
-import { DEFAULT_PROBE_OPTIONS } from '../checker/probe-options.js';
+import { openSession } from '../mcp/open-session.js';
+import { DEFAULT_PROBE_OPTIONS } from '../mcp/probe-options.js';
 import { type ProbeTarget } from '../model/probe.js';
 
 interface CheckOptions {

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/client';
 import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { FIRST_MODERN_VERSION } from './json-rpc.js';
+import { FIRST_MODERN_VERSION } from '../mcp/json-rpc.js';
 
 export function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];

@@ -12,7 +12,7 @@ import { acceptVersionOf } from './client-facing.js';
 import { Relay, type RelayOptions } from './relay.js';
 import type { OutcomeDetails } from './request-events.js';
 import type { ChannelFacts } from './request-tracker.js';
-import type { Upstream } from './upstream/upstream.js';
+import type { Upstream } from '../mcp/upstream/upstream.js';
 
 export interface SessionOptions extends RelayOptions {
   idleTimeoutMs: number;

@@ -31,12 +31,12 @@ import {
   LOOP_DETECTED,
   SESSION_NOT_FOUND,
   UPSTREAM_UNAVAILABLE,
-} from './json-rpc.js';
+} from '../mcp/json-rpc.js';
 import { readMessages } from './read-body.js';
 import { replyAppError, replyMethodNotAllowed, replyRpcError } from './replies.js';
 import { RequestTracker } from './request-tracker.js';
 import { serveSessionless } from './sessionless-exchange.js';
-import { Upstreams } from './upstream/upstreams.js';
+import { Upstreams } from './upstreams.js';
 
 export interface GatewayDeps {
   servers: { find(id: string): ServerRecord | undefined };

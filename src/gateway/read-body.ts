@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
-import { INVALID_REQUEST, isObject, PARSE_ERROR } from './json-rpc.js';
+import { INVALID_REQUEST, isObject, PARSE_ERROR } from '../mcp/json-rpc.js';
 
 export type BodyResult =
   | { kind: 'ok'; raw: Buffer; body: unknown; messages: JSONRPCMessage[] }

@@ -19,10 +19,10 @@ import {
   stringField,
   TIMED_OUT,
   UPSTREAM_UNAVAILABLE,
-} from './json-rpc.js';
+} from '../mcp/json-rpc.js';
 import { failureOf, outcomeOf, type OutcomeDetails } from './request-events.js';
 import { RequestTracker, type ChannelFacts, type Tracked } from './request-tracker.js';
-import type { Upstream } from './upstream/upstream.js';
+import type { Upstream } from '../mcp/upstream/upstream.js';
 
 /** Long-lived by design: no answer is expected until the client stops listening. */
 const NO_TIMEOUT = new Set(['subscriptions/listen']);

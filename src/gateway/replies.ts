@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestId } from '@modelcontextprotocol/client';
 import type { ErrorCode } from '../shared/errors.js';
-import { errorResponse } from './json-rpc.js';
+import { errorResponse } from '../mcp/json-rpc.js';
 
 function sendJson(
   res: ServerResponse,

@@ -8,9 +8,9 @@ import {
   type JSONRPCMessage,
   type JSONRPCRequest,
 } from '@modelcontextprotocol/client';
-import { describeError } from '../checker/session/describe-error.js';
+import { describeError } from '../mcp/session/describe-error.js';
 import type { Outcome } from '../metrics/request-event.js';
-import { isErrorResponse, isObject, metaOf, stringField } from './json-rpc.js';
+import { isErrorResponse, isObject, metaOf, stringField } from '../mcp/json-rpc.js';
 
 const MAX_NAME_CHARS = 512;
 const MAX_ERROR_MESSAGE_BYTES = 1024;

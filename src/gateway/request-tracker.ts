@@ -5,7 +5,7 @@
 import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
 import type { RequestEvent, RequestEventSink } from '../metrics/request-event.js';
-import { idKey, isModernVersion, jsonBytes, metaOf } from './json-rpc.js';
+import { idKey, isModernVersion, jsonBytes, metaOf } from '../mcp/json-rpc.js';
 import {
   claimedVersionOf,
   clientInfoOf,

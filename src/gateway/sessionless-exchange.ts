@@ -8,7 +8,7 @@ import type { RequestId } from '@modelcontextprotocol/client';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { acceptVersionOf } from './client-facing.js';
 import { Relay, type RelayOptions } from './relay.js';
-import type { Upstream } from './upstream/upstream.js';
+import type { Upstream } from '../mcp/upstream/upstream.js';
 
 export async function serveSessionless(
   serverId: string,

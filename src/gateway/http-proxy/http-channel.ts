@@ -17,11 +17,11 @@ import {
   stringField,
   TIMED_OUT,
   UPSTREAM_UNAVAILABLE,
-} from '../json-rpc.js';
+} from '../../mcp/json-rpc.js';
 import { replyRpcError } from '../replies.js';
 import { failureOf, httpFailureOf, outcomeOf, type OutcomeDetails } from '../request-events.js';
 import { RequestTracker, type ChannelFacts, type Tracked } from '../request-tracker.js';
-import { cancelledNotification } from '../upstream/upstream.js';
+import { cancelledNotification } from '../../mcp/upstream/upstream.js';
 import { Exchange, type ExchangeHooks } from './exchange.js';
 import {
   headerValue,

@@ -14,7 +14,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { appendVia } from '../../shared/loop-guard.js';
-import { upstreamHeaders } from '../upstream/upstream.js';
+import { upstreamHeaders } from '../../mcp/upstream/upstream.js';
 
 /** Client request headers the server needs to see (the session id is mapped separately). */
 const FROM_CLIENT = [

@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
-import { ChildTransport } from '../../checker/session/child-transport.js';
-import { describeExit, describeSpawnError, excerpt } from '../../checker/session/describe-error.js';
-import { LineSplitter } from '../../checker/session/log-ring.js';
+import { ChildTransport } from '../session/child-transport.js';
+import { describeExit, describeSpawnError, excerpt } from '../session/describe-error.js';
+import { LineSplitter } from '../session/log-ring.js';
 import type { ServerSpec } from '../../model/server.js';
 import type { AnswerLimit } from '../../shared/answer-limit.js';
 

@@ -4,13 +4,13 @@
  * (the pool bound) and the shared stdio child for session-less traffic.
  */
 import type { Logger } from 'pino';
-import type { ServerRecord } from '../../model/server.js';
-import type { AnswerLimit } from '../../shared/answer-limit.js';
-import type { LoopGuard } from '../../shared/loop-guard.js';
-import { SseUpstream } from './sse-upstream.js';
-import { StdioLane } from './stdio-lane.js';
-import { StdioUpstream } from './stdio-upstream.js';
-import type { Upstream } from './upstream.js';
+import type { ServerRecord } from '../model/server.js';
+import type { AnswerLimit } from '../shared/answer-limit.js';
+import type { LoopGuard } from '../shared/loop-guard.js';
+import { SseUpstream } from '../mcp/upstream/sse-upstream.js';
+import { StdioLane } from '../mcp/upstream/stdio-lane.js';
+import { StdioUpstream } from '../mcp/upstream/stdio-upstream.js';
+import type { Upstream } from '../mcp/upstream/upstream.js';
 
 export class Upstreams {
   private readonly stdioSessions = new Map<string, number>();

@@ -10,7 +10,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
-import { cappedFetch } from '../../checker/session/http-fetch.js';
+import { cappedFetch } from '../session/http-fetch.js';
 import type { AnswerLimit } from '../../shared/answer-limit.js';
 import { withVia } from '../../shared/loop-guard.js';
 import { isResponse } from '../json-rpc.js';
