@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signBody, SIGNATURE_HEADER } from '../src/alerts/channels/webhook.js';
-import { REDACTED } from '../src/servers/secrets.js';
+import { REDACTED } from '../src/shared/scrubber.js';
 import { unusedPortUrl } from './fixtures/fault-servers/http-faults.js';
 import { startModernServer, type SdkServerHandle } from './fixtures/sdk-servers/modern-http-server.js';
 import { startHarness, waitFor, type Harness } from './helpers/harness.js';

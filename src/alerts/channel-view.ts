@@ -1,4 +1,4 @@
-import { REDACTED } from '../servers/secrets.js';
+import { REDACTED } from '../shared/scrubber.js';
 import type { AlertMessage } from '../model/notification.js';
 import { channelRegistry } from './channels/registry.js';
 import type { ChannelKind } from '../model/notification.js';

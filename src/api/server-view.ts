@@ -1,15 +1,12 @@
-import { redactEnv, redactHeaders } from '../servers/secrets.js';
-import { endpointOf, type ServerRecord } from '../model/server.js';
+import { endpointOf, memberOf } from '../mcp/transports/index.js';
+import type { ServerRecord } from '../model/server.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** A server as the API and the live hub show it: secrets replaced by a marker, times in ISO 8601. */
 export function serverView(s: ServerRecord, activeConnections = 0) {
   const spec = s.spec;
-  const transportFields =
-    spec.transport === 'stdio'
-      ? { command: spec.command, args: spec.args, env: redactEnv(spec.env), cwd: spec.cwd ?? null }
-      : { url: spec.url, headers: redactHeaders(spec.headers), prometheus_url: spec.prometheusUrl ?? null };
+  const transportFields = memberOf(spec).view(spec);
   const st = s.state;
   return {
     id: s.id,

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Bus } from '../live/bus.js';
 import type { Registry } from '../servers/registry.js';
 import { cleanText } from '../shared/text.js';
-import { endpointOf, type ServerRecord, type Status } from '../model/server.js';
+import { endpointOf, probeTargetOf } from '../mcp/transports/index.js';
+import type { ServerRecord, Status } from '../model/server.js';
 import type { CheckRow } from '../model/check.js';
 import type { NewCheck } from '../store/checks-repo.js';
 import { checksRepo } from '../store/checks-repo.js';
@@ -12,7 +13,6 @@ import { CheckWriter } from './check-writer.js';
 import { LatencyWindow, stateAfterProbe, type TrafficStats } from './next-state.js';
 import type { LogLine, ProbeResult, ProbeTarget, ServerSession, SessionHooks } from '../model/probe.js';
 import { Scheduler } from './scheduler.js';
-import { targetOf } from './server-target.js';
 import { computeStatus, settingsFor, type StatusSettings } from './status.js';
 
 export interface CheckerDeps {
@@ -218,7 +218,7 @@ export class Checker {
 
   private async probe(server: ServerRecord, w: Watched, forced: boolean): Promise<CheckRow | undefined> {
     const settings = settingsFor(server, this.deps.defaults);
-    w.session ??= this.deps.openSession(targetOf(server.spec), this.hooksFor(server.id), server.id);
+    w.session ??= this.deps.openSession(probeTargetOf(server.spec), this.hooksFor(server.id), server.id);
     const result = cleanResult(await w.session.check(settings.health_check_timeout * 1000), this.clean);
     const current = this.deps.registry.find(server.id);
     if (!current || this.stopped || this.watched.get(server.id) !== w) return undefined;

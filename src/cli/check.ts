@@ -56,10 +56,10 @@ export async function runCheck(args: string[], opts: CheckOptions): Promise<numb
       );
     } else {
       process.stdout.write(`FAIL  ${result.reason} [${result.kind}]\n`);
-      if (target.transport === 'streamable-http' && looksLikeSse(target.url, result.reason))
+      if (!opts.sse && 'url' in target && looksLikeSse(target.url, result.reason))
         process.stdout.write('      this looks like a legacy HTTP+SSE endpoint: try again with --sse\n');
     }
-    if (!result.ok && target.transport === 'stdio' && !opts.json) {
+    if (!result.ok && !opts.json) {
       const tail = session.recentLogs().slice(-10);
       if (tail.length)
         process.stdout.write(`      last output:\n${tail.map((l) => `        ${l.line}`).join('\n')}\n`);

@@ -37,6 +37,7 @@ import { replyAppError, replyMethodNotAllowed, replyRpcError } from './replies.j
 import { RequestTracker } from './request-tracker.js';
 import { serveSessionless } from './sessionless-exchange.js';
 import { Upstreams } from './upstreams.js';
+import { memberOf } from '../mcp/transports/index.js';
 
 export interface GatewayDeps {
   servers: { find(id: string): ServerRecord | undefined };
@@ -220,9 +221,8 @@ export class Gateway {
       else await session.handle(req, res, parsed.body, requestIds);
       return;
     }
-    const { spec } = server;
-    if (spec.transport === 'streamable-http') {
-      this.proxyPost(server, spec, req, res, parsed);
+    if (memberOf(server.spec).gateway.kind === 'http-proxy') {
+      this.proxyPost(server, req, res, parsed);
       return;
     }
     const initialize = requests.find((r) => r.method === 'initialize');
@@ -275,12 +275,11 @@ export class Gateway {
   /** A POST without a session to a Streamable HTTP server: an `initialize` or one exchange. */
   private proxyPost(
     server: ServerRecord,
-    spec: { url: string; headers: Record<string, string> },
     req: IncomingMessage,
     res: ServerResponse,
     post: { raw: Buffer; messages: JSONRPCMessage[] },
   ): void {
-    const target = this.targetOf(server.id, spec);
+    const target = this.targetOf(server);
     const authorization = headerOf(req, 'authorization');
     const options = { ...this.relayOptions(), pool: this.pool };
     if (!post.messages.some((m) => isRequest(m) && m.method === 'initialize')) {
@@ -369,12 +368,18 @@ export class Gateway {
     );
   }
 
-  /** A server's upstream as the pool takes it, made once per spec (a changed server has a new one). */
-  private targetOf(serverId: string, spec: { url: string; headers: Record<string, string> }): UpstreamTarget {
-    let target = this.targets.get(spec);
+  /**
+   * A proxied server's upstream as the pool takes it, made once per spec (a changed server has a
+   * new one). Only called for servers whose transport the gateway proxies at the HTTP level.
+   */
+  private targetOf(server: ServerRecord): UpstreamTarget {
+    let target = this.targets.get(server.spec);
     if (target === undefined) {
-      target = { url: new URL(spec.url), headers: spec.headers, via: this.loopGuard.entryFor(serverId) };
-      this.targets.set(spec, target);
+      const carriage = memberOf(server.spec).gateway;
+      if (carriage.kind !== 'http-proxy') throw new Error(`server "${server.id}" is not proxied over HTTP`);
+      const { url, headers } = carriage.target(server.spec);
+      target = { url: new URL(url), headers, via: this.loopGuard.entryFor(server.id) };
+      this.targets.set(server.spec, target);
     }
     return target;
   }

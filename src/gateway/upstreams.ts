@@ -1,84 +1,84 @@
 /**
- * Makes the SDK-transport upstream (stdio, legacy SSE) for a client session or a session-less
- * exchange, and owns what outlives them: the per-server count of stdio session children
- * (the pool bound) and the shared stdio child for session-less traffic.
+ * Makes the SDK-transport upstream of a client session or a session-less exchange, through the
+ * server's transport member (mcp/transports/), and owns what outlives them: the per-server count
+ * of session processes (the pool bound) and the shared upstream of session-less traffic.
  */
 import type { Logger } from 'pino';
+import { memberOf } from '../mcp/transports/index.js';
+import type { SharedUpstream, UpstreamContext } from '../mcp/transport.js';
+import type { Upstream } from '../mcp/upstream/upstream.js';
 import type { ServerRecord } from '../model/server.js';
 import type { AnswerLimit } from '../shared/answer-limit.js';
 import type { LoopGuard } from '../shared/loop-guard.js';
-import { SseUpstream } from '../mcp/upstream/sse-upstream.js';
-import { StdioLane } from '../mcp/upstream/stdio-lane.js';
-import { StdioUpstream } from '../mcp/upstream/stdio-upstream.js';
-import type { Upstream } from '../mcp/upstream/upstream.js';
 
 export class Upstreams {
-  private readonly stdioSessions = new Map<string, number>();
-  private readonly lanes = new Map<string, { lane: StdioLane; spec: ServerRecord['spec'] }>();
+  private readonly processSessions = new Map<string, number>();
+  private readonly shared = new Map<string, { upstream: SharedUpstream; spec: ServerRecord['spec'] }>();
 
   constructor(
     private readonly log: Logger,
     readonly maxStdioSessions: number,
-    private readonly laneIdleMs: number,
+    private readonly sharedIdleMs: number,
     /** The most held of one message (a stdio line, a legacy SSE event). */
     private readonly limit: AnswerLimit,
     private readonly loopGuard: LoopGuard,
   ) {}
 
-  /** The upstream of a new client session; undefined when the stdio pool of the server is full. */
+  /** The upstream of a new client session; undefined when the server's pool of session processes is full. */
   forSession(server: ServerRecord, authorization: string | undefined): Upstream | undefined {
-    const { spec } = server;
-    if (spec.transport === 'stdio') {
-      const used = this.stdioSessions.get(server.id) ?? 0;
-      if (used >= this.maxStdioSessions) return undefined;
-      this.stdioSessions.set(server.id, used + 1);
-      return new StdioUpstream(spec, this.limit, this.log, () => this.releaseStdio(server.id));
-    }
-    return this.sse(server, authorization);
+    const carriage = this.sdk(server);
+    const ctx = this.context(server, authorization);
+    if (!carriage.processPerSession) return carriage.session(server.spec, ctx, () => undefined);
+    const used = this.processSessions.get(server.id) ?? 0;
+    if (used >= this.maxStdioSessions) return undefined;
+    this.processSessions.set(server.id, used + 1);
+    return carriage.session(server.spec, ctx, () => this.release(server.id));
   }
 
   /** The upstream of one session-less exchange. */
   forExchange(server: ServerRecord, authorization: string | undefined): Upstream {
-    const { spec } = server;
-    if (spec.transport === 'stdio') {
-      let entry = this.lanes.get(server.id);
-      if (entry !== undefined && entry.spec !== spec) {
-        // The server's definition changed: new traffic goes to a child of the new one.
-        void entry.lane.close();
-        entry = undefined;
-      }
-      if (entry === undefined) {
-        entry = { lane: new StdioLane(spec, this.limit, this.log, this.laneIdleMs), spec };
-        this.lanes.set(server.id, entry);
-      }
-      return entry.lane.view();
+    const { exchange } = this.sdk(server);
+    const ctx = this.context(server, authorization);
+    if (!exchange.shared) return exchange.make(server.spec, ctx);
+    let entry = this.shared.get(server.id);
+    if (entry !== undefined && entry.spec !== server.spec) {
+      // The server's definition changed: new traffic goes to an upstream of the new one.
+      void entry.upstream.close();
+      entry = undefined;
     }
-    return this.sse(server, authorization);
+    if (entry === undefined) {
+      entry = { upstream: exchange.make(server.spec, ctx), spec: server.spec };
+      this.shared.set(server.id, entry);
+    }
+    return entry.upstream.view();
   }
 
   async close(): Promise<void> {
-    const lanes = [...this.lanes.values()];
-    this.lanes.clear();
-    await Promise.all(lanes.map(({ lane }) => lane.close()));
+    const shared = [...this.shared.values()];
+    this.shared.clear();
+    await Promise.all(shared.map(({ upstream }) => upstream.close()));
   }
 
-  private sse(server: ServerRecord, authorization: string | undefined): Upstream {
-    const { spec } = server;
-    // Streamable HTTP servers are proxied at the HTTP level (../http-proxy/), never from here.
-    if (spec.transport !== 'sse') throw new Error(`no SDK upstream for a ${spec.transport} server`);
-    const via = this.loopGuard.entryFor(server.id);
-    return new SseUpstream(
-      new URL(spec.url),
-      spec.headers,
+  private sdk(server: ServerRecord) {
+    const carriage = memberOf(server.spec).gateway;
+    // Servers the gateway proxies at the HTTP level (../http-proxy/) never come here.
+    if (carriage.kind !== 'sdk') throw new Error(`server "${server.id}" has no SDK upstream`);
+    return carriage;
+  }
+
+  private context(server: ServerRecord, authorization: string | undefined): UpstreamContext {
+    return {
+      limit: this.limit,
+      log: this.log,
+      via: this.loopGuard.entryFor(server.id),
       authorization,
-      { via, limit: this.limit },
-      this.log,
-    );
+      sharedIdleMs: this.sharedIdleMs,
+    };
   }
 
-  private releaseStdio(serverId: string): void {
-    const now = (this.stdioSessions.get(serverId) ?? 1) - 1;
-    if (now > 0) this.stdioSessions.set(serverId, now);
-    else this.stdioSessions.delete(serverId);
+  private release(serverId: string): void {
+    const now = (this.processSessions.get(serverId) ?? 1) - 1;
+    if (now > 0) this.processSessions.set(serverId, now);
+    else this.processSessions.delete(serverId);
   }
 }

@@ -1,11 +1,10 @@
 /**
  * Entry point of the checker's connection layer: one long-lived, self-healing session per
- * MCP server. See `session/` for the HTTP and stdio implementations.
+ * MCP server, made by its transport's member (`transports/`; implementations in `session/`).
  */
 import { DEFAULT_PROBE_OPTIONS, type ProbeOptions } from './probe-options.js';
 import { type ProbeTarget, type ServerSession, type SessionHooks } from '../model/probe.js';
-import { HttpSession } from './session/http-session.js';
-import { StdioSession } from './session/stdio-session.js';
+import { memberOf } from './transports/index.js';
 
 /**
  * Opens (lazily, on the first check) a session with the server described by `target`.
@@ -16,6 +15,5 @@ export function openSession(
   hooks?: SessionHooks,
   options: ProbeOptions = DEFAULT_PROBE_OPTIONS,
 ): ServerSession {
-  if (target.transport === 'stdio') return new StdioSession(target, hooks, options);
-  return new HttpSession(target, hooks, options);
+  return memberOf(target).openSession(target, hooks, options);
 }

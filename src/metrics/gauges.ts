@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ServerRecord } from '../model/server.js';
 import type { Store } from '../store/open-store.js';
 import { readProcess, scrapeProcess, type ProcessSample } from './process-stats.js';
+import { memberOf } from '../mcp/transports/index.js';
 
 export interface GaugeDeps {
   store: Store;
@@ -72,10 +73,11 @@ export class GaugeSampler {
   }
 
   private async processSample(s: ServerRecord): Promise<ProcessSample | undefined> {
-    if (s.spec.transport === 'stdio') {
+    const source = memberOf(s.spec).processSource(s.spec);
+    if (source?.kind === 'child') {
       const pid = this.deps.pidOf(s.id);
       return pid === undefined ? undefined : readProcess(pid);
     }
-    return s.spec.prometheusUrl ? scrapeProcess(s.spec.prometheusUrl, 2000) : undefined;
+    return source === undefined ? undefined : scrapeProcess(source.url, 2000);
   }
 }

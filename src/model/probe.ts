@@ -7,11 +7,8 @@ export type ProbeTarget =
       env: Record<string, string>;
       cwd?: string | undefined;
     }
-  | {
-      transport: 'streamable-http' | 'sse';
-      url: string;
-      headers: Record<string, string>;
-    };
+  | { transport: 'streamable-http'; url: string; headers: Record<string, string> }
+  | { transport: 'sse'; url: string; headers: Record<string, string> };
 
 export type ProtocolEra = 'legacy' | 'modern';
 

@@ -37,12 +37,15 @@ export type ServerSpec =
       env: Record<string, EnvValue>;
       cwd?: string | undefined;
     }
-  | {
-      transport: 'streamable-http' | 'sse';
-      url: string;
-      headers: Record<string, string>;
-      prometheusUrl?: string | undefined;
-    };
+  | ({ transport: 'streamable-http' } & HttpSpecFields)
+  | ({ transport: 'sse' } & HttpSpecFields);
+
+/** The fields both HTTP transports have. Header values are all secret. */
+export interface HttpSpecFields {
+  url: string;
+  headers: Record<string, string>;
+  prometheusUrl?: string | undefined;
+}
 
 /** What the last checks found; kept in `servers` so a restart shows the last known state. */
 export interface ServerState {
@@ -91,9 +94,3 @@ export const initialState = (): ServerState => ({
   capabilities: null,
   toolCount: null,
 });
-
-/** The endpoint a person reads: the URL, or the command line. */
-export function endpointOf(spec: ServerSpec): string {
-  if (spec.transport !== 'stdio') return spec.url;
-  return [spec.command, ...spec.args].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
-}

@@ -11,7 +11,7 @@ import type { Store } from '../store/open-store.js';
 import { serversRepo } from '../store/servers-repo.js';
 import { applyPatch, inputOf, overridesFromInput, specFromInput } from './from-input.js';
 import { Scrubber } from '../shared/scrubber.js';
-import { keepRedactedSecrets, secretValues } from './secrets.js';
+import { memberOf } from '../mcp/transports/index.js';
 import { initialState, type ServerRecord, type ServerState } from '../model/server.js';
 
 /** The list of servers: from the config file and from the API, kept in the store and in memory. */
@@ -44,7 +44,7 @@ export class Registry {
   /** Holds a record in memory, and tells the scrubber its secrets. */
   private keep(record: ServerRecord): void {
     this.servers.set(record.id, record);
-    this.scrubber.set(`server:${record.id}`, secretValues(record.spec));
+    this.scrubber.set(`server:${record.id}`, memberOf(record.spec).secretValues(record.spec));
   }
 
   list(): ServerRecord[] {
@@ -98,7 +98,7 @@ export class Registry {
       throw new AppError('validation_failed', 'the body must be a JSON object of the fields to change');
     this.assertEditable(existing);
     const patched = applyPatch(inputOf(existing), body as Record<string, unknown>);
-    const input = validate(serverInput, keepRedactedSecrets(patched, existing.spec));
+    const input = validate(serverInput, memberOf(existing.spec).keepRedacted(patched, existing.spec));
     const clash = this.list().find((s) => s.id !== id && s.name.toLowerCase() === input.name.toLowerCase());
     if (clash)
       throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
@@ -163,7 +163,7 @@ export class Registry {
 
   /** A stdio server is a command this monitor runs: through the API only when allowed. */
   private assertRunnable(next: ServerRecord, existing: ServerRecord | undefined): void {
-    if (this.stdioFromApi || next.spec.transport !== 'stdio') return;
+    if (this.stdioFromApi || !memberOf(next.spec).runsCommand) return;
     if (existing !== undefined && isDeepStrictEqual(existing.spec, next.spec)) return;
     throw new AppError(
       'forbidden',

@@ -1,12 +1,15 @@
 import type { Selectable } from 'kysely';
-import type { ServerRecord, ServerState, ServerSpec, Status } from '../model/server.js';
-import type { ServerOverrides } from '../model/server.js';
+import type { ServerOverrides, ServerRecord, ServerState, ServerSpec, Status } from '../model/server.js';
 import type { ProtocolEra } from '../model/probe.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { countingReseal, type ResealPage } from '../secrets/reseal-page.js';
-import { mapSecretValues } from '../servers/secrets.js';
+import { memberOf } from '../mcp/transports/index.js';
 import { fromJson, toJson } from './json.js';
 import type { Db, ServersTable } from './tables.js';
+
+/** A spec with `fn` applied to each secret value (sealing or opening them). */
+const withSecretsMapped = (spec: ServerSpec, fn: (value: string) => string): ServerSpec =>
+  memberOf(spec).mapSecrets(spec, fn);
 
 const EMPTY_SPEC: ServerSpec = { transport: 'stdio', command: '', args: [], env: {} };
 
@@ -18,7 +21,7 @@ function fromRow(r: Selectable<ServersTable>, secrets: SecretBox): ServerRecord 
   return {
     id: r.id,
     name: r.name,
-    spec: mapSecretValues(fromJson(r.spec, EMPTY_SPEC), (v) => secrets.open(v)),
+    spec: withSecretsMapped(fromJson(r.spec, EMPTY_SPEC), (v) => secrets.open(v)),
     tags: fromJson<string[]>(r.tags, []),
     overrides: fromJson<ServerOverrides>(r.overrides, {}),
     source: r.source === 'config' ? 'config' : 'api',
@@ -67,7 +70,7 @@ function definitionColumns(s: ServerRecord, secrets: SecretBox) {
   return {
     name: s.name,
     transport: s.spec.transport,
-    spec: toJson(mapSecretValues(s.spec, (v) => secrets.seal(v))),
+    spec: toJson(withSecretsMapped(s.spec, (v) => secrets.seal(v))),
     tags: toJson(s.tags),
     overrides: toJson(s.overrides),
     source: s.source,
@@ -125,7 +128,7 @@ export const serversRepo = {
     let values = 0;
     for (const row of rows) {
       const reseal = countingReseal(secrets);
-      const spec = mapSecretValues(fromJson(row.spec, EMPTY_SPEC), reseal.apply);
+      const spec = withSecretsMapped(fromJson(row.spec, EMPTY_SPEC), reseal.apply);
       if (reseal.count() === 0) continue;
       values += reseal.count();
       await db
