@@ -3,10 +3,10 @@
  * restarts it with exponential backoff when it dies (1 s, 2 s, 4 s … 60 s; reset once it has
  * stayed up 60 s), and stops it with SIGTERM, then SIGKILL after 2 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { describeExit, describeSpawnError, ProcessGoneError } from './describe-error.js';
-import { LineSplitter, type LogRing } from './log-ring.js';
+import type { ChildProcess } from 'node:child_process';
+import { signal, spawnServer } from '../spawn-server.js';
+import { ProcessGoneError } from './describe-error.js';
+import type { LogRing } from './log-ring.js';
 
 export interface SupervisorOptions {
   command: string;
@@ -24,25 +24,6 @@ export const BACKOFF_START_MS = 1000;
 export const BACKOFF_MAX_MS = 60_000;
 export const STABLE_AFTER_MS = 60_000;
 export const KILL_GRACE_MS = 2000;
-
-/** Children of every supervisor, killed if the monitor exits without closing its sessions. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function track(child: ChildProcess): void {
-  liveChildren.add(child);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const live of liveChildren) {
-      try {
-        live.kill('SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  });
-}
 
 /** Resolves with the promise's value, or undefined after `ms`; the timer is always cleared. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -100,14 +81,14 @@ export class ProcessSupervisor {
     if (child.exitCode === null && child.signalCode === null) {
       this.options.log.push('supervisor', `stopping pid ${child.pid} (${why})`);
       this.stopReasons.set(child, why);
-      this.signal(child, 'SIGTERM');
+      signal(child, 'SIGTERM');
     }
     if ((await within(exit, KILL_GRACE_MS)) !== undefined) return;
     this.options.log.push(
       'supervisor',
       `pid ${child.pid} still running after ${KILL_GRACE_MS / 1000} s, sending SIGKILL`,
     );
-    this.signal(child, 'SIGKILL');
+    signal(child, 'SIGKILL');
     await within(exit, KILL_GRACE_MS);
   }
 
@@ -120,38 +101,20 @@ export class ProcessSupervisor {
   }
 
   private spawnChild(): ChildProcess {
-    const { command, args, env, cwd, log } = this.options;
-    const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const { log } = this.options;
+    const { child, ended } = spawnServer(this.options, (line) => log.push('stderr', line));
     this.child = child;
-    track(child);
     const spawnedAt = performance.now();
-    let settle: (gone: ProcessGoneError) => void = () => undefined;
-    this.exits.set(child, new Promise((resolve) => (settle = resolve)));
-    let ended = false;
-    const end = (gone: ProcessGoneError): void => {
-      if (ended) return;
-      ended = true;
-      settle(gone);
-      this.handleEnd(child, gone, performance.now() - spawnedAt);
-    };
-    const stderr = new LineSplitter((line) => log.push('stderr', line));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));
-    child.stderr?.on('close', () => stderr.flush());
-    child.stderr?.on('error', () => undefined);
-    child.stdout?.on('error', () => undefined);
-    child.stdin?.on('error', () => undefined);
+    this.exits.set(child, ended);
     child.on('error', (error) => {
-      if (child.pid === undefined)
-        end(describeSpawnError(error, command, cwd !== undefined && !existsSync(cwd)));
-      else log.push('supervisor', `process error: ${error.message}`);
+      if (child.pid !== undefined) log.push('supervisor', `process error: ${error.message}`);
     });
-    child.on('exit', (code, signal) => end(describeExit(code, signal)));
+    void ended.then((gone) => this.handleEnd(child, gone, performance.now() - spawnedAt));
     if (child.pid !== undefined) log.push('supervisor', `started pid ${child.pid}`);
     return child;
   }
 
   private handleEnd(child: ChildProcess, gone: ProcessGoneError, uptime: number): void {
-    liveChildren.delete(child);
     if (this.child === child) this.child = undefined;
     const what = gone.kind === 'spawn_failed' ? gone.message : gone.message.replace(/^process /, '');
     this.options.log.push('supervisor', child.pid === undefined ? what : `pid ${child.pid} ${what}`);
@@ -175,13 +138,5 @@ export class ProcessSupervisor {
   private cancelRestart(): void {
     if (this.restartTimer !== undefined) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-  }
-
-  private signal(child: ChildProcess, signal: NodeJS.Signals): void {
-    try {
-      child.kill(signal);
-    } catch {
-      // Already gone.
-    }
   }
 }

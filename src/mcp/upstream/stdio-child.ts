@@ -3,12 +3,11 @@
  * checker's ChildTransport, its stderr kept as a short tail (to explain a death), stopped with
  * SIGTERM then SIGKILL. Never restarted: a dead child ends its session.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { ChildTransport } from '../session/child-transport.js';
-import { describeExit, describeSpawnError, excerpt } from '../session/describe-error.js';
-import { LineSplitter } from '../session/log-ring.js';
+import { excerpt } from '../session/describe-error.js';
+import { signal, spawnServer } from '../spawn-server.js';
 import type { ServerSpec } from '../../model/server.js';
 import type { AnswerLimit } from '../../shared/answer-limit.js';
 
@@ -16,26 +15,6 @@ export type StdioSpec = Extract<ServerSpec, { transport: 'stdio' }>;
 
 const KILL_GRACE_MS = 2000;
 const STDERR_TAIL_LINES = 5;
-
-/** Children still running, killed if the monitor exits without closing the gateway. */
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const c of live) {
-      try {
-        c.kill('SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  });
-}
 
 export class StdioChild {
   readonly transport: ChildTransport;
@@ -50,32 +29,18 @@ export class StdioChild {
       ...getDefaultEnvironment(),
       ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, v.value])),
     };
-    const child = spawn(spec.command, spec.args, {
-      cwd: spec.cwd,
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    const { child, ended } = spawnServer(
+      { command: spec.command, args: spec.args, env, cwd: spec.cwd },
+      (line) => {
+        this.stderrTail.push(excerpt(line, 300));
+        if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+      },
+    );
     this.child = child;
-    track(child);
-    const stderr = new LineSplitter((line) => {
-      this.stderrTail.push(excerpt(line, 300));
-      if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));
-    child.stderr?.on('error', () => undefined);
-    child.stdout?.on('error', () => undefined);
-    child.stdin?.on('error', () => undefined);
-    this.gone = new Promise((resolve) => {
-      child.once('error', (error) => {
-        if (child.pid === undefined)
-          resolve(describeSpawnError(error, spec.command, spec.cwd !== undefined && !existsSync(spec.cwd)));
-      });
-      child.once('exit', (code, signal) => {
-        stderr.flush();
-        const tail = this.stderrTail.length > 0 ? `; last stderr: ${this.stderrTail.join(' | ')}` : '';
-        resolve(new Error(`${describeExit(code, signal).message}${tail}`));
-      });
+    this.gone = ended.then((gone) => {
+      if (gone.kind === 'spawn_failed') return gone;
+      const tail = this.stderrTail.length > 0 ? `; last stderr: ${this.stderrTail.join(' | ')}` : '';
+      return new Error(`${gone.message}${tail}`);
     });
     this.transport = new ChildTransport(child, { limit });
   }
@@ -99,17 +64,9 @@ export class StdioChild {
   async stop(): Promise<void> {
     await this.transport.close();
     if (!this.running) return;
-    this.signal('SIGTERM');
+    signal(this.child, 'SIGTERM');
     if ((await this.goneWithin(KILL_GRACE_MS)) !== undefined) return;
-    this.signal('SIGKILL');
+    signal(this.child, 'SIGKILL');
     await this.goneWithin(KILL_GRACE_MS);
-  }
-
-  private signal(signal: NodeJS.Signals): void {
-    try {
-      this.child.kill(signal);
-    } catch {
-      // Already gone.
-    }
   }
 }
