@@ -1,20 +1,84 @@
-import { sql, type Kysely } from 'kysely';
-import { columnsOf } from '../../metrics/merge-rows.js';
-import { groupRows } from '../../metrics/traffic-read.js';
-import { SERVER_TOTAL, type Resolution } from '../rollups-repo.js';
-import type { Database } from '../tables.js';
+import { sql, type Generated, type Kysely } from 'kysely';
+import { addEncoded, emptyBins, encode, type Bins } from './006/sketch-v1.js';
 
 const CHUNK = 500;
+/** The endpoint of a server's total rows, as it was then. */
+const SERVER_TOTAL = '*';
+
+/** The table as this migration knows it (its own copy: later changes to the schema's types do not touch it). */
+interface RollupRow {
+  server_id: string;
+  endpoint: string;
+  resolution: string;
+  bucket_start: number;
+  count: number;
+  errors: number;
+  tool_errors: number;
+  timeouts: number;
+  sum_ms: number;
+  min_ms: number;
+  max_ms: number;
+  sketch: Uint8Array;
+  rolled: number;
+}
+interface Db {
+  request_rollups: RollupRow & { id: Generated<number> };
+}
+
+interface Total {
+  count: number;
+  errors: number;
+  tool_errors: number;
+  timeouts: number;
+  sum_ms: number;
+  min_ms: number;
+  max_ms: number;
+  bins: Bins;
+}
+
+/** Rows summed per key: counters added, min and max kept, sketches merged bin by bin. */
+function totals(rows: RollupRow[], keyOf: (r: RollupRow) => string): Map<string, Total> {
+  const out = new Map<string, Total>();
+  for (const r of rows) {
+    const key = keyOf(r);
+    let t = out.get(key);
+    if (!t)
+      out.set(
+        key,
+        (t = {
+          count: 0,
+          errors: 0,
+          tool_errors: 0,
+          timeouts: 0,
+          sum_ms: 0,
+          min_ms: Infinity,
+          max_ms: -Infinity,
+          bins: emptyBins(),
+        }),
+      );
+    t.count += r.count;
+    t.errors += r.errors;
+    t.tool_errors += r.tool_errors;
+    t.timeouts += r.timeouts;
+    t.sum_ms += r.sum_ms;
+    t.min_ms = Math.min(t.min_ms, r.min_ms);
+    t.max_ms = Math.max(t.max_ms, r.max_ms);
+    addEncoded(t.bins, r.sketch);
+  }
+  return out;
+}
 
 /**
  * Query speed (issue 3): each server's traffic is also kept as one row per bucket with all its
  * endpoints merged (endpoint `SERVER_TOTAL`), written by the aggregator from now on. This
  * writes those rows for the history already in the store, one server at a time: a total per
  * (resolution, bucket, rolled) — keeping `rolled`, so that rows already counted in a coarser
- * tier are not counted there again. A data migration, so it sums rows with the readers' own code (metrics/traffic-read.ts).
+ * tier are not counted there again. Self-contained: it sums rows and merges sketches with its own
+ * copy of that day's code (./006/), so a later change to the readers never changes what it writes.
  */
 export async function up(untyped: Kysely<unknown>): Promise<void> {
-  const db = untyped as Kysely<Database>;
+  // safe because: the migrations before this one made the table with these columns.
+  const db = untyped as Kysely<Db>;
   // A server's indexes end with the endpoint, so that picking its rows, totals or endpoints,
   // reads the index alone (SQLite prefers a covering index: without the endpoint in it, the
   // unrolled part of a read fell back to the fleet-wide `idx_rollups_pending`).
@@ -37,17 +101,18 @@ export async function up(untyped: Kysely<unknown>): Promise<void> {
       .where('endpoint', '<>', SERVER_TOTAL)
       .execute();
     // one total per (resolution, bucket, rolled), summed as every reader sums rows
-    const totals = groupRows(rows, (r) => `${r.resolution}|${r.bucket_start}|${r.rolled}`);
-    const values = [...totals].map(([key, t]) => {
+    const byKey = totals(rows, (r) => `${r.resolution}|${r.bucket_start}|${r.rolled}`);
+    const values = [...byKey].map(([key, t]) => {
       const [resolution = '1m', start = '0', rolled = '0'] = key.split('|');
+      const { bins, ...figures } = t;
       return {
         server_id,
         endpoint: SERVER_TOTAL,
-        // safe because the key's first part is a row's resolution
-        resolution: resolution as Resolution,
+        resolution,
         bucket_start: Number(start),
         rolled: Number(rolled),
-        ...columnsOf(t),
+        ...figures,
+        sketch: encode(bins),
       };
     });
     for (let i = 0; i < values.length; i += CHUNK)
