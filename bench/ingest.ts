@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Aggregator } from '../src/metrics/aggregator.js';
 import { Journal } from '../src/metrics/journal.js';
 import { JournalSink } from '../src/metrics/journal-sink.js';
-import type { RequestEvent } from '../src/metrics/request-event.js';
+import type { RequestEvent } from '../src/model/request-event.js';
 import { drawOutcome, lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
 import { openStore } from '../src/store/open-store.js';
 

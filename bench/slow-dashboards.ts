@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { buildApi } from '../src/api/app.js';
 import type { ProbeResult, ServerSession } from '../src/model/probe.js';
 import { configSchema } from '../src/config/schema.js';
-import { LIVE_LIMITS } from '../src/live/live-client.js';
+import { LIVE_LIMITS } from '../src/api/live/live-client.js';
 import { createLogger } from '../src/log.js';
 import { startMonitor } from '../src/monitor.js';
 import { rawWebSocket } from '../test/helpers/raw-websocket.js';

@@ -8,7 +8,7 @@ import { Gateway } from './gateway/gateway.js';
 import { openSession } from './mcp/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './model/probe.js';
 import { stdioFromApiAllowed, type Config } from './config/schema.js';
-import { Bus } from './live/bus.js';
+import { Bus } from './shared/bus.js';
 import { Aggregator } from './metrics/aggregator.js';
 import { CleanSink } from './metrics/clean-sink.js';
 import { FanoutSink } from './metrics/fanout-sink.js';
@@ -17,16 +17,16 @@ import { JournalSink } from './metrics/journal-sink.js';
 import { GaugeSampler } from './metrics/gauges.js';
 import { startRollups } from './metrics/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
-import type { RequestEventSink } from './metrics/request-event.js';
+import type { RequestEventSink } from './model/request-event.js';
 import { openSecrets } from './secrets/at-rest.js';
-import type { SecretBox } from './secrets/secret-box.js';
+import type { SecretBox } from './shared/secrets/secret-box.js';
 import { Registry } from './servers/registry.js';
 import { configSecrets } from './config/secrets.js';
 import { LoopGuard } from './shared/loop-guard.js';
 import { Scrubber } from './shared/scrubber.js';
 import { cleanText } from './shared/text.js';
 import { openStore, type Store } from './store/open-store.js';
-import { ensurePrivateDir } from './store/private-files.js';
+import { ensurePrivateDir } from './shared/private-files.js';
 import { startRetention } from './store/retention.js';
 
 export interface MonitorOptions {

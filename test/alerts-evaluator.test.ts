@@ -4,11 +4,11 @@ import { pino } from 'pino';
 import { AlertEvaluator } from '../src/alerts/evaluator.js';
 import { rulesRepo } from '../src/alerts/config-repo.js';
 import { historyRepo, statesRepo } from '../src/alerts/history-repo.js';
-import { Bus } from '../src/live/bus.js';
+import { Bus } from '../src/shared/bus.js';
 import type { LiveFigures } from '../src/metrics/live-window.js';
 import { initialState, type ServerRecord, type Status } from '../src/model/server.js';
 import { openStore, type Store } from '../src/store/open-store.js';
-import { SecretBox } from '../src/secrets/secret-box.js';
+import { SecretBox } from '../src/shared/secrets/secret-box.js';
 import { dropStoreTarget, newStoreTarget, type StoreTarget } from './helpers/stores.js';
 
 const figures = (errorRatePercent: number | null): LiveFigures => ({

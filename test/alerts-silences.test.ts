@@ -10,10 +10,10 @@ import { channelsRepo, rulesRepo } from '../src/alerts/config-repo.js';
 import { historyRepo, notificationsRepo, statesRepo } from '../src/alerts/history-repo.js';
 import { ruleInputSchema, type AlertRule } from '../src/model/alert-rule.js';
 import { silencesRepo } from '../src/alerts/silences.js';
-import { Bus } from '../src/live/bus.js';
+import { Bus } from '../src/shared/bus.js';
 import { initialState, type ServerRecord, type Status } from '../src/model/server.js';
 import { openStore, type Store } from '../src/store/open-store.js';
-import { SecretBox } from '../src/secrets/secret-box.js';
+import { SecretBox } from '../src/shared/secrets/secret-box.js';
 import { waitFor } from './helpers/harness.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import type { RequestEvent } from '../src/metrics/request-event.js';
+import type { RequestEvent } from '../src/model/request-event.js';
 import { startHarness } from './helpers/harness.js';
 import { newStoreTarget, storeKinds } from './helpers/stores.js';
 

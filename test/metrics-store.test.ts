@@ -7,7 +7,7 @@ import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
 import { Aggregator } from '../src/metrics/aggregator.js';
 import { errorType } from '../src/metrics/error-tracking.js';
 import { endpoints, overview, series } from '../src/metrics/queries.js';
-import type { RequestEvent } from '../src/metrics/request-event.js';
+import type { RequestEvent } from '../src/model/request-event.js';
 import { pruneMetrics, rollUp } from '../src/metrics/rollup.js';
 import { drawOutcome, lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';

@@ -12,7 +12,7 @@ import { SketchBins, denseOf } from '../src/metrics/sketch-bins.js';
 import { encodeSketch, newSketch, quantile } from '../src/metrics/sketch-codec.js';
 import { groupAndTotal, quantileOf } from '../src/metrics/traffic-read.js';
 import { lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
-import type { Outcome } from '../src/metrics/request-event.js';
+import type { Outcome } from '../src/model/request-event.js';
 
 const QS = [0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1];
 

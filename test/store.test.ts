@@ -6,7 +6,7 @@ import { openStore, type Store } from '../src/store/open-store.js';
 import { checksRepo, type NewCheck } from '../src/store/checks-repo.js';
 import { eventsRepo } from '../src/store/events-repo.js';
 import { serversRepo } from '../src/store/servers-repo.js';
-import { SecretBox } from '../src/secrets/secret-box.js';
+import { SecretBox } from '../src/shared/secrets/secret-box.js';
 import { pruneChecks } from '../src/store/retention.js';
 import { initialState, type ServerRecord } from '../src/model/server.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';

@@ -1,5 +1,5 @@
-import type { SecretBox } from '../secrets/secret-box.js';
-import { countingReseal, type ResealPage } from '../secrets/reseal-page.js';
+import type { SecretBox } from '../shared/secrets/secret-box.js';
+import { countingReseal, type ResealPage } from '../shared/secrets/reseal-page.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
 import { CHANNEL_KINDS, type ChannelKind } from '../model/notification.js';

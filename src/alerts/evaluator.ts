@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Bus } from '../live/bus.js';
-import type { LiveStats } from '../metrics/aggregator.js';
+import type { Bus } from '../shared/bus.js';
+import type { LiveStats } from '../metrics/index.js';
 import type { ServerRecord } from '../model/server.js';
 import type { Db } from '../store/tables.js';
 import type { ChannelDeps } from './channels/channel.js';
@@ -12,7 +12,7 @@ import {
   type ResolveReason,
   type StoredState,
 } from './history-repo.js';
-import type { SecretBox } from '../secrets/secret-box.js';
+import type { SecretBox } from '../shared/secrets/secret-box.js';
 import { Notifier, type ServerRef } from './notifier.js';
 import { compare, ruleAppliesTo } from './rule.js';
 import { type AlertRule, type RuleInput } from '../model/alert-rule.js';

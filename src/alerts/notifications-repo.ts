@@ -1,4 +1,4 @@
-import type { Bus } from '../live/bus.js';
+import type { Bus } from '../shared/bus.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
 import type { AlertMessage, DashboardNotification, NotificationInput } from '../model/notification.js';

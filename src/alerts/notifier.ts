@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Bus } from '../live/bus.js';
-import type { SecretBox } from '../secrets/secret-box.js';
+import type { Bus } from '../shared/bus.js';
+import type { SecretBox } from '../shared/secrets/secret-box.js';
 import type { Db } from '../store/tables.js';
 import { actionsRepo } from './actions.js';
 import type { ChannelDeps } from './channels/channel.js';

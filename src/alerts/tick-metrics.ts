@@ -1,9 +1,9 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import type { LiveStats } from '../metrics/aggregator.js';
+import type { LiveStats } from '../metrics/index.js';
 import type { ServerRecord } from '../model/server.js';
 import type { Db } from '../store/tables.js';
 import type { MetricSnapshot } from './history-repo.js';
-import { latencySketches, latestGauges, sketchQuantile } from './metric-source.js';
+import { latencySketches, latestGauges, sketchQuantile } from '../metrics/index.js';
 import type { AlertRule } from '../model/alert-rule.js';
 
 export interface MetricDeps {

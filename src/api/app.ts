@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { stdioFromApiAllowed } from '../config/schema.js';
-import { LiveHub } from '../live/hub.js';
-import type { LiveLimits } from '../live/live-client.js';
+import { LiveHub } from './live/hub.js';
+import type { LiveLimits } from './live/live-client.js';
 import type { Monitor } from '../monitor.js';
 import {
   INFO_PATH,

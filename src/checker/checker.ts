@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Bus } from '../live/bus.js';
-import type { Registry } from '../servers/registry.js';
+import type { Bus } from '../shared/bus.js';
+import type { Registry } from '../servers/index.js';
 import { cleanText } from '../shared/text.js';
 import { endpointOf, probeTargetOf } from '../mcp/transports/index.js';
 import type { ServerRecord, Status } from '../model/server.js';

@@ -4,7 +4,7 @@ import { createLogger } from '../log.js';
 import { NEW_KEY_ENV, rotateSecretKey } from '../secrets/rotate.js';
 import { sealedValues } from '../secrets/at-rest.js';
 import { openStore } from '../store/open-store.js';
-import { ensurePrivateDir } from '../store/private-files.js';
+import { ensurePrivateDir } from '../shared/private-files.js';
 
 /**
  * `mcp-health rotate-secret-key`: every secret of the store sealed with a new key, in one

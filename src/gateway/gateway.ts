@@ -17,7 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
-import type { RequestEventSink } from '../metrics/request-event.js';
+import type { RequestEventSink } from '../model/request-event.js';
 import type { ServerRecord } from '../model/server.js';
 import { LoopGuard } from '../shared/loop-guard.js';
 import { headerOf } from './client-facing.js';

@@ -8,7 +8,7 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
 import type { MessageExtraInfo } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
-import type { RequestEventSink } from '../metrics/request-event.js';
+import type { RequestEventSink } from '../model/request-event.js';
 import {
   errorResponse,
   isNotification,

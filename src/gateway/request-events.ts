@@ -9,7 +9,7 @@ import {
   type JSONRPCRequest,
 } from '@modelcontextprotocol/client';
 import { describeError } from '../mcp/session/describe-error.js';
-import type { Outcome } from '../metrics/request-event.js';
+import type { Outcome } from '../model/request-event.js';
 import { isErrorResponse, isObject, metaOf, stringField } from '../mcp/json-rpc.js';
 
 const MAX_NAME_CHARS = 512;

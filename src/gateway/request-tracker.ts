@@ -4,7 +4,7 @@
  */
 import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
-import type { RequestEvent, RequestEventSink } from '../metrics/request-event.js';
+import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
 import { idKey, isModernVersion, jsonBytes, metaOf } from '../mcp/json-rpc.js';
 import {
   claimedVersionOf,

@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/server';
-import { endpointOf, outcomeOf } from '../metrics/classify.js';
-import type { IngestEvent } from '../metrics/ingest-schema.js';
+import { endpointOf, outcomeOf } from '../metrics/index.js';
+import type { IngestEvent } from '../metrics/index.js';
 
 export interface ReporterOptions {
   /** The monitor's base URL, e.g. `http://127.0.0.1:8080`. */

@@ -16,7 +16,7 @@ import {
   type RequestBucket,
   type UsageBucket,
 } from './pending.js';
-import type { RequestEvent, RequestEventSink } from './request-event.js';
+import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
 
 export interface AggregatorOptions {
   /** Read at every flush, so that a store reopened after a failure is picked up. */

@@ -1,5 +1,5 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import type { Outcome } from './request-event.js';
+import type { Outcome } from '../model/request-event.js';
 import { newSketch } from './sketch-codec.js';
 import { SketchBins } from './sketch-bins.js';
 

@@ -9,8 +9,8 @@ import { eachInSavepoint, inTransaction, isRowError } from '../store/row-by-row.
 import type { Db } from '../store/tables.js';
 import { usageRepo } from '../store/usage-repo.js';
 import { emptyRecording, mergeCounters } from './bucket.js';
-import { errorStore } from './error-store.js';
-import { flushLog } from './flush-log.js';
+import { errorStore } from './errors-repo.js';
+import { flushLog } from './flush-log-repo.js';
 import type { Pending, RequestBucket } from './pending.js';
 
 const SEP = '\u0000';

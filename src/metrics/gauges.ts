@@ -3,6 +3,7 @@ import type { ServerRecord } from '../model/server.js';
 import type { Store } from '../store/open-store.js';
 import { readProcess, scrapeProcess, type ProcessSample } from './process-stats.js';
 import { memberOf } from '../mcp/transports/index.js';
+import { gaugesRepo, type GaugeSample } from './gauges-repo.js';
 
 export interface GaugeDeps {
   store: Store;
@@ -39,13 +40,7 @@ export class GaugeSampler {
     if (this.running) return 0;
     this.running = true;
     try {
-      const rows: {
-        server_id: string;
-        metric_name: string;
-        metric_value: number;
-        tags: null;
-        timestamp: number;
-      }[] = [];
+      const rows: GaugeSample[] = [];
       const add = (server_id: string, metric_name: string, metric_value: number) =>
         rows.push({ server_id, metric_name, metric_value, tags: null, timestamp: now });
       for (const s of this.deps.servers()) {
@@ -58,11 +53,7 @@ export class GaugeSampler {
         if (prev && now > prev.at && sample.cpuSeconds >= prev.cpuSeconds)
           add(s.id, 'cpu', ((sample.cpuSeconds - prev.cpuSeconds) / ((now - prev.at) / 1000)) * 100);
       }
-      for (let i = 0; i < rows.length; i += 500)
-        await this.deps.store.db
-          .insertInto('server_metrics')
-          .values(rows.slice(i, i + 500))
-          .execute();
+      await gaugesRepo.insertMany(this.deps.store.db, rows);
       return rows.length;
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'sampling gauges failed');

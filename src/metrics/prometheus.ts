@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegis
 import type { ServerRecord } from '../model/server.js';
 import { statuses } from '../model/server.js';
 import { errorType } from './error-tracking.js';
-import type { RequestEvent, RequestEventSink } from './request-event.js';
+import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
 
 interface Series {
   duration: Histogram.Internal<string>;

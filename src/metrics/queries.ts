@@ -1,13 +1,13 @@
-import { sql } from 'kysely';
 import type { Db } from '../store/tables.js';
 import { SERVER_TOTAL } from '../store/rollups-repo.js';
+import { gaugesRepo, type GaugeName } from './gauges-repo.js';
 import { DAY_MS, errorRatePercent, type Traffic } from './bucket.js';
 import { defaultRetention, planRange, planSeries, type MetricsRetention, type Plan } from './tiers.js';
 import { groupAndTotal, groupRows, quantileOf, readRows } from './traffic-read.js';
 
 export type SeriesMetric =
   'latency_p50' | 'latency_p95' | 'latency_p99' | 'latency_avg' | 'rps' | 'error_rate';
-export type GaugeMetric = 'active_connections' | 'cpu' | 'memory';
+export type GaugeMetric = GaugeName;
 
 export interface SeriesPoint {
   /** Start of the step, epoch ms. */
@@ -211,24 +211,10 @@ export async function gaugeSeries(
     Math.ceil(Math.max(1, q.to - q.from) / Math.max(1, Math.floor(q.maxPoints)) / 1000) * 1000,
   );
   const start = Math.floor(q.from / stepMs) * stepMs;
-  const bucket = sql<number | string>`(${sql.ref('timestamp')} - ${start}) / ${stepMs}`;
-  const rows = await db
-    .selectFrom('server_metrics')
-    .select((eb) => [
-      bucket.as('b'),
-      eb.fn.avg('metric_value').as('avg'),
-      eb.fn.max<number | string>('metric_value').as('max'),
-    ])
-    .where('server_id', '=', q.serverId)
-    .where('metric_name', '=', q.metric)
-    .where('timestamp', '>=', q.from)
-    .where('timestamp', '<', q.to)
-    .groupBy(bucket)
-    .orderBy(bucket)
-    .execute();
+  const rows = await gaugesRepo.perStep(db, { ...q, start, stepMs });
   return {
     metric: q.metric,
     stepMs,
-    points: rows.map((r) => ({ t: start + Number(r.b) * stepMs, avg: Number(r.avg), max: Number(r.max) })),
+    points: rows.map((r) => ({ t: start + r.b * stepMs, avg: r.avg, max: r.max })),
   };
 }

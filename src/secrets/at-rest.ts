@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { channelsRepo } from '../alerts/config-repo.js';
+import { resealChannelSecrets } from '../alerts/index.js';
 import type { Store } from '../store/open-store.js';
 import { serversRepo } from '../store/servers-repo.js';
 import type { Db } from '../store/tables.js';
-import type { ResealPage } from './reseal-page.js';
-import type { SecretBox } from './secret-box.js';
-import { loadSecretKeys, type KeySettings } from './secret-key.js';
+import type { ResealPage } from '../shared/secrets/reseal-page.js';
+import type { SecretBox } from '../shared/secrets/secret-box.js';
+import { loadSecretKeys, type KeySettings } from '../shared/secrets/secret-key.js';
 
 /** Values sealed anew, by table. */
 export interface SealCounts {
@@ -70,7 +70,7 @@ async function resealTables(inTransaction: InTransaction, box: SecretBox): Promi
       serversRepo.resealSecrets(db, box, after, PAGE),
     ),
     channels: await resealTable(inTransaction, (db, after: number | undefined) =>
-      channelsRepo.resealSecrets(db, box, after, PAGE),
+      resealChannelSecrets(db, box, after, PAGE),
     ),
   };
 }

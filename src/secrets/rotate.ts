@@ -2,14 +2,14 @@ import type { Logger } from 'pino';
 import { settingsShape } from '../config/schema.js';
 import type { Store } from '../store/open-store.js';
 import { openSecrets, resealInOneTransaction, sealedValues, type SealCounts } from './at-rest.js';
-import { SecretBox, type SecretKey } from './secret-box.js';
+import { SecretBox, type SecretKey } from '../shared/secrets/secret-box.js';
 import {
   deriveKey,
   NEXT_KEY_FILE,
   promoteNextKeyFile,
   writeNextKeyFile,
   type KeySettings,
-} from './secret-key.js';
+} from '../shared/secrets/secret-key.js';
 
 export const NEW_KEY_ENV = 'MCP_HEALTH_NEW_SECRET_KEY';
 

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { serverInput, type ServerInput } from '../config/server-input.js';
-import type { Bus } from '../live/bus.js';
-import type { SecretBox } from '../secrets/secret-box.js';
+import type { Bus } from '../shared/bus.js';
+import type { SecretBox } from '../shared/secrets/secret-box.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { slugify } from '../shared/slug.js';
 import { validate } from '../shared/validate.js';

@@ -3,7 +3,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase as KyselySqlite } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrate.js';
-import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
+import { ensurePrivateDir, ensurePrivateFile } from '../shared/private-files.js';
 import { StoreHealth } from './store-health.js';
 import type { Database, Db, Dialect } from './tables.js';
 

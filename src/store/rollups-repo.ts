@@ -84,6 +84,22 @@ function tierQuery<C extends (typeof columns)[number]>(
 
 /** `request_rollups`: thin typed queries; merging and tier choice live in src/metrics. */
 export const rollupsRepo = {
+  /** Every server's total row sketches of the minutes in [from, now] ('1m' rows). */
+  async serverTotalSketches(
+    db: Db,
+    from: number,
+    now: number,
+  ): Promise<{ server_id: string; sketch: Uint8Array }[]> {
+    return db
+      .selectFrom('request_rollups')
+      .select(['server_id', 'sketch'])
+      .where('resolution', '=', '1m')
+      .where('endpoint', '=', SERVER_TOTAL)
+      .where('bucket_start', '>=', from)
+      .where('bucket_start', '<=', now)
+      .execute();
+  },
+
   async insertMany(db: Db, rows: NewRollup[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK)
       await db

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { ServerOverrides, ServerRecord, ServerState, ServerSpec, Status } from '../model/server.js';
 import type { ProtocolEra } from '../model/probe.js';
-import type { SecretBox } from '../secrets/secret-box.js';
-import { countingReseal, type ResealPage } from '../secrets/reseal-page.js';
+import type { SecretBox } from '../shared/secrets/secret-box.js';
+import { countingReseal, type ResealPage } from '../shared/secrets/reseal-page.js';
 import { memberOf } from '../mcp/transports/index.js';
 import { fromJson, toJson } from './json.js';
 import type { Db, ServersTable } from './tables.js';

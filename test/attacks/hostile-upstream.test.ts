@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import type { RequestEvent } from '../../src/metrics/request-event.js';
+import type { RequestEvent } from '../../src/model/request-event.js';
 import { serverRecord, startGateway } from '../fixtures/gateway/gateway-harness.js';
 import { httpSpec } from '../fixtures/gateway/upstream-fleet.js';
 import { startHostileServer, type HostileOptions } from '../fixtures/hostile/hostile-http-server.js';

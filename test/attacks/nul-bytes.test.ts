@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { CheckWriter } from '../../src/checker/check-writer.js';
-import type { RequestEvent } from '../../src/metrics/request-event.js';
+import type { RequestEvent } from '../../src/model/request-event.js';
 import type { Harness } from '../helpers/harness.js';
 import { storeKinds } from '../helpers/stores.js';
 import { monitorWithModernServer } from './attack-helpers.js';

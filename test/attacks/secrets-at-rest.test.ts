@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { resealInOneTransaction } from '../../src/secrets/at-rest.js';
-import { loadSecretKeys, writeNextKeyFile } from '../../src/secrets/secret-key.js';
+import { loadSecretKeys, writeNextKeyFile } from '../../src/shared/secrets/secret-key.js';
 import { openStore } from '../../src/store/open-store.js';
 import {
   startHeaderRecordingServer,

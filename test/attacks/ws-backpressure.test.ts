@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { LIVE_LIMITS } from '../../src/live/live-client.js';
+import { LIVE_LIMITS } from '../../src/api/live/live-client.js';
 import { startHarness, waitFor, type Harness } from '../helpers/harness.js';
 import { rawWebSocket, type RawWebSocket } from '../helpers/raw-websocket.js';
 import { storeKinds } from '../helpers/stores.js';

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
-import type { RequestEventSink } from '../../metrics/request-event.js';
+import type { RequestEventSink } from '../../model/request-event.js';
 import {
   errorResponse,
   isNotification,

@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePrivateFile } from '../store/private-files.js';
+import { ensurePrivateFile } from '../private-files.js';
 import { SecretBox, secretKey, type SecretKey } from './secret-box.js';
 
 export const KEY_FILE = 'secret.key';

@@ -1,7 +1,8 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import { addEncoded, newSketch, quantile } from '../metrics/sketch-codec.js';
+import { rollupsRepo } from '../store/rollups-repo.js';
 import type { Db } from '../store/tables.js';
-import { SERVER_TOTAL } from '../store/rollups-repo.js';
+import { gaugesRepo, type GaugeName } from './gauges-repo.js';
+import { addEncoded, newSketch, quantile } from './sketch-codec.js';
 
 /**
  * Read-only sources of the rule metrics that are not in the aggregator's live figures:
@@ -14,14 +15,7 @@ const MINUTE_MS = 60_000;
 /** Every server's latency sketch over [from, now]: the '1m' rows of the minutes touching it, merged. */
 export async function latencySketches(db: Db, from: number, now: number): Promise<Map<string, DDSketch>> {
   // '1m' rows stay in the store after they are rolled into hours, so they alone cover the window.
-  const rows = await db
-    .selectFrom('request_rollups')
-    .select(['server_id', 'sketch'])
-    .where('resolution', '=', '1m')
-    .where('endpoint', '=', SERVER_TOTAL)
-    .where('bucket_start', '>=', Math.floor(from / MINUTE_MS) * MINUTE_MS)
-    .where('bucket_start', '<=', now)
-    .execute();
+  const rows = await rollupsRepo.serverTotalSketches(db, Math.floor(from / MINUTE_MS) * MINUTE_MS, now);
   const out = new Map<string, DDSketch>();
   for (const row of rows) {
     let s = out.get(row.server_id);
@@ -36,20 +30,5 @@ export const sketchQuantile = (sketch: DDSketch | undefined, q: number): number 
   sketch ? quantile(sketch, q) : null;
 
 /** Every server's latest sample of a gauge taken at or after `from`. */
-export async function latestGauges(
-  db: Db,
-  metric: 'cpu' | 'memory' | 'active_connections',
-  from: number,
-): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('server_metrics')
-    .select(['server_id', 'metric_value', 'timestamp'])
-    .where('metric_name', '=', metric)
-    .where('timestamp', '>=', from)
-    .orderBy('timestamp')
-    .orderBy('id')
-    .execute();
-  const out = new Map<string, number>();
-  for (const r of rows) out.set(r.server_id, r.metric_value);
-  return out;
-}
+export const latestGauges = (db: Db, metric: GaugeName, from: number): Promise<Map<string, number>> =>
+  gaugesRepo.latestByServer(db, metric, from);

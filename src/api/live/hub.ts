@@ -1,20 +1,10 @@
 import type { WebSocket } from '@fastify/websocket';
-import type { DashboardNotification } from '../model/notification.js';
-import { serverView } from '../api/server-view.js';
-import type { Monitor } from '../monitor.js';
-import type { ServerRecord } from '../model/server.js';
+import { serverView } from '../server-view.js';
+import type { Monitor } from '../../monitor.js';
+import type { ServerRecord } from '../../model/server.js';
 import { LIVE_LIMITS, LiveClient, type Drop, type LiveLimits } from './live-client.js';
+import type { LiveMessage } from './live-message.js';
 import { serverMessages } from './server-messages.js';
-
-/** Messages the live hub sends; the dashboard's only source of live updates. */
-export type LiveMessage =
-  | { type: 'snapshot'; servers: ReturnType<typeof serverView>[] }
-  | { type: 'server'; server: ReturnType<typeof serverView> }
-  | { type: 'servers'; servers: ReturnType<typeof serverView>[] }
-  | { type: 'server.removed'; id: string }
-  | { type: 'check'; server_id: string; check: unknown }
-  | { type: 'log'; server_id: string; line: { at: string; stream: string; line: string } }
-  | { type: 'notification'; notification: DashboardNotification };
 
 /**
  * WebSocket `/api/v1/live`: the current state on connect, then every status change at once;

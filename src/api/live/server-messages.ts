@@ -1,5 +1,5 @@
-import type { ServerView } from '../api/server-view.js';
-import type { LiveMessage } from './hub.js';
+import type { ServerView } from '../server-view.js';
+import type { LiveMessage } from './live-message.js';
 
 /** A message with its text, serialised once for every client. */
 export interface Outgoing {

@@ -1,7 +1,7 @@
 import type { WebSocket } from '@fastify/websocket';
-import type { DashboardNotification } from '../model/notification.js';
-import type { ServerView } from '../api/server-view.js';
-import type { LiveMessage } from './hub.js';
+import type { DashboardNotification } from '../../model/notification.js';
+import type { ServerView } from '../server-view.js';
+import type { LiveMessage } from './live-message.js';
 import { serverMessages } from './server-messages.js';
 
 /** How far a dashboard may fall behind (bytes the monitor holds for it, time) before it is dropped. */

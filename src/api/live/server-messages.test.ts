@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverView } from '../api/server-view.js';
-import { initialState, type ServerRecord } from '../model/server.js';
+import { serverView } from '../server-view.js';
+import { initialState, type ServerRecord } from '../../model/server.js';
 import { serverMessages } from './server-messages.js';
 
 const record = (i: number): ServerRecord => ({
