@@ -3,7 +3,7 @@ import type { Bus } from '../shared/bus.js';
 import type { Registry } from '../servers/index.js';
 import { cleanText } from '../shared/text.js';
 import { endpointOf, probeTargetOf } from '../mcp/transports/index.js';
-import type { ServerRecord, Status } from '../model/server.js';
+import { isPaused, pausedUntil, type ServerRecord, type Status } from '../model/server.js';
 import type { CheckRow } from '../model/check.js';
 import type { NewCheck } from '../store/checks-repo.js';
 import { checksRepo } from '../store/checks-repo.js';
@@ -147,7 +147,7 @@ export class Checker {
     clearTimeout(w.enableTimer);
     const settings = settingsFor(server, this.deps.defaults);
     const now = Date.now();
-    const paused = !server.enabled || (server.disabledUntil !== null && server.disabledUntil > now);
+    const paused = isPaused(server, now);
     if (paused) {
       this.scheduler.unschedule(server.id);
       void w.session?.close();
@@ -178,7 +178,7 @@ export class Checker {
   private async reenable(id: string): Promise<void> {
     const server = this.deps.registry.find(id);
     if (!server || this.stopped) return;
-    if (server.disabledUntil !== null && server.disabledUntil > Date.now()) return this.watch(server);
+    if (pausedUntil(server, Date.now()) !== null) return this.watch(server);
     await this.deps.registry.enable(id, 'schedule');
   }
 

@@ -1,4 +1,4 @@
-import type { ServerRecord, Status } from '../model/server.js';
+import { pausedUntil, type ServerRecord, type Status } from '../model/server.js';
 
 /** Thresholds and counts that decide a status; per-server overrides already applied. */
 export interface StatusSettings {
@@ -31,8 +31,9 @@ export interface StatusInput {
 /** DESIGN §3: the status of a server, and why, in words. */
 export function computeStatus(i: StatusInput, s: StatusSettings): { status: Status; reason: string } {
   if (!i.enabled) return { status: 'disabled', reason: 'disabled in the configuration' };
-  if (i.disabledUntil !== null && i.disabledUntil > i.now)
-    return { status: 'disabled', reason: `disabled until ${new Date(i.disabledUntil).toISOString()}` };
+  const until = pausedUntil(i, i.now);
+  if (until !== null)
+    return { status: 'disabled', reason: `disabled until ${new Date(until).toISOString()}` };
   if (!i.checked) return { status: 'unknown', reason: 'not checked yet' };
   const failures = i.consecutiveFailures;
   const plural = failures === 1 ? 'check' : 'checks';

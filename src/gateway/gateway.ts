@@ -18,7 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
 import type { RequestEventSink } from '../model/request-event.js';
-import type { ServerRecord } from '../model/server.js';
+import { pausedUntil, type ServerRecord } from '../model/server.js';
 import { LoopGuard } from '../shared/loop-guard.js';
 import { headerOf } from './client-facing.js';
 import { ClientSession } from './client-session.js';
@@ -74,9 +74,10 @@ const noSession = {
 
 function pausedReason(server: ServerRecord): string | undefined {
   if (!server.enabled) return `server "${server.id}" is disabled`;
-  if (server.disabledUntil === null || server.disabledUntil <= Date.now()) return undefined;
+  const until = pausedUntil(server, Date.now());
+  if (until === null) return undefined;
   const why = server.disabledReason === null ? '' : ` (${server.disabledReason})`;
-  return `server "${server.id}" is disabled until ${new Date(server.disabledUntil).toISOString()}${why}`;
+  return `server "${server.id}" is disabled until ${new Date(until).toISOString()}${why}`;
 }
 
 type Session = ClientSession | HttpSession;

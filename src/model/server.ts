@@ -94,3 +94,11 @@ export const initialState = (): ServerState => ({
   capabilities: null,
   toolCount: null,
 });
+
+/** Disabled until a time still to come: paused by a person for a while. */
+export const pausedUntil = (s: Pick<ServerRecord, 'disabledUntil'>, now: number): number | null =>
+  s.disabledUntil !== null && s.disabledUntil > now ? s.disabledUntil : null;
+
+/** Not checked and not proxied: disabled in its definition, or paused until a time to come. */
+export const isPaused = (s: Pick<ServerRecord, 'enabled' | 'disabledUntil'>, now: number): boolean =>
+  !s.enabled || pausedUntil(s, now) !== null;
