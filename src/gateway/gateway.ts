@@ -260,14 +260,7 @@ export class Gateway {
     const session = new ClientSession(server.id, upstream, {
       ...this.relayOptions(),
       idleTimeoutMs: this.idleTimeoutMs,
-      onOpened: (s) => {
-        this.opening.delete(s);
-        if (s.id !== undefined && !s.isClosed) this.sessions.set(s.id, s);
-      },
-      onClosed: (s) => {
-        this.opening.delete(s);
-        if (s.id !== undefined && this.sessions.get(s.id) === s) this.sessions.delete(s.id);
-      },
+      ...this.sessionBook,
     });
     this.opening.add(session);
     await session.handle(req, res, body, requestIds);
@@ -299,14 +292,7 @@ export class Gateway {
       {
         ...options,
         idleTimeoutMs: this.idleTimeoutMs,
-        onOpened: (s) => {
-          this.opening.delete(s);
-          if (s.id !== undefined && !s.isClosed) this.sessions.set(s.id, s);
-        },
-        onClosed: (s) => {
-          this.opening.delete(s);
-          if (s.id !== undefined && this.sessions.get(s.id) === s) this.sessions.delete(s.id);
-        },
+        ...this.sessionBook,
       },
       authorization,
     );
@@ -389,6 +375,18 @@ export class Gateway {
     const session = this.sessions.get(sessionId);
     return session !== undefined && session.serverId === server.id && !session.isClosed ? session : undefined;
   }
+
+  /** Keeps a client session in the books from its id's issue to its end. */
+  private readonly sessionBook = {
+    onOpened: (s: Session): void => {
+      this.opening.delete(s);
+      if (s.id !== undefined && !s.isClosed) this.sessions.set(s.id, s);
+    },
+    onClosed: (s: Session): void => {
+      this.opening.delete(s);
+      if (s.id !== undefined && this.sessions.get(s.id) === s) this.sessions.delete(s.id);
+    },
+  };
 
   private relayOptions(): { requestTimeoutMs: number; sink: RequestEventSink; log: Logger } {
     return { requestTimeoutMs: this.requestTimeoutMs, sink: this.deps.sink, log: this.deps.log };

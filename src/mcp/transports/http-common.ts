@@ -1,7 +1,10 @@
 /** What the two HTTP transports share: a URL, headers (all secret), a Prometheus endpoint. */
 import { z } from 'zod';
 import { REDACTED } from '../../shared/scrubber.js';
-import type { SpecOf } from '../transport.js';
+import type { ServerSession, SessionHooks } from '../../model/probe.js';
+import type { ProbeOptions } from '../probe-options.js';
+import { HttpSession } from '../session/http-session.js';
+import type { SpecOf, TargetOf } from '../transport.js';
 
 type HttpSpec = SpecOf<'streamable-http' | 'sse'>;
 
@@ -110,3 +113,27 @@ export const httpView = (spec: HttpSpec): Record<string, unknown> => ({
 
 export const prometheusSource = (spec: HttpSpec) =>
   spec.prometheusUrl ? { kind: 'prometheus' as const, url: spec.prometheusUrl } : undefined;
+
+/** What both HTTP members are made of: the same fields, secrets, view, probe target and session. */
+export function httpMember<T extends 'streamable-http' | 'sse'>(transport: T) {
+  return {
+    transport,
+    inputShape: httpInputShape,
+    inputFields: httpInputFields,
+    runsCommand: false,
+    specOf: (fields: Record<string, unknown>) => ({ transport, ...httpSpecFields(fields) }) as SpecOf<T>,
+    inputOf: httpInputOf,
+    keepRedacted: keepRedactedHeaders,
+    secretValues: headerSecrets,
+    mapSecrets: mapHeaderSecrets,
+    view: httpView,
+    endpoint: (spec: HttpSpec) => spec.url,
+    probeTarget: (spec: HttpSpec) => ({ transport, url: spec.url, headers: spec.headers }) as TargetOf<T>,
+    openSession: (
+      target: TargetOf<T>,
+      hooks: SessionHooks | undefined,
+      options: ProbeOptions,
+    ): ServerSession => new HttpSession(target, hooks, options),
+    processSource: prometheusSource,
+  };
+}

@@ -1,18 +1,7 @@
-/** A server reached over the legacy HTTP+SSE transport (protocol 2024-11-05 and its successors until replaced). */
-import { HttpSession } from '../session/http-session.js';
+/** A server reached over the legacy HTTP+SSE transport: the gateway speaks to it through the SDK's SSE transport. */
 import { SseUpstream } from '../upstream/sse-upstream.js';
 import type { SpecOf, TransportMember, UpstreamContext } from '../transport.js';
-import {
-  headerSecrets,
-  httpInputFields,
-  httpInputOf,
-  httpInputShape,
-  httpSpecFields,
-  httpView,
-  keepRedactedHeaders,
-  mapHeaderSecrets,
-  prometheusSource,
-} from './http-common.js';
+import { httpMember } from './http-common.js';
 
 const upstream = (spec: SpecOf<'sse'>, ctx: UpstreamContext) =>
   new SseUpstream(
@@ -24,20 +13,7 @@ const upstream = (spec: SpecOf<'sse'>, ctx: UpstreamContext) =>
   );
 
 export const sse = {
-  transport: 'sse',
-  inputShape: httpInputShape,
-  inputFields: httpInputFields,
-  runsCommand: false,
-  specOf: (fields) => ({ transport: 'sse', ...httpSpecFields(fields) }),
-  inputOf: httpInputOf,
-  keepRedacted: keepRedactedHeaders,
-  secretValues: headerSecrets,
-  mapSecrets: mapHeaderSecrets,
-  view: httpView,
-  endpoint: (spec) => spec.url,
-  probeTarget: (spec) => ({ transport: 'sse', url: spec.url, headers: spec.headers }),
-  openSession: (target, hooks, options) => new HttpSession(target, hooks, options),
-  processSource: prometheusSource,
+  ...httpMember('sse'),
   gateway: {
     kind: 'sdk',
     processPerSession: false,

@@ -25,16 +25,12 @@ interface Db {
   request_rollups: RollupRow & { id: Generated<number> };
 }
 
-interface Total {
-  count: number;
-  errors: number;
-  tool_errors: number;
-  timeouts: number;
-  sum_ms: number;
-  min_ms: number;
-  max_ms: number;
+type Total = Pick<
+  RollupRow,
+  'count' | 'errors' | 'tool_errors' | 'timeouts' | 'sum_ms' | 'min_ms' | 'max_ms'
+> & {
   bins: Bins;
-}
+};
 
 /** Rows summed per key: counters added, min and max kept, sketches merged bin by bin. */
 function totals(rows: RollupRow[], keyOf: (r: RollupRow) => string): Map<string, Total> {
