@@ -14,8 +14,8 @@ import { channelsRepo, rulesRepo } from '../src/alerts/config-repo.js';
 import { SecretBox } from '../src/shared/secrets/secret-box.js';
 import { ALERT_METRICS, ruleInputSchema, type AlertMetric } from '../src/model/alert-rule.js';
 import { Bus } from '../src/shared/bus.js';
-import { Aggregator, type LiveStats } from '../src/metrics/aggregator.js';
-import { lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
+import { Aggregator, type LiveStats } from '../src/metrics/aggregate/aggregator.js';
+import { lognormal, requestEvent, seededRandom } from '../src/metrics/ingest/synthetic-traffic.js';
 import { initialState, type ServerRecord } from '../src/model/server.js';
 import { openStore } from '../src/store/open-store.js';
 

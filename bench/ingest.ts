@@ -2,11 +2,16 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aggregator } from '../src/metrics/aggregator.js';
-import { Journal } from '../src/metrics/journal.js';
-import { JournalSink } from '../src/metrics/journal-sink.js';
+import { Aggregator } from '../src/metrics/aggregate/aggregator.js';
+import { Journal } from '../src/metrics/ingest/journal.js';
+import { JournalSink } from '../src/metrics/ingest/journal-sink.js';
 import type { RequestEvent } from '../src/model/request-event.js';
-import { drawOutcome, lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
+import {
+  drawOutcome,
+  lognormal,
+  requestEvent,
+  seededRandom,
+} from '../src/metrics/ingest/synthetic-traffic.js';
 import { openStore } from '../src/store/open-store.js';
 
 export interface IngestOptions {

@@ -12,9 +12,9 @@ import {
   floorTo,
   type Traffic,
   type TrafficCounters,
-} from '../src/metrics/bucket.js';
-import { encodeSketch } from '../src/metrics/sketch-codec.js';
-import { lognormal, seededRandom } from '../src/metrics/synthetic-traffic.js';
+} from '../src/metrics/aggregate/bucket.js';
+import { encodeSketch } from '../src/metrics/sketch/sketch-codec.js';
+import { lognormal, seededRandom } from '../src/metrics/ingest/synthetic-traffic.js';
 import { SERVER_TOTAL, type Resolution } from '../src/store/rollups-repo.js';
 
 /** A pooled bucket: what a row of the fill copies. */

@@ -6,11 +6,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { DAY_MS } from '../src/metrics/bucket.js';
-import { endpoints, series } from '../src/metrics/queries.js';
-import { usage } from '../src/metrics/usage.js';
-import { defaultRetention, planRange, planSeries, type Plan } from '../src/metrics/tiers.js';
-import { readRows } from '../src/metrics/traffic-read.js';
+import { DAY_MS } from '../src/metrics/aggregate/bucket.js';
+import { endpoints, series } from '../src/metrics/read/queries.js';
+import { usage } from '../src/metrics/read/usage.js';
+import { defaultRetention, planRange, planSeries, type Plan } from '../src/metrics/read/tiers.js';
+import { readRows } from '../src/metrics/read/traffic-read.js';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
 import { fillPlan, type Encoded, type FillBatch, type FillPlan } from './query-fill.js';

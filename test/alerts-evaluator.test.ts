@@ -5,7 +5,7 @@ import { AlertEvaluator } from '../src/alerts/evaluator.js';
 import { rulesRepo } from '../src/alerts/config-repo.js';
 import { historyRepo, statesRepo } from '../src/alerts/history-repo.js';
 import { Bus } from '../src/shared/bus.js';
-import type { LiveFigures } from '../src/metrics/live-window.js';
+import type { LiveFigures } from '../src/metrics/aggregate/live-window.js';
 import { initialState, type ServerRecord, type Status } from '../src/model/server.js';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { SecretBox } from '../src/shared/secrets/secret-box.js';

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { Aggregator } from '../src/metrics/aggregator.js';
-import { rollUp } from '../src/metrics/rollup.js';
-import { requestEvent } from '../src/metrics/synthetic-traffic.js';
+import { Aggregator } from '../src/metrics/aggregate/aggregator.js';
+import { rollUp } from '../src/metrics/aggregate/rollup.js';
+import { requestEvent } from '../src/metrics/ingest/synthetic-traffic.js';
 import { startEverythingHttp } from './helpers/everything.js';
 import { browserSkip, openBrowser } from './helpers/browser.js';
 import { startHarness, waitFor } from './helpers/harness.js';

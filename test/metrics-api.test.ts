@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lognormal, seededRandom } from '../src/metrics/synthetic-traffic.js';
+import { lognormal, seededRandom } from '../src/metrics/ingest/synthetic-traffic.js';
 import { startModernServer, type SdkServerHandle } from './fixtures/sdk-servers/modern-http-server.js';
 import { startHarness, type Harness } from './helpers/harness.js';
 

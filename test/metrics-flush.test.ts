@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../src/store/open-store.js';
 import type { Database, Db } from '../src/store/tables.js';
 import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
-import { Aggregator } from '../src/metrics/aggregator.js';
-import { pruneMetrics } from '../src/metrics/rollup.js';
-import { defaultRetention } from '../src/metrics/tiers.js';
-import { requestEvent } from '../src/metrics/synthetic-traffic.js';
+import { Aggregator } from '../src/metrics/aggregate/aggregator.js';
+import { pruneMetrics } from '../src/metrics/aggregate/rollup.js';
+import { defaultRetention } from '../src/metrics/read/tiers.js';
+import { requestEvent } from '../src/metrics/ingest/synthetic-traffic.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';
 
 const kinds = await storeKinds();

@@ -4,12 +4,17 @@ import { sql } from 'kysely';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { usageRepo } from '../src/store/usage-repo.js';
 import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
-import { Aggregator } from '../src/metrics/aggregator.js';
-import { errorType } from '../src/metrics/error-tracking.js';
-import { endpoints, overview, series } from '../src/metrics/queries.js';
+import { Aggregator } from '../src/metrics/aggregate/aggregator.js';
+import { errorType } from '../src/metrics/aggregate/error-tracking.js';
+import { endpoints, overview, series } from '../src/metrics/read/queries.js';
 import type { RequestEvent } from '../src/model/request-event.js';
-import { pruneMetrics, rollUp } from '../src/metrics/rollup.js';
-import { drawOutcome, lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
+import { pruneMetrics, rollUp } from '../src/metrics/aggregate/rollup.js';
+import {
+  drawOutcome,
+  lognormal,
+  requestEvent,
+  seededRandom,
+} from '../src/metrics/ingest/synthetic-traffic.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, type StoreTarget } from './helpers/stores.js';
 
 const kinds = await storeKinds();

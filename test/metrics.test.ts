@@ -5,11 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
-import { Aggregator } from '../src/metrics/aggregator.js';
-import { errorType, fingerprint, normaliseMessage } from '../src/metrics/error-tracking.js';
-import { addEncoded, decodeSketch, encodeSketch, newSketch, quantile } from '../src/metrics/sketch-codec.js';
-import { lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
-import { defaultRetention, planSeries } from '../src/metrics/tiers.js';
+import { Aggregator } from '../src/metrics/aggregate/aggregator.js';
+import { errorType, fingerprint, normaliseMessage } from '../src/metrics/aggregate/error-tracking.js';
+import {
+  addEncoded,
+  decodeSketch,
+  encodeSketch,
+  newSketch,
+  quantile,
+} from '../src/metrics/sketch/sketch-codec.js';
+import { lognormal, requestEvent, seededRandom } from '../src/metrics/ingest/synthetic-traffic.js';
+import { defaultRetention, planSeries } from '../src/metrics/read/tiers.js';
 
 const [SEC, MIN, HOUR, DAY] = [1000, 60_000, 3_600_000, 86_400_000];
 const NOW = Date.UTC(2026, 5, 15, 12, 30);

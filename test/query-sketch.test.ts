@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { rollupsRepo, type NewRollup } from '../src/store/rollups-repo.js';
 import { PrometheusMetrics } from '../src/metrics/prometheus.js';
-import { errorType } from '../src/metrics/error-tracking.js';
-import { RowCache } from '../src/metrics/row-cache.js';
-import { SketchBins, denseOf } from '../src/metrics/sketch-bins.js';
-import { encodeSketch, newSketch, quantile } from '../src/metrics/sketch-codec.js';
-import { groupAndTotal, quantileOf } from '../src/metrics/traffic-read.js';
-import { lognormal, requestEvent, seededRandom } from '../src/metrics/synthetic-traffic.js';
+import { errorType } from '../src/metrics/aggregate/error-tracking.js';
+import { RowCache } from '../src/metrics/read/row-cache.js';
+import { SketchBins, denseOf } from '../src/metrics/sketch/sketch-bins.js';
+import { encodeSketch, newSketch, quantile } from '../src/metrics/sketch/sketch-codec.js';
+import { groupAndTotal, quantileOf } from '../src/metrics/read/traffic-read.js';
+import { lognormal, requestEvent, seededRandom } from '../src/metrics/ingest/synthetic-traffic.js';
 import type { Outcome } from '../src/model/request-event.js';
 
 const QS = [0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1];

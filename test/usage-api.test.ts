@@ -244,7 +244,7 @@ for (const kind of kinds)
     });
 
     test('the same figures after the minutes are rolled into hours and days', async () => {
-      const { rollUp } = await import('../src/metrics/rollup.js');
+      const { rollUp } = await import('../src/metrics/aggregate/rollup.js');
       await rollUp(h.monitor.store.db);
       const res = await h.app.inject({ url: `/api/v1/usage?from=${from}&to=${to}` });
       const body = res.json();
@@ -255,7 +255,7 @@ for (const kind of kinds)
       );
       // A zone's days where the hour tier no longer holds every hour (kept 2 days here): the
       // older days are whole UTC days from the day tier; nothing is lost or counted twice.
-      const { usage } = await import('../src/metrics/usage.js');
+      const { usage } = await import('../src/metrics/read/usage.js');
       const zoned = await usage(h.monitor.store.db, {
         from,
         to,

@@ -10,7 +10,7 @@ import { channelInputSchema } from '../alerts/channels/registry.js';
 import { ruleInputSchema, rulePatchSchema } from '../model/alert-rule.js';
 import { silenceInputSchema } from '../alerts/silences.js';
 import { serverInput } from '../config/server-input.js';
-import { ingestBatch } from '../metrics/ingest-schema.js';
+import { ingestBatch } from '../metrics/ingest/ingest-schema.js';
 import { OPENAPI_PATH, type Access } from './auth.js';
 import * as alerts from './routes/alerts.js';
 import * as metrics from './routes/metrics.js';

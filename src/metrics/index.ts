@@ -2,8 +2,8 @@
  * The metrics part's front door for the other parts (alerts, gateway, instrument): what they may
  * use of it. Everything else in metrics/ is its own business.
  */
-export type { LiveFigures } from './live-window.js';
-export type { LiveStats, Aggregator } from './aggregator.js';
-export { latencySketches, latestGauges, sketchQuantile } from './rule-reads.js';
-export { ingestBatch, ingestEvent, toRequestEvent, type IngestEvent } from './ingest-schema.js';
-export { endpointOf, outcomeOf } from './classify.js';
+export type { LiveFigures } from './aggregate/live-window.js';
+export type { LiveStats, Aggregator } from './aggregate/aggregator.js';
+export { latencySketches, latestGauges, sketchQuantile } from './read/rule-reads.js';
+export { ingestBatch, ingestEvent, toRequestEvent, type IngestEvent } from './ingest/ingest-schema.js';
+export { endpointOf, outcomeOf } from './ingest/classify.js';

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { ServerRecord } from '../model/server.js';
 import { statuses } from '../model/server.js';
-import { errorType } from './error-tracking.js';
+import { errorType } from './aggregate/error-tracking.js';
 import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
 
 interface Series {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 const MAX_BODY = 8 * 1024 * 1024;
 /** The request bodies of ingest batches, as they came (the journal keeps those bytes). */
 const rawBodies = new WeakMap<FastifyRequest, Buffer>();
-import { ingestBatch, toRequestEvent } from '../../metrics/ingest-schema.js';
+import { ingestBatch, toRequestEvent } from '../../metrics/ingest/ingest-schema.js';
 import type { Monitor } from '../../monitor.js';
 import { AppError, validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
-import { endpoints, gaugeSeries, overview, series } from '../../metrics/queries.js';
+import { endpoints, gaugeSeries, overview, series } from '../../metrics/read/queries.js';
 import { validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
 import { serverIdParams, time } from './params.js';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
-import { DAY_MS } from '../../metrics/bucket.js';
-import { canonicalTimeZone, isTimeZone } from '../../metrics/time-zone.js';
-import { usage } from '../../metrics/usage.js';
+import { DAY_MS } from '../../metrics/aggregate/bucket.js';
+import { canonicalTimeZone, isTimeZone } from '../../metrics/read/time-zone.js';
+import { usage } from '../../metrics/read/usage.js';
 import { validationError } from '../../shared/errors.js';
 import { validate } from '../../shared/validate.js';
 import { serverIdParams, time } from './params.js';

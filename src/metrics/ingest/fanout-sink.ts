@@ -1,4 +1,4 @@
-import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
+import type { RequestEvent, RequestEventSink } from '../../model/request-event.js';
 
 /** Hands each event to every sink; one failing sink never stops the others or the caller. */
 export class FanoutSink implements RequestEventSink {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestEvent } from '../model/request-event.js';
+import type { RequestEvent } from '../../model/request-event.js';
 
 /** One stored error sample (a row of `error_events`). */
 export interface ErrorSample {

@@ -1,5 +1,5 @@
-import type { NewRollup, Resolution } from '../store/rollups-repo.js';
-import { floorTo, type Traffic } from './bucket.js';
+import type { NewRollup, Resolution } from '../../store/rollups-repo.js';
+import { floorTo, type Traffic } from '../aggregate/bucket.js';
 import { encodedSketchOf, groupRows } from './traffic-read.js';
 
 type Row = Omit<NewRollup, 'resolution'>;

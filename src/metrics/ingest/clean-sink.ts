@@ -1,6 +1,6 @@
-import type { Scrubber } from '../shared/scrubber.js';
-import { cleanText, mapStrings, textProblem } from '../shared/text.js';
-import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
+import type { Scrubber } from '../../shared/scrubber.js';
+import { cleanText, mapStrings, textProblem } from '../../shared/text.js';
+import type { RequestEvent, RequestEventSink } from '../../model/request-event.js';
 
 const textFields = [
   'endpoint',

@@ -1,4 +1,4 @@
-import type { Db } from '../store/tables.js';
+import type { Db } from '../../store/tables.js';
 import { fingerprint, type ErrorGroupDelta, type ErrorSample } from './error-tracking.js';
 
 const CHUNK = 500;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Db } from '../store/tables.js';
-import { SERVER_TOTAL } from '../store/rollups-repo.js';
-import { storeFullCause, type StoreHealth } from '../store/store-health.js';
+import type { Db } from '../../store/tables.js';
+import { SERVER_TOTAL } from '../../store/rollups-repo.js';
+import { storeFullCause, type StoreHealth } from '../../store/store-health.js';
 import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError } from './bucket.js';
 import { writeBatch } from './flush-writer.js';
 import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
@@ -16,7 +16,7 @@ import {
   type RequestBucket,
   type UsageBucket,
 } from './pending.js';
-import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
+import type { RequestEvent, RequestEventSink } from '../../model/request-event.js';
 
 export interface AggregatorOptions {
   /** Read at every flush, so that a store reopened after a failure is picked up. */

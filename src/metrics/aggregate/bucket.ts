@@ -1,7 +1,7 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import type { Outcome } from '../model/request-event.js';
-import { newSketch } from './sketch-codec.js';
-import { SketchBins } from './sketch-bins.js';
+import type { Outcome } from '../../model/request-event.js';
+import { newSketch } from '../sketch/sketch-codec.js';
+import { SketchBins } from '../sketch/sketch-bins.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;

@@ -1,10 +1,10 @@
-import type { Db } from '../store/tables.js';
+import type { Db } from '../../store/tables.js';
 import type { DDSketch } from '@datadog/sketches-js';
-import { emptyCounters, mergeCounters, type Traffic, type TrafficCounters } from './bucket.js';
-import { encodeSketch, quantile } from './sketch-codec.js';
-import { rollupsRepo, type NewRollup, type RollupRow } from '../store/rollups-repo.js';
+import { emptyCounters, mergeCounters, type Traffic, type TrafficCounters } from '../aggregate/bucket.js';
+import { encodeSketch, quantile } from '../sketch/sketch-codec.js';
+import { rollupsRepo, type NewRollup, type RollupRow } from '../../store/rollups-repo.js';
 import { cachedRange } from './row-cache.js';
-import { SketchBins, denseOf } from './sketch-bins.js';
+import { SketchBins, denseOf } from '../sketch/sketch-bins.js';
 import type { Plan } from './tiers.js';
 
 export interface TrafficFilter {

@@ -1,6 +1,6 @@
 /** `server_metrics`: the gauges' samples (active connections, CPU, memory), written and read. */
 import { sql } from 'kysely';
-import type { Db } from '../store/tables.js';
+import type { Db } from '../../store/tables.js';
 
 export interface GaugeSample {
   server_id: string;

@@ -6,10 +6,10 @@ import {
   type RollupRow,
   type RollupSums,
   type SumKey,
-} from '../store/rollups-repo.js';
-import type { Db } from '../store/tables.js';
-import { usageRepo, type UsageRow } from '../store/usage-repo.js';
-import { DAY_MS, HOUR_MS, errorRatePercent, floorTo } from './bucket.js';
+} from '../../store/rollups-repo.js';
+import type { Db } from '../../store/tables.js';
+import { usageRepo, type UsageRow } from '../../store/usage-repo.js';
+import { DAY_MS, HOUR_MS, errorRatePercent, floorTo } from '../aggregate/bucket.js';
 import { cachedRange } from './row-cache.js';
 import { defaultRetention, keepMs, planRange, type MetricsRetention } from './tiers.js';
 import { UTC, localDayStart, localTime, nextLocalDayStart, type LocalTime } from './time-zone.js';

@@ -3,7 +3,7 @@
  * days (the store's buckets are UTC). Daylight saving is the zone's own: each instant is read
  * through `Intl`, never through a fixed offset.
  */
-import { HOUR_MS, MINUTE_MS, floorTo } from './bucket.js';
+import { HOUR_MS, MINUTE_MS, floorTo } from '../aggregate/bucket.js';
 
 export const UTC = 'UTC';
 

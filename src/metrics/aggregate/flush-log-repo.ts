@@ -1,4 +1,4 @@
-import type { Db } from '../store/tables.js';
+import type { Db } from '../../store/tables.js';
 
 /** The ids of the aggregator's committed flushes, which make a retried flush write nothing twice. */
 export const flushLog = {

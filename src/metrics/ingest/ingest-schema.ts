@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RequestEvent } from '../model/request-event.js';
+import type { RequestEvent } from '../../model/request-event.js';
 
 /** A reporter's clock may run a little ahead; further ahead is a wrong clock or a forged event. */
 export const MAX_FUTURE_MS = 5 * 60_000;

@@ -1,5 +1,5 @@
-import type { Resolution } from '../store/rollups-repo.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo } from './bucket.js';
+import type { Resolution } from '../../store/rollups-repo.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo } from '../aggregate/bucket.js';
 
 /** How long each tier is kept (DESIGN §2); the hour tier follows `metrics_retention_days`. */
 export interface MetricsRetention {

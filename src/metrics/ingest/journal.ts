@@ -30,7 +30,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { ingestBatch, toRequestEvent } from './ingest-schema.js';
-import type { RequestEvent } from '../model/request-event.js';
+import type { RequestEvent } from '../../model/request-event.js';
 
 /** A segment left from before: its events, and the flush it was sealed under (undefined: never sealed). */
 export interface LeftSegment {

@@ -1,6 +1,6 @@
-import { rollupsRepo, type Resolution, type RollupRange, type RollupRow } from '../store/rollups-repo.js';
-import type { Db } from '../store/tables.js';
-import { denseOf } from './sketch-bins.js';
+import { rollupsRepo, type Resolution, type RollupRange, type RollupRow } from '../../store/rollups-repo.js';
+import type { Db } from '../../store/tables.js';
+import { denseOf } from '../sketch/sketch-bins.js';
 
 /**
  * Roll-up rows kept in memory by id, so that a dashboard asking again for a server's last 30

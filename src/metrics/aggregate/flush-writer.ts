@@ -4,10 +4,10 @@
  * whose commit did happen writes nothing twice). A row the store refuses for its data does not
  * keep the rest out: the batch is then written a row at a time, the bad rows dropped and counted.
  */
-import { SERVER_TOTAL, rollupsRepo, type NewRollup } from '../store/rollups-repo.js';
-import { eachInSavepoint, inTransaction, isRowError } from '../store/row-by-row.js';
-import type { Db } from '../store/tables.js';
-import { usageRepo } from '../store/usage-repo.js';
+import { SERVER_TOTAL, rollupsRepo, type NewRollup } from '../../store/rollups-repo.js';
+import { eachInSavepoint, inTransaction, isRowError } from '../../store/row-by-row.js';
+import type { Db } from '../../store/tables.js';
+import { usageRepo } from '../../store/usage-repo.js';
 import { emptyRecording, mergeCounters } from './bucket.js';
 import { errorStore } from './errors-repo.js';
 import { flushLog } from './flush-log-repo.js';

@@ -1,7 +1,7 @@
-import type { Db } from '../store/tables.js';
-import { SERVER_TOTAL } from '../store/rollups-repo.js';
-import { gaugesRepo, type GaugeName } from './gauges-repo.js';
-import { DAY_MS, errorRatePercent, type Traffic } from './bucket.js';
+import type { Db } from '../../store/tables.js';
+import { SERVER_TOTAL } from '../../store/rollups-repo.js';
+import { gaugesRepo, type GaugeName } from '../gauges/gauges-repo.js';
+import { DAY_MS, errorRatePercent, type Traffic } from '../aggregate/bucket.js';
 import { defaultRetention, planRange, planSeries, type MetricsRetention, type Plan } from './tiers.js';
 import { groupAndTotal, groupRows, quantileOf, readRows } from './traffic-read.js';
 

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Db } from '../store/tables.js';
-import { flushLog } from './flush-log-repo.js';
+import type { Db } from '../../store/tables.js';
+import { flushLog } from '../aggregate/flush-log-repo.js';
 import type { Journal } from './journal.js';
-import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
+import type { RequestEvent, RequestEventSink } from '../../model/request-event.js';
 
 /**
  * Journals every event before passing it on (see journal.ts): gateway traffic within the

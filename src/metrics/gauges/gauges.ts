@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { ServerRecord } from '../model/server.js';
-import type { Store } from '../store/open-store.js';
+import type { ServerRecord } from '../../model/server.js';
+import type { Store } from '../../store/open-store.js';
 import { readProcess, scrapeProcess, type ProcessSample } from './process-stats.js';
-import { memberOf } from '../mcp/transports/index.js';
+import { memberOf } from '../../mcp/transports/index.js';
 import { gaugesRepo, type GaugeSample } from './gauges-repo.js';
 
 export interface GaugeDeps {

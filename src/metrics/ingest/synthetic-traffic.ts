@@ -1,4 +1,4 @@
-import type { Outcome, RequestEvent } from '../model/request-event.js';
+import type { Outcome, RequestEvent } from '../../model/request-event.js';
 
 /** Seeded synthetic request events, for tests and the ingest benchmark: the same seed, the same traffic. */
 

@@ -1,4 +1,4 @@
-import type { Outcome } from '../model/request-event.js';
+import type { Outcome } from '../../model/request-event.js';
 
 /** The endpoint of a request: the method, plus the tool, prompt or resource it names. */
 export function endpointOf(method: string, params: unknown): string {

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import { rollupsRepo, type Resolution } from '../store/rollups-repo.js';
-import type { Db } from '../store/tables.js';
-import { inBatches } from '../store/in-batches.js';
-import { usageRepo } from '../store/usage-repo.js';
+import { rollupsRepo, type Resolution } from '../../store/rollups-repo.js';
+import type { Db } from '../../store/tables.js';
+import { inBatches } from '../../store/in-batches.js';
+import { usageRepo } from '../../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo } from './bucket.js';
 import { errorStore } from './errors-repo.js';
 import { flushLog } from './flush-log-repo.js';
-import { TIERS, defaultRetention, keepMs, type MetricsRetention } from './tiers.js';
-import { mergeRows } from './merge-rows.js';
-import { periodic } from '../shared/periodic.js';
+import { TIERS, defaultRetention, keepMs, type MetricsRetention } from '../read/tiers.js';
+import { mergeRows } from '../read/merge-rows.js';
+import { periodic } from '../../shared/periodic.js';
 
 const BATCH = 5000;
 

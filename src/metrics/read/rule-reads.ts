@@ -1,8 +1,8 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import { rollupsRepo } from '../store/rollups-repo.js';
-import type { Db } from '../store/tables.js';
-import { gaugesRepo, type GaugeName } from './gauges-repo.js';
-import { addEncoded, newSketch, quantile } from './sketch-codec.js';
+import { rollupsRepo } from '../../store/rollups-repo.js';
+import type { Db } from '../../store/tables.js';
+import { gaugesRepo, type GaugeName } from '../gauges/gauges-repo.js';
+import { addEncoded, newSketch, quantile } from '../sketch/sketch-codec.js';
 
 /**
  * Read-only sources of the rule metrics that are not in the aggregator's live figures:
