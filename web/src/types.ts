@@ -246,3 +246,33 @@ export interface Info {
   dashboard_refresh_interval_ms: number;
   store: string;
 }
+
+/** Usage of one server or the fleet (GET /api/v1/usage, /api/v1/servers/:id/usage). */
+export interface Usage {
+  server_id: string | null;
+  from: number;
+  to: number;
+  time_zone: string;
+  requests: number;
+  errors: number;
+  tool_errors: number;
+  error_rate_percent: number | null;
+  by_hour_of_day: { hour: number; requests: number }[];
+  by_day_of_week: { day: number; requests: number }[];
+  top_endpoints: {
+    server_id: string;
+    endpoint: string;
+    requests: number;
+    error_rate_percent: number | null;
+  }[];
+  clients: { client_name: string; client_version: string; requests: number; errors: number }[];
+  protocol_versions: { protocol_version: string; requests: number }[];
+  daily: { day: number; requests: number; errors: number; tool_errors: number }[];
+}
+
+/** The answer to a channel's test notification. */
+export interface ChannelTest {
+  ok: boolean;
+  error: string | null;
+  tries: unknown[];
+}

@@ -16,9 +16,8 @@ export function Diagnostics({ server: s }: { server: Server }) {
   const [events, setEvents] = useState<ServerEvent[]>([]);
   const [error, setError] = useState<string | undefined>();
   const load = () =>
-    api<{ checks: Check[]; events: ServerEvent[] }>(
-      `/api/v1/servers/${encodeURIComponent(s.id)}/logs?limit=20`,
-    )
+    api.servers
+      .logs(s.id, 20)
       .then((r) => {
         setChecks(r.checks);
         setEvents(r.events);

@@ -17,7 +17,8 @@ export function Logs({ server: s }: { server: Server }) {
   const [paused, setPaused] = useState(false);
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
-    api<{ logs: LogLine[]; checks: Check[] }>(`/api/v1/servers/${encodeURIComponent(s.id)}/logs?limit=200`)
+    api.servers
+      .logs(s.id, 200)
       .then((r) => {
         setLines(r.logs);
         setChecks(r.checks);
