@@ -4,7 +4,7 @@ import { authNeeded } from './lib/http.js';
 import { live } from './lib/live.js';
 import { useObservable } from './lib/observable.js';
 import { onLinkClick, useRoute } from './lib/router.js';
-import type { Info } from './types.js';
+import type { Info } from './lib/api.js';
 import { Header } from './views/header.js';
 import { Login } from './views/login.js';
 import { NotFound } from './views/not-found.js';

@@ -1,27 +1,34 @@
 import { qs, request } from './http.js';
 import type {
-  ActiveAlert,
+  ActiveAlerts,
   AlertRule,
-  Channel,
-  ChannelTest,
-  Check,
-  DashboardNotification,
-  EndpointRow,
-  GaugeResult,
+  ChannelInput,
+  ChannelList,
+  ChannelTestResult,
+  ChannelView,
+  CheckNowResult,
+  DisableBody,
+  EndpointTable,
+  GaugeSeries,
   HistoryDetail,
-  HistoryItem,
+  HistoryList,
   Info,
-  LogLine,
-  SeriesResult,
-  Server,
-  ServerEvent,
-  Silence,
-  Usage,
-} from '../types.js';
+  MarkReadResult,
+  NotificationList,
+  RuleList,
+  ServerList,
+  ServerLogs,
+  ServerView,
+  SilenceList,
+  SilenceView,
+  TrafficSeries,
+  UsageReport,
+} from '../../../src/api/contract/index.js';
 
 /**
  * The API, one typed function per operation: the only place in the dashboard that knows a URL.
- * Views call these; the shapes are the server's own (see the types' module).
+ * Views call these; every shape is the server's own, imported from its contract (src/api/contract),
+ * and re-exported below under the names the views use.
  */
 
 const path = (...parts: (string | number)[]) =>
@@ -40,70 +47,90 @@ export const api = {
   info: () => request<Info>(path('info')),
 
   servers: {
-    list: () => request<{ servers: Server[] }>(path('servers')),
-    get: (id: string) => request<Server>(path('servers', id)),
-    create: (body: Record<string, unknown>) => post<Server>(path('servers'), body),
+    list: () => request<ServerList>(path('servers')),
+    get: (id: string) => request<ServerView>(path('servers', id)),
+    create: (body: Record<string, unknown>) => post<ServerView>(path('servers'), body),
     remove: (id: string) => remove(path('servers', id)),
-    check: (id: string) => post<{ check: Check; server: Server }>(path('servers', id, 'check')),
-    disable: (id: string, body: { minutes: number; reason?: string }) =>
-      post<Server>(path('servers', id, 'disable'), body),
-    enable: (id: string) => post<Server>(path('servers', id, 'enable')),
+    check: (id: string) => post<CheckNowResult>(path('servers', id, 'check')),
+    disable: (id: string, body: DisableBody) => post<ServerView>(path('servers', id, 'disable'), body),
+    enable: (id: string) => post<ServerView>(path('servers', id, 'enable')),
     logs: (id: string, limit: number) =>
-      request<{ logs: LogLine[]; checks: Check[]; events: ServerEvent[] }>(
-        `${path('servers', id, 'logs')}${qs({ limit })}`,
-      ),
+      request<ServerLogs>(`${path('servers', id, 'logs')}${qs({ limit })}`),
     series: (id: string, q: Range & { metric: string; endpoint?: string | null; compare?: string | null }) =>
-      request<SeriesResult>(`${path('servers', id, 'metrics')}${qs(q)}`),
+      request<TrafficSeries>(`${path('servers', id, 'metrics')}${qs(q)}`),
     gauge: (id: string, q: Range & { metric: 'active_connections' | 'cpu' | 'memory' }) =>
-      request<GaugeResult>(`${path('servers', id, 'metrics')}${qs(q)}`),
+      request<GaugeSeries>(`${path('servers', id, 'metrics')}${qs(q)}`),
     endpoints: (id: string, q: Range) =>
-      request<{ endpoints: EndpointRow[] }>(`${path('servers', id, 'endpoints')}${qs(q)}`),
+      request<EndpointTable>(`${path('servers', id, 'endpoints')}${qs(q)}`),
   },
 
   usage: (q: Range & { server?: string; limit: number; time_zone: string }) => {
     const { server, ...query } = q;
-    return request<Usage>(`${server ? path('servers', server, 'usage') : path('usage')}${qs(query)}`);
+    return request<UsageReport>(`${server ? path('servers', server, 'usage') : path('usage')}${qs(query)}`);
   },
 
   alerts: {
-    active: () => request<{ alerts: ActiveAlert[] }>(path('alerts', 'active')),
+    active: () => request<ActiveAlerts>(path('alerts', 'active')),
     rules: {
-      list: () => request<{ rules: AlertRule[] }>(path('alerts', 'rules')),
+      list: () => request<RuleList>(path('alerts', 'rules')),
       create: (body: Record<string, unknown>) => post<AlertRule>(path('alerts', 'rules'), body),
       update: (id: number, body: Record<string, unknown>) =>
         patch<AlertRule>(path('alerts', 'rules', id), body),
       remove: (id: number) => remove(path('alerts', 'rules', id)),
     },
     channels: {
-      list: () => request<{ channels: Channel[] }>(path('alerts', 'channels')),
-      create: (body: { name: string; kind: string; config: Record<string, unknown> }) =>
-        post<Channel>(path('alerts', 'channels'), body),
+      list: () => request<ChannelList>(path('alerts', 'channels')),
+      create: (body: ChannelInput) => post<ChannelView>(path('alerts', 'channels'), body),
       remove: (id: number) => remove(path('alerts', 'channels', id)),
-      test: (id: number) => post<ChannelTest>(path('alerts', 'channels', id, 'test')),
+      test: (id: number) => post<ChannelTestResult>(path('alerts', 'channels', id, 'test')),
     },
     history: {
       list: (q: { server?: string | null; rule?: string | null; state?: string | null; limit: number }) =>
-        request<{ history: HistoryItem[] }>(`${path('alerts', 'history')}${qs(q)}`),
+        request<HistoryList>(`${path('alerts', 'history')}${qs(q)}`),
       get: (id: number) => request<HistoryDetail>(path('alerts', 'history', id)),
       act: (id: number, action: 'ack' | 'silence' | 'comment', body: Record<string, unknown>) =>
         post<unknown>(path('alerts', 'history', id, action), body),
     },
     silences: {
-      list: () => request<{ silences: Silence[] }>(path('alerts', 'silences')),
-      create: (body: Record<string, unknown>) => post<Silence>(path('alerts', 'silences'), body),
+      list: () => request<SilenceList>(path('alerts', 'silences')),
+      create: (body: Record<string, unknown>) => post<SilenceView>(path('alerts', 'silences'), body),
       remove: (id: number) => remove(path('alerts', 'silences', id)),
     },
   },
 
   notifications: {
-    list: (limit: number) =>
-      request<{ notifications: DashboardNotification[]; unread: number }>(
-        `${path('notifications')}${qs({ limit })}`,
-      ),
-    readAll: () => post<{ marked: number; unread: number }>(path('notifications', 'read'), { all: true }),
+    list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
+    readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
   },
 };
 
 /** The live hub's WebSocket URL (the browser's WebSocket cannot send a header, hence the token in the query). */
 export const liveUrl = (token: string | null): string =>
   `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path('live')}${qs({ token })}`;
+
+// The server's types under the dashboard's names (type-only: no server code reaches the browser).
+export type {
+  ActiveAlert,
+  AlertMessage,
+  AlertRule,
+  ChannelView as Channel,
+  CheckView as Check,
+  DashboardNotification,
+  EndpointRow,
+  GaugeSeries as GaugeResult,
+  HistoryAction,
+  HistoryDetail,
+  HistoryItem,
+  Info,
+  LogLine,
+  NotificationTry,
+  SeriesPoint,
+  ServerEvent,
+  ServerView as Server,
+  SilenceView as Silence,
+  TrafficSeries as SeriesResult,
+  UsageReport as Usage,
+} from '../../../src/api/contract/index.js';
+export type { AlertCondition, AlertMetric, Severity } from '../../../src/model/alert-rule.js';
+export type { ChannelKind } from '../../../src/model/notification.js';
+export type { Status } from '../../../src/model/server.js';

@@ -1,4 +1,4 @@
-import type { ActiveAlert, Check, DashboardNotification, LogLine, Server } from '../types.js';
+import type { ActiveAlert, Check, DashboardNotification, LogLine, Server } from './api.js';
 import { api, liveUrl } from './api.js';
 import { token } from './http.js';
 import { Observable } from './observable.js';

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../lib/api.js';
 import { ApiError } from '../../lib/http.js';
 import { useApi } from '../../lib/use-api.js';
-import type { Channel, ChannelKind } from '../../types.js';
+import type { Channel, ChannelKind } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
 
 const describe = (c: Channel): string => {

@@ -5,7 +5,7 @@ import { exact, ms, percent, rate } from '../../lib/format.js';
 import { setQuery } from '../../lib/router.js';
 import { useApi } from '../../lib/use-api.js';
 import { who } from '../../lib/who.js';
-import type { AlertMetric } from '../../types.js';
+import type { AlertMetric } from '../../lib/api.js';
 import { alertValue } from './rule-text.js';
 import { ErrorNote } from '../error-note.js';
 

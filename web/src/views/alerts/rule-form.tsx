@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api.js';
 import { ApiError } from '../../lib/http.js';
 import { live } from '../../lib/live.js';
-import type { AlertCondition, AlertMetric, AlertRule, Channel, Severity } from '../../types.js';
+import type { AlertCondition, AlertMetric, AlertRule, Channel, Severity } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
 import { bodyOf, draftOf, emptyDraft, periodUnits, type Draft } from './rule-draft.js';
 import { conditionText, metricInfo, ruleSentence } from './rule-text.js';

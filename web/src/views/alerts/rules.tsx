@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../lib/api.js';
 import { useApi } from '../../lib/use-api.js';
-import type { AlertRule } from '../../types.js';
+import type { AlertRule } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
 import { RuleForm } from './rule-form.js';
 import { ruleSentence } from './rule-text.js';

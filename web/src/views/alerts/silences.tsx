@@ -6,7 +6,7 @@ import { exact } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useApi } from '../../lib/use-api.js';
 import { who } from '../../lib/who.js';
-import type { Silence } from '../../types.js';
+import type { Silence } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
 import { ScrollBox } from '../scroll-box.js';
 

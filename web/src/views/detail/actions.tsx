@@ -4,7 +4,7 @@ import { ApiError } from '../../lib/http.js';
 import { ms } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { navigate } from '../../lib/router.js';
-import type { Check, Server } from '../../types.js';
+import type { Check, Server } from '../../lib/api.js';
 
 const durations = [
   [5, '5 minutes'],

@@ -4,7 +4,7 @@ import { exact, ms, relative } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useNow } from '../../lib/observable.js';
 import { statusLabel } from '../../lib/status.js';
-import type { Check, Server, ServerEvent } from '../../types.js';
+import type { Check, Server, ServerEvent } from '../../lib/api.js';
 import { Actions } from './actions.js';
 import { CheckTable, withCheck } from './check-table.js';
 import { ErrorNote } from '../error-note.js';

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../../lib/api.js';
 import { count, ms, percent, rate } from '../../lib/format.js';
 import { navigate, setQuery, useRoute } from '../../lib/router.js';
-import type { EndpointRow, Server } from '../../types.js';
+import type { EndpointRow, Server } from '../../lib/api.js';
 import { rangeOf } from './range.js';
 import { RangePicker } from './range-picker.js';
 import { ErrorNote } from '../error-note.js';

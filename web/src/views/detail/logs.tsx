@@ -3,7 +3,7 @@ import { api } from '../../lib/api.js';
 import { exact } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useNow } from '../../lib/observable.js';
-import type { Check, LogLine, Server } from '../../types.js';
+import type { Check, LogLine, Server } from '../../lib/api.js';
 import { CheckTable, withCheck } from './check-table.js';
 import { ErrorNote } from '../error-note.js';
 

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../../lib/api.js';
 import { bytes, exact, ms, percent, rate } from '../../lib/format.js';
 import { setQuery, useRoute } from '../../lib/router.js';
-import type { SeriesPoint, SeriesResult, Server } from '../../types.js';
+import type { SeriesPoint, SeriesResult, Server } from '../../lib/api.js';
 import { Chart, type ChartSeries } from './chart.js';
 import { rangeOf, type Range } from './range.js';
 import { RangePicker } from './range-picker.js';

@@ -4,7 +4,7 @@ import { ApiError } from '../../lib/http.js';
 import { live } from '../../lib/live.js';
 import { useObservable } from '../../lib/observable.js';
 import { statusIcon, statusLabel } from '../../lib/status.js';
-import type { Server } from '../../types.js';
+import type { Server } from '../../lib/api.js';
 import { Diagnostics } from './diagnostics.js';
 import { Endpoints } from './endpoints.js';
 import { Logs } from './logs.js';
