@@ -83,12 +83,18 @@ export class Registry {
   }
 
   async create(body: unknown, actor: string): Promise<ServerRecord> {
+    const record = this.vet(body);
+    await this.insert(record, actor);
+    return record;
+  }
+
+  /** A new server from an API body, checked as `create` checks it (or an error saying why not), not saved. */
+  vet(body: unknown): ServerRecord {
     const input = validate(serverInput, body);
     if (this.list().some((s) => s.name.toLowerCase() === input.name.toLowerCase()))
       throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
     const record = this.newRecord(input, 'api');
     this.assertRunnable(record, undefined);
-    await this.insert(record, actor);
     return record;
   }
 

@@ -7,6 +7,7 @@ import { live } from '../lib/live.js';
 import { navigate } from '../lib/router.js';
 
 import { ErrorNote } from './error-note.js';
+import { ImportServers } from './import-servers.js';
 
 type Transport = 'streamable-http' | 'sse' | 'stdio';
 
@@ -189,6 +190,7 @@ export function AddServer() {
           </a>
         </div>
       </form>
+      <ImportServers />
     </section>
   );
 }
