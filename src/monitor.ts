@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { channelSecrets } from './alerts/channel-view.js';
-import { channelsRepo } from './alerts/config-repo.js';
-import { AlertEvaluator } from './alerts/evaluator.js';
+import { AlertsService } from './alerts/service.js';
 import { Checker } from './checker/checker.js';
 import { Gateway } from './gateway/gateway.js';
 import { openSession } from './mcp/open-session.js';
@@ -62,8 +60,8 @@ export interface Monitor {
   /** The transparent MCP proxy at /mcp/<server-id>. */
   gateway: Gateway;
   gauges: GaugeSampler;
-  /** Evaluates alert rules, persists instance states and notifies. */
-  alerts: AlertEvaluator;
+  /** Alert rules, channels, history, silences and the bell; evaluates the rules and notifies. */
+  alerts: AlertsService;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -180,7 +178,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
-  const alerts = new AlertEvaluator({
+  const alerts = new AlertsService({
     db: store.db,
     secrets,
     bus,
@@ -194,9 +192,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     // A shutdown is done within 5 s whatever clients hold open; retries still pending then are given up.
     shutdownGraceMs: 2000,
     channelDeps: { scrub: (text) => scrubber.scrub(text) },
+    scrubber,
   });
-  for (const c of await channelsRepo.list(store.db, secrets))
-    scrubber.set(`channel:${c.id}`, channelSecrets(c));
   await alerts.start();
   log.info({ servers: registry.list().length }, 'checking servers');
   let quiet: Promise<void> | undefined;

@@ -169,10 +169,10 @@ for (const kind of kinds) {
       );
     });
 
-    test('a file that is not a client config is a 400 naming body.content', async () => {
+    test('a file that is not a client config is a 400 naming the content field', async () => {
       const r = await post({ content: '{"hello": 1}' });
       assert.equal(r.statusCode, 400);
-      assert.equal(r.json().error.details.fields[0].field, 'body.content');
+      assert.equal(r.json().error.details.fields[0].field, 'content');
     });
   });
 }

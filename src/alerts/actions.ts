@@ -1,14 +1,12 @@
-import { z } from 'zod';
+import { ACTION_KINDS, type ActionKind } from '../model/alert-action.js';
 import type { Db } from '../store/tables.js';
+import { iso } from '../shared/iso-time.js';
 
 /**
  * Actions on a history entry (issue 5): acknowledge, silence until, comment — each with who
  * (`by`) and when. A silence action holds back every later notification of that alert
  * (repeats, resolve) until `until`; acknowledge and comment are records only.
  */
-
-export const ACTION_KINDS = ['ack', 'silence', 'comment'] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** An action as the API shows it; times are ISO strings. */
 export interface HistoryAction {
@@ -22,21 +20,6 @@ export interface HistoryAction {
   until: string | null;
 }
 
-const by = z.string().trim().min(1).max(100);
-const text = z.string().trim().min(1).max(2000);
-const future = z.iso
-  .datetime({ offset: true })
-  .refine((v) => Date.parse(v) > Date.now(), 'must be in the future');
-
-/** `POST /api/v1/alerts/history/:id/ack` body (may be empty). */
-export const ackInputSchema = z.object({ by: by.optional(), comment: text.optional() }).strict();
-/** `POST /api/v1/alerts/history/:id/silence` body. */
-export const silenceActionInputSchema = z
-  .object({ until: future, by: by.optional(), comment: text.optional() })
-  .strict();
-/** `POST /api/v1/alerts/history/:id/comment` body. */
-export const commentInputSchema = z.object({ text, by: by.optional() }).strict();
-
 export interface NewAction {
   historyId: number;
   action: ActionKind;
@@ -48,8 +31,6 @@ export interface NewAction {
 
 const kindOf = (v: string): ActionKind =>
   (ACTION_KINDS as readonly string[]).includes(v) ? (v as ActionKind) : 'comment';
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 function view(r: {
   id: number;

@@ -3,6 +3,7 @@ import type { AlertMessage } from '../model/notification.js';
 import { channelRegistry } from './channels/registry.js';
 import type { ChannelKind } from '../model/notification.js';
 import type { StoredChannel } from './config-repo.js';
+import { iso } from '../shared/iso-time.js';
 
 /** A channel as the API shows it: every secret field replaced by the marker. */
 export function channelView(c: StoredChannel): StoredChannel {
@@ -34,7 +35,7 @@ export function keepRedacted(
 
 /** The message "send test notification" delivers. */
 export function testMessage(channel: StoredChannel, baseUrl: string, now: number): AlertMessage {
-  const at = new Date(now).toISOString();
+  const at = iso(now);
   return {
     rule: { id: 0, name: 'Test notification' },
     server: { id: 'test', name: 'test' },

@@ -4,6 +4,7 @@ import type { AlertHistoryTable, Db } from '../store/tables.js';
 import type { DeliveryAttempt } from '../model/notification.js';
 import { stateFromRow, stateToRow } from './rows.js';
 import type { InstanceState } from './state-machine.js';
+import { iso } from '../shared/iso-time.js';
 
 /** Instance states, history rows and delivery tries: thin typed queries (migration 003). */
 
@@ -66,8 +67,6 @@ export interface HistoryFilter {
   to?: number | undefined;
   limit: number;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 export const statesRepo = {
   async list(db: Db): Promise<StoredState[]> {

@@ -1,6 +1,7 @@
 import { notFound } from '../shared/errors.js';
 import type { Db } from '../store/tables.js';
-import { actionsRepo, type ActionKind, type HistoryAction } from './actions.js';
+import type { ActionKind } from '../model/alert-action.js';
+import { actionsRepo, type HistoryAction } from './actions.js';
 import {
   historyRepo,
   notificationsRepo,

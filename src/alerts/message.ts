@@ -1,8 +1,7 @@
 import type { AlertMessage } from '../model/notification.js';
 import type { AlertRule } from '../model/alert-rule.js';
 import type { PendingNotification } from './state-machine.js';
-
-const iso = (ms: number): string => new Date(ms).toISOString();
+import { iso } from '../shared/iso-time.js';
 
 const trimmed = (baseUrl: string): string => baseUrl.replace(/\/+$/, '');
 

@@ -2,6 +2,7 @@ import type { Bus } from '../shared/bus.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
 import type { AlertMessage, DashboardNotification, NotificationInput } from '../model/notification.js';
+import { iso } from '../shared/iso-time.js';
 
 /** How many notifications the bell keeps; older ones are pruned as new ones come. */
 export const KEEP_NOTIFICATIONS = 1000;
@@ -16,7 +17,7 @@ const view = (r: {
 }): DashboardNotification => ({
   id: r.id,
   history_id: r.history_id,
-  at: new Date(r.at).toISOString(),
+  at: iso(r.at),
   title: r.title,
   // safe because the column is only ever written by `add` from an AlertMessage
   message: fromJson(r.message, {} as AlertMessage),

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { Db } from '../store/tables.js';
+import { iso } from '../shared/iso-time.js';
 
 /**
  * Silences / maintenance windows (issue 5): from `starts_at` to `ends_at`, every alert whose
@@ -28,35 +28,6 @@ export interface SilenceView extends Omit<Silence, 'starts_at' | 'ends_at' | 'cr
   active: boolean;
 }
 
-const isoTime = z.iso.datetime({ offset: true });
-
-/** `POST /api/v1/alerts/silences` body. `starts_at` defaults to now. */
-export const silenceInputSchema = z
-  .object({
-    rule_id: z.number().int().positive().nullable().default(null),
-    server_id: z.string().trim().min(1).max(255).nullable().default(null),
-    tag: z.string().trim().min(1).max(100).nullable().default(null),
-    starts_at: isoTime.optional(),
-    ends_at: isoTime,
-    comment: z.string().trim().max(2000).nullable().default(null),
-    by: z.string().trim().min(1).max(100).optional(),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    if (s.rule_id === null && s.server_id === null && s.tag === null)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['rule_id'],
-        message: 'give at least one of rule_id, server_id, tag',
-      });
-    const ends = Date.parse(s.ends_at);
-    if (s.starts_at !== undefined && ends <= Date.parse(s.starts_at))
-      ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'must be after starts_at' });
-    else if (ends <= Date.now())
-      ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'must be in the future' });
-  });
-export type SilenceInput = z.output<typeof silenceInputSchema>;
-
 /** What a silence is matched against: one alert instance. */
 export interface SilenceTarget {
   ruleId: number;
@@ -73,9 +44,9 @@ export const silenceMatches = (s: Silence, t: SilenceTarget, at: number): boolea
 
 export const silenceView = (s: Silence, now: number): SilenceView => ({
   ...s,
-  starts_at: new Date(s.starts_at).toISOString(),
-  ends_at: new Date(s.ends_at).toISOString(),
-  created_at: new Date(s.created_at).toISOString(),
+  starts_at: iso(s.starts_at),
+  ends_at: iso(s.ends_at),
+  created_at: iso(s.created_at),
   active: s.starts_at <= now && now < s.ends_at,
 });
 

@@ -2,24 +2,18 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { stdioFromApiAllowed } from '../config/schema.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { LiveHub } from './live/hub.js';
 import type { LiveLimits } from './live/live-client.js';
 import type { Monitor } from '../monitor.js';
-import {
-  INFO_PATH,
-  LIVE_PATH,
-  liveAuthorised,
-  open,
-  OPENAPI_PATH,
-  registerAuth,
-  type Access,
-} from './auth.js';
+import { registerAuth, type Access } from './auth.js';
 import { registerDashboard } from './dashboard.js';
 import { frameworkErrors, registerErrorHandler, registerNotFound } from './errors.js';
 import { gatewayEntry } from './gateway-entry.js';
 import { registerInputChecks } from './input-checks.js';
-import { openApiDocument } from './openapi.js';
+import { registerOpenApi } from './openapi.js';
+import { serviceRoutes } from './routes/service.js';
+import { serializerCompiler, validatorCompiler } from './schema-compilers.js';
 import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -44,6 +38,8 @@ export interface Api {
 export interface ApiOptions {
   /** How far a live dashboard may fall behind; benchmarks lift them to measure the monitor without. */
   liveLimits?: LiveLimits;
+  /** Check every answer against its route's schema, a mismatch being a 500 (the tests; see schema-compilers.ts). */
+  checkAnswers?: boolean;
 }
 
 /** The HTTP face of a monitor: REST under /api/v1, the live hub, /healthz and /readyz. */
@@ -61,7 +57,9 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
     bodyLimit: 1024 * 1024,
     serverFactory,
     frameworkErrors,
-  });
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler(options.checkAnswers ?? false));
   const routes: string[] = [];
   const access = new Map<string, Access>();
   app.addHook('onRoute', (r) => {
@@ -75,39 +73,16 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   registerRequestGuard(app, guard);
   registerAuth(app, monitor.config.api_token);
   registerInputChecks(app);
+  await registerOpenApi(app, packageVersion, Boolean(monitor.config.api_token));
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   const hub = new LiveHub(monitor, 500, options.liveLimits);
-  app.get(LIVE_PATH, { websocket: true, config: { access: 'live' } }, (socket, req) => {
-    if (liveAuthorised(req, monitor.config.api_token)) hub.accept(socket);
-    else socket.close(4401, 'unauthorised: pass ?token=<api_token>');
-  });
-  app.get('/healthz', open, () => ({ status: 'ok' }));
-  app.get('/readyz', open, async (_req, reply) => {
-    const reachable = await monitor.store.ping();
-    const { cause } = monitor.store.health;
-    const status = !reachable ? 'store unreachable' : cause !== null ? 'store not writable' : 'ready';
-    return reply
-      .status(status === 'ready' ? 200 : 503)
-      .send({ status, store: monitor.store.dialect, ...(cause === null ? {} : { cause }) });
-  });
+  serviceRoutes(app, monitor, hub, packageVersion);
   serverRoutes(app, monitor);
   importRoutes(app, monitor);
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
-  app.get(INFO_PATH, open, () => ({
-    version: packageVersion,
-    auth_required: Boolean(monitor.config.api_token),
-    dashboard_refresh_interval_ms: monitor.config.dashboard_refresh_interval * 1000,
-    store: monitor.store.dialect,
-    stdio_servers_from_api: stdioFromApiAllowed(monitor.config),
-  }));
-  let openApi: Record<string, unknown> | undefined; // made at the first request, when every route is in
-  app.get(OPENAPI_PATH, open, () => {
-    openApi ??= openApiDocument(packageVersion, Boolean(monitor.config.api_token), (r) => access.get(r));
-    return openApi;
-  });
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access };

@@ -1,12 +1,19 @@
 import { endpointOf, memberOf } from '../mcp/transports/index.js';
+import type { LogLine } from '../model/probe.js';
 import type { ServerRecord } from '../model/server.js';
+import { iso } from '../shared/iso-time.js';
+import type { LogLine as LogLineView, ServerView } from './contract/servers.js';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export type { ServerView };
+
+/** A stderr or supervisor line of a server, as the API and the live hub show it. */
+export const logLineView = (l: LogLine): LogLineView => ({ at: iso(l.at), stream: l.stream, line: l.line });
 
 /** A server as the API and the live hub show it: secrets replaced by a marker, times in ISO 8601. */
-export function serverView(s: ServerRecord, activeConnections = 0) {
+export function serverView(s: ServerRecord, activeConnections = 0): ServerView {
   const spec = s.spec;
-  const transportFields = memberOf(spec).view(spec);
+  // safe because: each transport's view gives that transport's fields of ServerView (contract/servers.ts).
+  const transportFields = memberOf(spec).view(spec) as Partial<ServerView>;
   const st = s.state;
   return {
     id: s.id,
@@ -37,4 +44,3 @@ export function serverView(s: ServerRecord, activeConnections = 0) {
     updated_at: iso(s.updatedAt),
   };
 }
-export type ServerView = ReturnType<typeof serverView>;

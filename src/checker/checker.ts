@@ -249,7 +249,7 @@ export class Checker {
     const row: CheckRow = {
       id: 0,
       server_id: check.server_id,
-      status: check.status,
+      status: state.status,
       ok: result.ok,
       checked_at: new Date(now).toISOString(),
       response_time_ms: check.response_time_ms ?? null,

@@ -1,4 +1,5 @@
 /** Alert notifications: what every channel sends, each delivery try, and the dashboard's bell. */
+import { z } from 'zod';
 import type { AlertCondition, AlertMetric, Severity } from './alert-rule.js';
 
 /** A notification of an alert instance: when it fires, repeats, or resolves. */
@@ -6,6 +7,20 @@ export type NotificationKind = 'firing' | 'resolved' | 'repeat';
 
 export const CHANNEL_KINDS = ['email', 'webhook', 'dashboard', 'log'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/**
+ * A channel's fields as `POST /api/v1/alerts/channels` takes them; `config` is then checked
+ * against the kind's own schema (alerts/channels/registry.ts `channelInputSchema`).
+ */
+export const channelFieldsSchema = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    kind: z.enum(CHANNEL_KINDS),
+    config: z.record(z.string(), z.unknown()).default({}),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type ChannelFields = z.output<typeof channelFieldsSchema>;
 
 /**
  * What every channel sends: one notification of one alert instance. Field names are the

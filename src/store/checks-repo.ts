@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 import type { Db, ServerHealthTable } from './tables.js';
 import { fromJson, toJson } from './json.js';
 import type { CheckRow } from '../model/check.js';
+import type { Status } from '../model/server.js';
 
 export type NewCheck = Omit<Insertable<ServerHealthTable>, 'metadata'> & {
   metadata: Record<string, unknown>;
@@ -29,7 +30,8 @@ export const checksRepo = {
     return rows.map((r) => ({
       id: r.id,
       server_id: r.server_id,
-      status: r.status,
+      // safe because: the column is written only from a check's Status (checker/check-writer.ts).
+      status: r.status as Status,
       ok: r.ok === 1,
       checked_at: new Date(r.last_check).toISOString(),
       response_time_ms: r.response_time_ms,

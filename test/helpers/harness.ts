@@ -52,7 +52,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const scrubber = new Scrubber();
   const log = createLogger('debug', sink, scrubber);
   const monitor = await startMonitor({ config, log, schema: target.schema, scrubber });
-  const { app, routes } = await buildApi(monitor, options.api);
+  // Every answer is checked against its route's schema in the tests (src/api/schema-compilers.ts).
+  const { app, routes } = await buildApi(monitor, { checkAnswers: true, ...options.api });
   let url = '';
   if (options.listen) {
     url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AlertMessage, ChannelKind, DeliveryAttempt } from '../../model/notification.js';
 import type { Channel, DeliveryResult, SendContext } from './channel.js';
 import { mapStrings } from '../../shared/text.js';
-import { CHANNEL_KINDS } from '../../model/notification.js';
+import { channelFieldsSchema } from '../../model/notification.js';
 import { errorText } from './channel.js';
 import { dashboardChannel } from './dashboard.js';
 import { emailChannel } from './email.js';
@@ -18,20 +18,12 @@ export const channelRegistry = {
 } satisfies Record<ChannelKind, Channel<unknown>>;
 
 /** `POST /api/v1/alerts/channels` body; `config` is checked against the kind's own schema. */
-export const channelInputSchema = z
-  .object({
-    name: z.string().trim().min(1).max(255),
-    kind: z.enum(CHANNEL_KINDS),
-    config: z.record(z.string(), z.unknown()).default({}),
-    enabled: z.boolean().default(true),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    const parsed = channelRegistry[c.kind].configSchema.safeParse(c.config);
-    if (!parsed.success)
-      for (const issue of parsed.error.issues)
-        ctx.addIssue({ code: 'custom', path: ['config', ...issue.path.map(String)], message: issue.message });
-  });
+export const channelInputSchema = channelFieldsSchema.superRefine((c, ctx) => {
+  const parsed = channelRegistry[c.kind].configSchema.safeParse(c.config);
+  if (!parsed.success)
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', path: ['config', ...issue.path.map(String)], message: issue.message });
+});
 export type ChannelInput = z.output<typeof channelInputSchema>;
 
 /** A configured channel, as the dispatcher needs it. `config` is raw (validated on send). */

@@ -1,7 +1,14 @@
 /** `/api/v1/alerts/…`: rules, channels, the alerts firing now, history with its actions, silences. */
 import { z } from 'zod';
 import { ALERT_CONDITIONS, ALERT_METRICS, SEVERITIES } from '../../model/alert-rule.js';
-import { CHANNEL_KINDS } from '../../model/notification.js';
+import {
+  ACTION_KINDS,
+  ackInputSchema,
+  commentInputSchema,
+  silenceActionInputSchema,
+} from '../../model/alert-action.js';
+import { CHANNEL_KINDS, channelFieldsSchema } from '../../model/notification.js';
+import { silenceInputSchema } from '../../model/silence.js';
 import { isoTime, isoTimeInput } from './common.js';
 
 /** The bodies of POST and PATCH /api/v1/alerts/rules: the rule's own schemas (the config file's too). */
@@ -35,12 +42,7 @@ export const ruleList = z.object({ rules: z.array(alertRule) });
 export type RuleList = z.infer<typeof ruleList>;
 
 /** POST /api/v1/alerts/channels; `config` is then checked against the kind's own schema. */
-export const channelInput = z.strictObject({
-  name: z.string().trim().min(1).max(255),
-  kind: z.enum(CHANNEL_KINDS),
-  config: z.record(z.string(), z.unknown()).default({}),
-  enabled: z.boolean().default(true),
-});
+export const channelInput = channelFieldsSchema;
 export type ChannelInput = z.input<typeof channelInput>;
 
 /** PATCH /api/v1/alerts/channels/:id: any fields; a secret sent back as the marker keeps the stored one. */
@@ -120,7 +122,7 @@ export const historyQuery = z.object({
 });
 export type HistoryQuery = z.input<typeof historyQuery>;
 
-export const ACTION_KINDS = ['ack', 'silence', 'comment'] as const;
+export { ACTION_KINDS };
 
 /** What a person did about an alert. */
 export const historyAction = z.object({
@@ -190,50 +192,21 @@ export type NotificationTry = z.infer<typeof notificationTry>;
 export const historyDetail = historyItem.extend({ notifications: z.array(notificationTry) });
 export type HistoryDetail = z.infer<typeof historyDetail>;
 
-const by = z.string().trim().min(1).max(100);
-const text = z.string().trim().min(1).max(2000);
-const future = isoTimeInput.refine((v) => Date.parse(v) > Date.now(), 'must be in the future');
-
 /** POST /api/v1/alerts/history/:id/ack (may be empty); `by` defaults to who is calling. */
-export const ackInput = z.object({ by: by.optional(), comment: text.optional() }).strict();
+export const ackInput = ackInputSchema;
 export type AckInput = z.input<typeof ackInput>;
 /** POST /api/v1/alerts/history/:id/silence. */
-export const silenceActionInput = z
-  .object({ until: future, by: by.optional(), comment: text.optional() })
-  .strict();
+export const silenceActionInput = silenceActionInputSchema;
 export type SilenceActionInput = z.input<typeof silenceActionInput>;
 /** POST /api/v1/alerts/history/:id/comment. */
-export const commentInput = z.object({ text, by: by.optional() }).strict();
+export const commentInput = commentInputSchema;
 export type CommentInput = z.input<typeof commentInput>;
 
 /**
  * POST /api/v1/alerts/silences: from `starts_at` (default now) to `ends_at`, no notification for
  * alerts whose rule, server and server tag match (null matches anything; give at least one).
  */
-export const silenceInput = z
-  .object({
-    rule_id: z.number().int().positive().nullable().default(null),
-    server_id: z.string().trim().min(1).max(255).nullable().default(null),
-    tag: z.string().trim().min(1).max(100).nullable().default(null),
-    starts_at: isoTimeInput.optional(),
-    ends_at: isoTimeInput,
-    comment: z.string().trim().max(2000).nullable().default(null),
-    by: z.string().trim().min(1).max(100).optional(),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    if (s.rule_id === null && s.server_id === null && s.tag === null)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['rule_id'],
-        message: 'give at least one of rule_id, server_id, tag',
-      });
-    const ends = Date.parse(s.ends_at);
-    if (s.starts_at !== undefined && ends <= Date.parse(s.starts_at))
-      ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'must be after starts_at' });
-    else if (ends <= Date.now())
-      ctx.addIssue({ code: 'custom', path: ['ends_at'], message: 'must be in the future' });
-  });
+export const silenceInput = silenceInputSchema;
 export type SilenceInput = z.input<typeof silenceInput>;
 
 /** A silence: ISO times, and whether it holds now. */

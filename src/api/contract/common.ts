@@ -35,7 +35,7 @@ export const errorBody = z.object({
 export type ErrorBody = z.infer<typeof errorBody>;
 
 /** An empty answer (204). */
-export const noContent = z.null().describe('No content');
+export const noContent = z.undefined().describe('No content');
 
 export const healthz = z.object({ status: z.literal('ok') });
 export const readyz = z.object({

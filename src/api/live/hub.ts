@@ -1,5 +1,5 @@
 import type { WebSocket } from '@fastify/websocket';
-import { serverView } from '../server-view.js';
+import { logLineView, serverView } from '../server-view.js';
 import type { Monitor } from '../../monitor.js';
 import type { ServerRecord } from '../../model/server.js';
 import { LIVE_LIMITS, LiveClient, type Drop, type LiveLimits } from './live-client.js';
@@ -34,7 +34,7 @@ export class LiveHub {
       this.toTailers(id, {
         type: 'log',
         server_id: id,
-        line: { at: new Date(l.at).toISOString(), stream: l.stream, line: l.line },
+        line: logLineView(l),
       }),
     );
     this.timer = setInterval(() => this.tick(), batchMs);

@@ -1,33 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Monitor } from '../../monitor.js';
+import { operation } from './operation.js';
 import { endpoints, gaugeSeries, overview, series } from '../../metrics/read/queries.js';
 import { validationError } from '../../shared/errors.js';
-import { validate } from '../../shared/validate.js';
-import { serverIdParams, time } from './params.js';
+import { serverIdParams } from '../contract/common.js';
+import {
+  endpointTable,
+  metricQuery,
+  metricSeries,
+  overview as overviewView,
+  rangeQuery,
+} from '../contract/metrics.js';
 import { usageRoutes } from './usage.js';
 
-const trafficMetrics = [
-  'latency_p50',
-  'latency_p95',
-  'latency_p99',
-  'latency_avg',
-  'rps',
-  'error_rate',
-] as const;
-const gaugeMetrics = ['active_connections', 'cpu', 'memory'] as const;
+const op = operation('metrics');
 
-export const range = z.object({ from: time.optional(), to: time.optional() });
-
-export const metricQuery = z.object({
-  metric: z.enum([...trafficMetrics, ...gaugeMetrics]),
-  endpoint: z.string().min(1).optional(),
-  compare: z.literal('1w').optional(),
-});
-
-/** [from, to) with defaults (the last hour) and checks that name the field. */
-function rangeOf(query: unknown): { from: number; to: number } {
-  const r = validate(range, query, 'query');
+/** [from, to) with defaults (the last hour); a range that ends before it starts names the field. */
+function rangeOf(r: { from?: number | undefined; to?: number | undefined }): { from: number; to: number } {
   const to = r.to ?? Date.now();
   const from = r.from ?? to - 3600_000;
   if (from >= to) throw validationError([{ field: 'query.from', message: 'must be before to' }]);
@@ -35,6 +25,7 @@ function rangeOf(query: unknown): { from: number; to: number } {
 }
 
 export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const { store, registry, config } = monitor;
   const retention = {
     metricsRetentionDays: config.metrics_retention_days,
@@ -42,44 +33,67 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
   };
   usageRoutes(app, monitor);
 
-  app.get('/api/v1/servers/:id/metrics', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    registry.get(id);
-    const q = validate(metricQuery, req.query, 'query');
-    const { from, to } = rangeOf(req.query);
-    const maxPoints = config.max_timeline_points;
-    if (q.metric === 'active_connections' || q.metric === 'cpu' || q.metric === 'memory')
-      return gaugeSeries(store.db, { serverId: id, metric: q.metric, from, to, maxPoints });
-    return series(store.db, {
-      serverId: id,
-      metric: q.metric,
-      from,
-      to,
-      endpoint: q.endpoint,
-      maxPoints,
-      compare: q.compare,
-      retention,
-    });
-  });
+  api.get(
+    '/api/v1/servers/:id/metrics',
+    op('serverMetric', 'A time series (latency, rps, error rate, gauges)', {
+      params: serverIdParams,
+      querystring: metricQuery,
+      response: { 200: metricSeries },
+    }),
+    async (req) => {
+      const { id } = req.params;
+      registry.get(id);
+      const q = req.query;
+      const { from, to } = rangeOf(q);
+      const maxPoints = config.max_timeline_points;
+      if (q.metric === 'active_connections' || q.metric === 'cpu' || q.metric === 'memory')
+        return gaugeSeries(store.db, { serverId: id, metric: q.metric, from, to, maxPoints });
+      return series(store.db, {
+        serverId: id,
+        metric: q.metric,
+        from,
+        to,
+        endpoint: q.endpoint,
+        maxPoints,
+        compare: q.compare,
+        retention,
+      });
+    },
+  );
 
-  app.get('/api/v1/servers/:id/endpoints', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    registry.get(id);
-    const { from, to } = rangeOf(req.query);
-    return { from, to, endpoints: await endpoints(store.db, { serverId: id, from, to, retention }) };
-  });
+  api.get(
+    '/api/v1/servers/:id/endpoints',
+    op('serverEndpoints', 'Per endpoint: count, rps, error rate, latency', {
+      params: serverIdParams,
+      querystring: rangeQuery,
+      response: { 200: endpointTable },
+    }),
+    async (req) => {
+      const { id } = req.params;
+      registry.get(id);
+      const { from, to } = rangeOf(req.query);
+      return { from, to, endpoints: await endpoints(store.db, { serverId: id, from, to, retention }) };
+    },
+  );
 
-  app.get('/api/v1/overview', async (req) => {
-    const { from, to } = rangeOf(req.query);
-    const servers = registry.list();
-    const byStatus: Record<string, number> = {};
-    for (const s of servers) byStatus[s.state.status] = (byStatus[s.state.status] ?? 0) + 1;
-    return {
-      from,
-      to,
-      servers: servers.length,
-      by_status: byStatus,
-      traffic: await overview(store.db, { from, to, retention }),
-    };
-  });
+  api.get(
+    '/api/v1/overview',
+    op('overview', 'Fleet totals', {
+      querystring: rangeQuery,
+      response: { 200: overviewView },
+    }),
+    async (req) => {
+      const { from, to } = rangeOf(req.query);
+      const servers = registry.list();
+      const byStatus: Record<string, number> = {};
+      for (const s of servers) byStatus[s.state.status] = (byStatus[s.state.status] ?? 0) + 1;
+      return {
+        from,
+        to,
+        servers: servers.length,
+        by_status: byStatus,
+        traffic: await overview(store.db, { from, to, retention }),
+      };
+    },
+  );
 }

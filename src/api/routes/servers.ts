@@ -1,113 +1,167 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serverInput } from '../../config/server-input.js';
 import type { Monitor } from '../../monitor.js';
-import { statuses, type ServerRecord } from '../../model/server.js';
+import { operation } from './operation.js';
+import type { ServerRecord } from '../../model/server.js';
 import { AppError } from '../../shared/errors.js';
-import { validate } from '../../shared/validate.js';
 import { eventsRepo } from '../../store/events-repo.js';
-import { serverView } from '../server-view.js';
-import { serverIdParams } from './params.js';
+import { noContent, serverIdParams } from '../contract/common.js';
+import {
+  checkList,
+  checkNowResult,
+  disableBody,
+  limitQuery,
+  serverList,
+  serverListQuery,
+  serverLogs,
+  serverPatch,
+  serverView,
+} from '../contract/servers.js';
+import { logLineView, serverView as viewOf } from '../server-view.js';
 
-export const listQuery = z.object({
-  status: z.enum(statuses as [string, ...string[]]).optional(),
-  tag: z.string().optional(),
-  q: z.string().optional(),
-});
-export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 const MAX_DISABLE_MS = 366 * 24 * 3600 * 1000;
-export const disableBody = z
-  .strictObject({
-    minutes: z
-      .number()
-      .positive()
-      .max(MAX_DISABLE_MS / 60_000)
-      .optional(),
-    until: z.iso.datetime({ offset: true }).optional(),
-    reason: z.string().trim().max(500).optional(),
-  })
-  .refine((b) => (b.minutes === undefined) !== (b.until === undefined), {
-    error: 'give either minutes or until',
-    path: ['minutes'],
-  });
+const op = operation('servers');
 
 export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const { registry, checker, store } = monitor;
-  const view = (s: ServerRecord) => serverView(s, monitor.activeConnections(s.id));
+  const view = (s: ServerRecord) => viewOf(s, monitor.activeConnections(s.id));
+  const params = serverIdParams;
 
-  app.get('/api/v1/servers', (req) => {
-    const q = validate(listQuery, req.query, 'query');
-    const needle = q.q?.toLowerCase();
-    const servers = registry
-      .list()
-      .filter((s) => !q.status || s.state.status === q.status)
-      .filter((s) => !q.tag || s.tags.includes(q.tag))
-      .filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.id.includes(needle))
-      .map((s) => view(s));
-    return { servers };
-  });
+  api.get(
+    '/api/v1/servers',
+    op('listServers', 'The fleet: `{ servers: [...] }`', {
+      querystring: serverListQuery,
+      response: { 200: serverList },
+    }),
+    (req) => {
+      const q = req.query;
+      const needle = q.q?.toLowerCase();
+      const servers = registry
+        .list()
+        .filter((s) => !q.status || s.state.status === q.status)
+        .filter((s) => !q.tag || s.tags.includes(q.tag))
+        .filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.id.includes(needle))
+        .map((s) => view(s));
+      return { servers };
+    },
+  );
 
-  app.post('/api/v1/servers', async (req, reply) => {
-    const server = await registry.create(req.body, req.actor);
-    return reply.status(201).send(view(server));
-  });
+  api.post(
+    '/api/v1/servers',
+    op('createServer', 'Adds a server', {
+      body: serverInput,
+      response: { 201: serverView.describe('The new server') },
+    }),
+    async (req, reply) => reply.status(201).send(view(await registry.create(req.body, req.actor))),
+  );
 
-  app.get('/api/v1/servers/:id', (req) => view(registry.get(validate(serverIdParams, req.params).id)));
+  api.get(
+    '/api/v1/servers/:id',
+    op('getServer', 'One server', { params, response: { 200: serverView } }),
+    (req) => view(registry.get(req.params.id)),
+  );
 
-  app.patch('/api/v1/servers/:id', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    return view(await registry.update(id, req.body ?? {}, req.actor));
-  });
+  api.patch(
+    '/api/v1/servers/:id',
+    op('updateServer', "Changes a server's fields (those given)", {
+      params,
+      body: serverPatch,
+      response: { 200: serverView },
+    }),
+    async (req) => view(await registry.update(req.params.id, req.body, req.actor)),
+  );
 
-  app.delete('/api/v1/servers/:id', async (req, reply) => {
-    await registry.delete(validate(serverIdParams, req.params).id, req.actor);
-    return reply.status(204).send();
-  });
+  api.delete(
+    '/api/v1/servers/:id',
+    op('deleteServer', 'Removes a server added through the API', {
+      params,
+      response: { 204: noContent },
+    }),
+    async (req, reply) => {
+      await registry.delete(req.params.id, req.actor);
+      return reply.status(204).send();
+    },
+  );
 
-  app.get('/api/v1/servers/:id/checks', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    registry.get(id);
-    const { limit } = validate(limitQuery, req.query, 'query');
-    return { checks: await checker.recentChecks(id, limit) };
-  });
+  api.get(
+    '/api/v1/servers/:id/checks',
+    op('listChecks', 'Recent health checks, newest first', {
+      params,
+      querystring: limitQuery,
+      response: { 200: checkList },
+    }),
+    async (req) => {
+      registry.get(req.params.id);
+      return { checks: await checker.recentChecks(req.params.id, req.query.limit) };
+    },
+  );
 
-  app.post('/api/v1/servers/:id/check', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    const server = registry.get(id);
-    if (server.state.status === 'disabled')
-      throw new AppError('conflict', `server "${server.name}" is disabled; enable it to check it`);
-    const check = await checker.checkNow(id);
-    return { check, server: view(registry.get(id)) };
-  });
+  api.post(
+    '/api/v1/servers/:id/check',
+    op('checkServer', 'Runs a health check now and returns it', {
+      params,
+      response: { 200: checkNowResult },
+    }),
+    async (req) => {
+      const { id } = req.params;
+      const server = registry.get(id);
+      if (server.state.status === 'disabled')
+        throw new AppError('conflict', `server "${server.name}" is disabled; enable it to check it`);
+      const check = await checker.checkNow(id);
+      return { check, server: view(registry.get(id)) };
+    },
+  );
 
-  app.post('/api/v1/servers/:id/disable', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    const body = validate(disableBody, req.body ?? {});
-    const until = body.until ? Date.parse(body.until) : Date.now() + (body.minutes ?? 0) * 60_000;
-    if (until <= Date.now())
-      throw new AppError('validation_failed', 'until must be in the future', {
-        fields: [{ field: 'until', message: 'must be in the future' }],
-      });
-    if (until - Date.now() > MAX_DISABLE_MS)
-      throw new AppError('validation_failed', 'until must be within a year', {
-        fields: [{ field: 'until', message: 'must be within a year' }],
-      });
-    return view(await registry.disable(id, until, body.reason ?? null, req.actor));
-  });
+  api.post(
+    '/api/v1/servers/:id/disable',
+    op('disableServer', 'Stops checking a server for a while', {
+      params,
+      body: disableBody,
+      response: { 200: serverView },
+    }),
+    async (req) => {
+      const body = req.body;
+      const until = body.until ? Date.parse(body.until) : Date.now() + (body.minutes ?? 0) * 60_000;
+      if (until <= Date.now())
+        throw new AppError('validation_failed', 'until must be in the future', {
+          fields: [{ field: 'until', message: 'must be in the future' }],
+        });
+      if (until - Date.now() > MAX_DISABLE_MS)
+        throw new AppError('validation_failed', 'until must be within a year', {
+          fields: [{ field: 'until', message: 'must be within a year' }],
+        });
+      return view(await registry.disable(req.params.id, until, body.reason ?? null, req.actor));
+    },
+  );
 
-  app.post('/api/v1/servers/:id/enable', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    return view(await registry.enable(id, req.actor));
-  });
+  api.post(
+    '/api/v1/servers/:id/enable',
+    op('enableServer', 'Resumes checking a disabled server', {
+      params,
+      response: { 200: serverView },
+    }),
+    async (req) => view(await registry.enable(req.params.id, req.actor)),
+  );
 
-  app.get('/api/v1/servers/:id/logs', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    registry.get(id);
-    const { limit } = validate(limitQuery, req.query, 'query');
-    const lines = checker.recentLogs(id).slice(-limit).reverse();
-    return {
-      logs: lines.map((l) => ({ at: new Date(l.at).toISOString(), stream: l.stream, line: l.line })),
-      checks: await checker.recentChecks(id, limit),
-      events: await eventsRepo.recent(store.db, id, limit),
-    };
-  });
+  api.get(
+    '/api/v1/servers/:id/logs',
+    op('serverLogs', "A server's recent stderr lines, checks and events", {
+      params,
+      querystring: limitQuery,
+      response: { 200: serverLogs },
+    }),
+    async (req) => {
+      const { id } = req.params;
+      const { limit } = req.query;
+      registry.get(id);
+      const lines = checker.recentLogs(id).slice(-limit).reverse();
+      return {
+        logs: lines.map(logLineView),
+        checks: await checker.recentChecks(id, limit),
+        events: await eventsRepo.recent(store.db, id, limit),
+      };
+    },
+  );
 }

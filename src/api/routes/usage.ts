@@ -1,21 +1,22 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
+import { operation } from './operation.js';
 import { DAY_MS } from '../../metrics/aggregate/bucket.js';
 import { canonicalTimeZone, isTimeZone } from '../../metrics/read/time-zone.js';
 import { usage } from '../../metrics/read/usage.js';
 import { validationError } from '../../shared/errors.js';
-import { validate } from '../../shared/validate.js';
-import { serverIdParams, time } from './params.js';
+import { serverIdParams } from '../contract/common.js';
+import { usageQuery, usageReport } from '../contract/usage.js';
 
-export const usageQuery = z.strictObject({
-  from: time.optional(),
-  to: time.optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  /** Hours, weekdays and days in this IANA time zone (default UTC). */
-  time_zone: z
-    .string()
-    .max(64)
+/**
+ * The contract's query with the time zone checked against the zones this runtime knows and
+ * made canonical: what the names are depends on the runtime's `Intl`, not on the contract.
+ */
+const query = usageQuery.extend({
+  time_zone: usageQuery.shape.time_zone
+    .unwrap()
     .refine(isTimeZone, { error: 'not a time zone: expected an IANA name such as Europe/Berlin, or UTC' })
     .transform(canonicalTimeZone)
     .optional(),
@@ -24,14 +25,8 @@ export const usageQuery = z.strictObject({
 /** At most this long a range: the day tier's retention. */
 const MAX_RANGE_MS = 400 * DAY_MS;
 
-/** The query of a usage request: [from, to) defaulting to the last 30 days, checks naming the field. */
-function usageQueryOf(query: unknown): {
-  from: number;
-  to: number;
-  limit: number | undefined;
-  timeZone: string | undefined;
-} {
-  const q = validate(usageQuery, query, 'query');
+/** [from, to) defaulting to the last 30 days; a bad range names the field. */
+function rangeOf(q: z.output<typeof query>) {
   const to = q.to ?? Date.now();
   const from = q.from ?? to - 30 * DAY_MS;
   if (from >= to) throw validationError([{ field: 'query.from', message: 'must be before to' }]);
@@ -40,20 +35,36 @@ function usageQueryOf(query: unknown): {
   return { from, to, limit: q.limit, timeZone: q.time_zone };
 }
 
+const op = operation('usage');
+
 /** Usage analytics for the capacity planner: one server's, and the fleet's. */
 export function usageRoutes(app: FastifyInstance, monitor: Monitor): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const { store, registry, config } = monitor;
   const retention = {
     metricsRetentionDays: config.metrics_retention_days,
     errorRetentionDays: config.error_retention_days,
   };
 
-  app.get('/api/v1/servers/:id/usage', async (req) => {
-    const { id } = validate(serverIdParams, req.params);
-    registry.get(id);
-    const q = usageQueryOf(req.query);
-    return usage(store.db, { serverId: id, ...q, retention });
-  });
+  api.get(
+    '/api/v1/servers/:id/usage',
+    op('serverUsage', "A server's usage for capacity planning", {
+      params: serverIdParams,
+      querystring: query,
+      response: { 200: usageReport },
+    }),
+    async (req) => {
+      registry.get(req.params.id);
+      return usage(store.db, { serverId: req.params.id, ...rangeOf(req.query), retention });
+    },
+  );
 
-  app.get('/api/v1/usage', async (req) => usage(store.db, { ...usageQueryOf(req.query), retention }));
+  api.get(
+    '/api/v1/usage',
+    op('fleetUsage', "The fleet's usage for capacity planning", {
+      querystring: query,
+      response: { 200: usageReport },
+    }),
+    async (req) => usage(store.db, { ...rangeOf(req.query), retention }),
+  );
 }
