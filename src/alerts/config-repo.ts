@@ -140,14 +140,7 @@ export const channelsRepo = {
   async insert(db: Db, secrets: SecretBox, c: ChannelRecordInput, now: number): Promise<StoredChannel> {
     const { id } = await db
       .insertInto('notification_channels')
-      .values({
-        name: c.name,
-        kind: c.kind,
-        config: toJson(mapSecretFields(c.kind, c.config, (v) => secrets.seal(v))),
-        enabled: c.enabled ? 1 : 0,
-        created_at: now,
-        updated_at: now,
-      })
+      .values({ ...channelColumns(c, secrets), created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { ...c, id, created_at: now, updated_at: now };
@@ -155,13 +148,7 @@ export const channelsRepo = {
   async update(db: Db, secrets: SecretBox, c: StoredChannel): Promise<void> {
     await db
       .updateTable('notification_channels')
-      .set({
-        name: c.name,
-        kind: c.kind,
-        config: toJson(mapSecretFields(c.kind, c.config, (v) => secrets.seal(v))),
-        enabled: c.enabled ? 1 : 0,
-        updated_at: c.updated_at,
-      })
+      .set({ ...channelColumns(c, secrets), updated_at: c.updated_at })
       .where('id', '=', c.id)
       .execute();
   },
@@ -222,3 +209,11 @@ function channelFromRow(
     updated_at: row.updated_at,
   };
 }
+
+/** A channel's stored columns, its secrets sealed. */
+const channelColumns = (c: ChannelRecordInput, secrets: SecretBox) => ({
+  name: c.name,
+  kind: c.kind,
+  config: toJson(mapSecretFields(c.kind, c.config, (v) => secrets.seal(v))),
+  enabled: c.enabled ? 1 : 0,
+});

@@ -1,4 +1,5 @@
-import type { Db } from '../store/tables.js';
+import type { Selectable } from 'kysely';
+import type { AlertSilencesTable, Db } from '../store/tables.js';
 import { iso } from '../shared/iso-time.js';
 
 /**
@@ -50,17 +51,7 @@ export const silenceView = (s: Silence, now: number): SilenceView => ({
   active: s.starts_at <= now && now < s.ends_at,
 });
 
-const fromRow = (r: {
-  id: number;
-  rule_id: number | null;
-  server_id: string | null;
-  tag: string | null;
-  starts_at: number;
-  ends_at: number;
-  comment: string | null;
-  created_by: string;
-  created_at: number;
-}): Silence => ({
+const fromRow = (r: Selectable<AlertSilencesTable>): Silence => ({
   id: r.id,
   rule_id: r.rule_id,
   server_id: r.server_id,
