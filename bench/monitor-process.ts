@@ -20,6 +20,8 @@ let stopping = false;
 const stop = async (): Promise<void> => {
   if (stopping) return;
   stopping = true;
+  // Clients that still hold keep-alive connections would otherwise hold up the close.
+  app.server.closeAllConnections();
   await app.close();
   await monitor.stop();
   process.exit(0);
