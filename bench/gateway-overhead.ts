@@ -11,18 +11,19 @@
 // piped, nothing read: what any extra HTTP hop costs on this machine, whatever it does).
 import { spawn } from 'node:child_process';
 import { Agent, createServer, request, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as tcpConnect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { buildApi } from '../src/api/app.js';
 import { configSchema } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
 import { startMonitor } from '../src/monitor.js';
 import { startEverythingHttp } from '../test/helpers/everything.js';
+import { connectClient, echo, processCpuMs, quantile, round2 } from './mcp-bench-client.js';
 
 export interface GatewayOverheadOptions {
   /** Sequential calls measured by one client (default 2,000), after `warmup` (default 200). */
@@ -85,41 +86,8 @@ function roundRatios(path: number[], direct: number[]): [number, number] {
   return [round2(Math.min(...ratios)), round2(Math.max(...ratios))];
 }
 
-const quantile = (sorted: number[], q: number): number =>
-  sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
-
-/**
- * The SDK gives every fetch of a transport its one long-lived AbortSignal; Node 20's fetch adds
- * an abort listener to it per request and drops it only when the request is garbage-collected
- * (a MaxListenersExceededWarning past 1,500 calls of one client). A signal per request that
- * follows the transport's keeps the listeners on short-lived signals.
- */
-const fetchWithOwnSignal: typeof fetch = (input, init) =>
-  fetch(input, init?.signal ? { ...init, signal: AbortSignal.any([init.signal]) } : init);
-
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: 'bench-gateway', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: fetchWithOwnSignal }));
-  return client;
-}
-
-const echo = async (client: Client): Promise<void> => {
-  const r = await client.callTool({ name: 'echo', arguments: { message: 'x' } });
-  if (r.isError === true) throw new Error(`echo failed: ${JSON.stringify(r.content)}`);
-};
-
-/** CPU time a process has used so far, ms (Linux /proc; NaN elsewhere). */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
+/** One session's client (the server-everything sessions live as long as the bench). */
+const connect = async (url: string): Promise<Client> => (await connectClient(url)).client;
 
 interface Load {
   wallMs: number;

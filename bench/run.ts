@@ -13,9 +13,15 @@
 // BENCH_SERVERS (1,000) checked every second with BENCH_VIEW_KB (8) KB views; BENCH_LIVE_LIMITS=off
 // lifts the live hub's backpressure limits (the code before them). BENCH_ONLY=crash: kill -9 after
 // BENCH_SECONDS (25) of ingest and gateway load, restart, count what was kept.
+// BENCH_ONLY=gateway-stdio (also in a plain `npm run bench`, ~3 min): the gateway against
+// supergateway, mcp-proxy and a bare bridge in front of one stdio server, BENCH_STDIO_ROUNDS (8)
+// rounds of BENCH_STDIO_CALLS (300) sequential calls and BENCH_STDIO_SECONDS (3) s of
+// BENCH_STDIO_CLIENTS (16) concurrent clients per path; BENCH_STDIO_PROFILE=<dir>: the monitor
+// runs with --cpu-prof into that folder.
 import { cpus, totalmem } from 'node:os';
 import { crashLoss } from './crash-loss.js';
 import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
+import { stdioSection } from './gateway-stdio-report.js';
 import { hostileUpstream } from './hostile-upstream.js';
 import { alertEvalRows } from './alert-eval.js';
 import { benchIngest } from './ingest.js';
@@ -111,6 +117,8 @@ if (only === 'gateway') {
     `Throughput by round (${r.concurrentCalls / r.rounds} calls per path a round, ${r.rounds} rounds), of direct: the raw TCP pipe ${pct(tcpPipe.roundRatios[0])}–${pct(tcpPipe.roundRatios[1])}, the bare proxy ${pct(bareProxy.roundRatios[0])}–${pct(bareProxy.roundRatios[1])}, the gateway ${pct(gateway.roundRatios[0])}–${pct(gateway.roundRatios[1])}. CPU per call: CPU time each process spent during the concurrent runs, divided by the calls (µs); the monitor column is the bench process, idle on the direct path.`,
   ]);
 }
+
+if (!only || only === 'gateway-stdio') out(await stdioSection(day, machine));
 
 if (only === 'query') {
   const servers = Number(process.env.BENCH_QUERY_SERVERS ?? 1000);

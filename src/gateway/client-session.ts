@@ -4,11 +4,9 @@
  * process. It ends on the client's DELETE, when idle, when the upstream is gone, or when its
  * `initialize` fails.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestId } from '@modelcontextprotocol/client';
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { acceptVersionOf } from './client-facing.js';
+import { ClientTransport, type PostBody } from './client-transport.js';
 import { Relay, type RelayOptions } from './relay.js';
 import type { OutcomeDetails } from './request-events.js';
 import type { ChannelFacts } from './request-tracker.js';
@@ -29,7 +27,7 @@ const ended = (why: string, outcome: OutcomeDetails['outcome'] = 'cancelled'): O
 });
 
 export class ClientSession {
-  private readonly transport: NodeStreamableHTTPServerTransport;
+  private readonly transport: ClientTransport;
   private readonly relay: Relay;
   private readonly idleTimer: NodeJS.Timeout;
   private openStreams = 0;
@@ -42,10 +40,14 @@ export class ClientSession {
     private readonly upstream: Upstream,
     private readonly options: SessionOptions,
   ) {
-    this.transport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+    this.transport = new ClientTransport({
+      stateful: true,
       onsessioninitialized: () => options.onOpened(this),
       onsessionclosed: () => this.close(ended('the client ended the session')),
+      // The relay is made below, before any request can reach the transport.
+      onmessage: (message, context) => this.relay.fromClient(message, context),
+      onerror: (error) =>
+        options.log.debug({ err: error, server: serverId }, 'gateway: client transport error'),
     });
     const facts: ChannelFacts = {
       serverId,
@@ -58,9 +60,6 @@ export class ClientSession {
       // Answered first, so the client reads why before the session goes.
       onInitializeFailed: () => setImmediate(() => void this.close(ended('initialize failed'))),
     });
-    this.transport.onmessage = (message, extra) => this.relay.fromClient(message, extra);
-    this.transport.onerror = (error) =>
-      options.log.debug({ err: error, server: serverId }, 'gateway: client transport error');
     upstream.onclose = (error) => {
       options.log.info({ server: serverId, reason: error.message }, 'gateway: upstream session ended');
       this.relay.upstreamGone(error);
@@ -69,8 +68,6 @@ export class ClientSession {
     this.idleTimer = setTimeout(() => this.idleCheck(), options.idleTimeoutMs);
     this.idleTimer.unref();
     upstream.start();
-    // A no-op for this transport (connections are per request); it cannot fail.
-    void this.transport.start();
   }
 
   get id(): string | undefined {
@@ -85,7 +82,7 @@ export class ClientSession {
   async handle(
     req: IncomingMessage,
     res: ServerResponse,
-    body: unknown,
+    body: PostBody | undefined,
     requestIds: RequestId[],
   ): Promise<void> {
     this.idleTimer.refresh();
@@ -97,8 +94,7 @@ export class ClientSession {
       this.idleTimer.refresh();
       if (requestIds.length > 0) this.relay.clientStreamClosed(requestIds);
     });
-    acceptVersionOf(this.transport, req);
-    await this.transport.handleRequest(req, res, body);
+    await this.transport.handle(req, res, body);
     // The transport refused the `initialize` (headers, protocol): no session was opened.
     if (this.transport.sessionId === undefined) await this.close(ended('the session never opened'));
   }

@@ -22,6 +22,7 @@ import { pausedUntil, type ServerRecord } from '../model/server.js';
 import { LoopGuard } from '../shared/loop-guard.js';
 import { headerOf } from './client-facing.js';
 import { ClientSession } from './client-session.js';
+import type { PostBody } from './client-transport.js';
 import { HttpChannel } from './http-proxy/http-channel.js';
 import { HttpSession } from './http-proxy/http-session.js';
 import { UpstreamPool, type UpstreamTarget } from './http-proxy/upstream-pool.js';
@@ -219,7 +220,7 @@ export class Gateway {
       const session = this.sessionFor(server, sessionId);
       if (session === undefined) replyRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found');
       else if (session instanceof HttpSession) session.handle(req, res, parsed);
-      else await session.handle(req, res, parsed.body, requestIds);
+      else await session.handle(req, res, parsed, requestIds);
       return;
     }
     if (memberOf(server.spec).gateway.kind === 'http-proxy') {
@@ -228,14 +229,14 @@ export class Gateway {
     }
     const initialize = requests.find((r) => r.method === 'initialize');
     if (initialize !== undefined) {
-      await this.openSession(server, req, res, parsed.body, initialize, requestIds);
+      await this.openSession(server, req, res, parsed, initialize, requestIds);
       return;
     }
     const upstream = this.upstreams.forExchange(server, headerOf(req, 'authorization'));
-    await serveSessionless(server.id, upstream, this.relayOptions(), {
+    serveSessionless(server.id, upstream, this.relayOptions(), {
       req,
       res,
-      body: parsed.body,
+      body: parsed,
       requestIds,
     });
   }
@@ -244,7 +245,7 @@ export class Gateway {
     server: ServerRecord,
     req: IncomingMessage,
     res: ServerResponse,
-    body: unknown,
+    body: PostBody,
     initialize: JSONRPCRequest,
     requestIds: RequestId[],
   ): Promise<void> {

@@ -6,7 +6,6 @@
  * otherwise on the session's standalone stream.
  */
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/client';
-import type { MessageExtraInfo } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { RequestEventSink } from '../model/request-event.js';
 import {
@@ -20,6 +19,7 @@ import {
   TIMED_OUT,
   UPSTREAM_UNAVAILABLE,
 } from '../mcp/json-rpc.js';
+import type { ClientContext } from './client-transport.js';
 import { failureOf, outcomeOf, type OutcomeDetails } from './request-events.js';
 import { RequestTracker, type ChannelFacts, type Tracked } from './request-tracker.js';
 import type { Upstream } from '../mcp/upstream/upstream.js';
@@ -70,11 +70,10 @@ export class Relay {
     return this.tracker.size;
   }
 
-  fromClient(message: JSONRPCMessage, extra: MessageExtraInfo | undefined): void {
-    const headers = extra?.request?.headers;
-    const context = { authorization: headers?.get('authorization') ?? undefined };
+  fromClient(message: JSONRPCMessage, client: ClientContext): void {
+    const context = { authorization: client.authorization };
     if (isRequest(message)) {
-      const tracked = this.tracker.begin(message, headers?.get('mcp-protocol-version') ?? undefined);
+      const tracked = this.tracker.begin(message, client.protocolVersion, client.bytes);
       this.arm(tracked);
       this.upstream.send(message, context).catch((error: unknown) => this.fail(tracked, error));
       return;
@@ -175,9 +174,9 @@ export class Relay {
   private answer(tracked: Tracked, message: JSONRPCMessage, details: OutcomeDetails): void {
     tracked.answered = true;
     this.tracker.forget(tracked);
-    const bytesOut = jsonBytes(message);
     const done = (): void => {
-      this.tracker.record(tracked, details, bytesOut);
+      // Counted once the answer is written: off the path of the answer.
+      this.tracker.record(tracked, details, jsonBytes(message));
       if (tracked.method === 'initialize' && details.outcome !== 'ok') this.options.onInitializeFailed?.();
     };
     this.client.send(message).then(done, (error: unknown) => {

@@ -5,24 +5,31 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestId } from '@modelcontextprotocol/client';
-import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { acceptVersionOf } from './client-facing.js';
+import { ClientTransport, type PostBody } from './client-transport.js';
 import { Relay, type RelayOptions } from './relay.js';
 import type { Upstream } from '../mcp/upstream/upstream.js';
 
-export async function serveSessionless(
+export function serveSessionless(
   serverId: string,
   upstream: Upstream,
   options: RelayOptions,
-  exchange: { req: IncomingMessage; res: ServerResponse; body: unknown; requestIds: RequestId[] },
-): Promise<void> {
+  exchange: {
+    req: IncomingMessage;
+    res: ServerResponse;
+    body: PostBody;
+    requestIds: RequestId[];
+  },
+): void {
   const { req, res, body, requestIds } = exchange;
-  const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const transport = new ClientTransport({
+    stateful: false,
+    // The relay is made below, before handle() hands the transport any message.
+    onmessage: (message, context) => relay.fromClient(message, context),
+    onerror: (error) =>
+      options.log.debug({ err: error, server: serverId }, 'gateway: client transport error'),
+  });
   const facts = { serverId, sessionId: () => null, clientInfo: undefined, protocolVersion: undefined };
   const relay = new Relay(transport, upstream, facts, options);
-  transport.onmessage = (message, extra) => relay.fromClient(message, extra);
-  transport.onerror = (error) =>
-    options.log.debug({ err: error, server: serverId }, 'gateway: client transport error');
   upstream.onclose = (error) => relay.upstreamGone(error);
   res.once('close', () => {
     relay.clientStreamClosed(requestIds);
@@ -36,7 +43,5 @@ export async function serveSessionless(
     void transport.close().catch(() => undefined);
   });
   upstream.start();
-  await transport.start();
-  acceptVersionOf(transport, req);
-  await transport.handleRequest(req, res, body);
+  void transport.handle(req, res, body);
 }

@@ -10,7 +10,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import {
-  deserializeMessage,
   SdkError,
   SdkErrorCode,
   serializeMessage,
@@ -21,6 +20,7 @@ import {
 import { AnswerTooLargeError, tooLargeResponse, type AnswerLimit } from '../../shared/answer-limit.js';
 import { excerpt, InvalidMessageError } from './describe-error.js';
 import { MessageLines } from './message-lines.js';
+import { conformsToSchema } from '../wire-check.js';
 
 export interface ChildTransportOptions {
   /** The longest line read. */
@@ -103,9 +103,10 @@ export class ChildTransport implements Transport {
   }
 
   private handleLine(line: string): void {
-    let message: JSONRPCMessage;
+    let message: unknown;
     try {
-      message = deserializeMessage(line);
+      message = JSON.parse(line);
+      if (!conformsToSchema(message)) throw new Error('not a JSON-RPC 2.0 message');
     } catch (cause) {
       const error = new InvalidMessageError(`unparseable line on stdout: "${excerpt(line, 80)}"`);
       error.cause = cause;
@@ -113,7 +114,8 @@ export class ChildTransport implements Transport {
       this.report(error);
       return;
     }
-    this.onmessage?.(message);
+    // safe because: conformsToSchema checked it is one (the SDK's schema, by hand).
+    this.onmessage?.(message as JSONRPCMessage);
   }
 
   private tooLarge(answered: RequestId[]): void {
