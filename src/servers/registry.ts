@@ -6,7 +6,7 @@ import type { SecretBox } from '../shared/secrets/secret-box.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { slugify } from '../shared/slug.js';
 import { validate } from '../shared/validate.js';
-import { auditRepo, eventsRepo } from '../store/events-repo.js';
+import { auditRepo, eventsRepo, type EventRow } from '../store/events-repo.js';
 import type { Store } from '../store/open-store.js';
 import { serversRepo } from '../store/servers-repo.js';
 import { applyPatch, inputOf, overridesFromInput, specFromInput } from './from-input.js';
@@ -59,6 +59,11 @@ export class Registry {
 
   find(id: string): ServerRecord | undefined {
     return this.servers.get(id);
+  }
+
+  /** A server's latest events (config changes, disable/enable, status changes), newest first. */
+  recentEvents(id: string, limit: number): Promise<EventRow[]> {
+    return eventsRepo.recent(this.store.db, this.get(id).id, limit);
   }
 
   /** Makes the config-declared servers exactly those of the file: added, changed, or removed. */

@@ -5,7 +5,6 @@ import type { Monitor } from '../../monitor.js';
 import { operation } from './operation.js';
 import type { ServerRecord } from '../../model/server.js';
 import { AppError } from '../../shared/errors.js';
-import { eventsRepo } from '../../store/events-repo.js';
 import { noContent, serverIdParams } from '../contract/common.js';
 import {
   checkList,
@@ -25,7 +24,7 @@ const op = operation('servers');
 
 export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { registry, checker, store } = monitor;
+  const { registry, checker } = monitor;
   const view = (s: ServerRecord) => viewOf(s, monitor.activeConnections(s.id));
   const params = serverIdParams;
 
@@ -160,7 +159,7 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
       return {
         logs: lines.map(logLineView),
         checks: await checker.recentChecks(id, limit),
-        events: await eventsRepo.recent(store.db, id, limit),
+        events: await registry.recentEvents(id, limit),
       };
     },
   );
