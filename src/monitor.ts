@@ -8,6 +8,7 @@ import type { ProbeTarget, ServerSession, SessionHooks } from './model/probe.js'
 import { stdioFromApiAllowed, type Config } from './config/schema.js';
 import { Bus } from './shared/bus.js';
 import { Aggregator } from './metrics/aggregate/aggregator.js';
+import { MetricsReader } from './metrics/read/reader.js';
 import { CleanSink } from './metrics/ingest/clean-sink.js';
 import { FanoutSink } from './metrics/ingest/fanout-sink.js';
 import { Journal } from './metrics/ingest/journal.js';
@@ -57,6 +58,8 @@ export interface Monitor {
   sink: RequestEventSink;
   prometheus: PrometheusMetrics;
   aggregator: Aggregator;
+  /** The metrics' reads for the API: series, endpoints, overview, usage. */
+  metrics: MetricsReader;
   /** The transparent MCP proxy at /mcp/<server-id>. */
   gateway: Gateway;
   gauges: GaugeSampler;
@@ -219,6 +222,13 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     sink,
     prometheus,
     aggregator,
+    metrics: new MetricsReader(store.db, {
+      retention: {
+        metricsRetentionDays: config.metrics_retention_days,
+        errorRetentionDays: config.error_retention_days,
+      },
+      maxPoints: config.max_timeline_points,
+    }),
     gateway,
     gauges,
     alerts,

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Monitor } from '../../monitor.js';
 import { operation } from './operation.js';
-import { endpoints, gaugeSeries, overview, series } from '../../metrics/read/queries.js';
 import { validationError } from '../../shared/errors.js';
 import { serverIdParams } from '../contract/common.js';
 import {
@@ -26,11 +25,7 @@ function rangeOf(r: { from?: number | undefined; to?: number | undefined }): { f
 
 export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { store, registry, config } = monitor;
-  const retention = {
-    metricsRetentionDays: config.metrics_retention_days,
-    errorRetentionDays: config.error_retention_days,
-  };
+  const { registry, metrics } = monitor;
   usageRoutes(app, monitor);
 
   api.get(
@@ -45,18 +40,15 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
       registry.get(id);
       const q = req.query;
       const { from, to } = rangeOf(q);
-      const maxPoints = config.max_timeline_points;
       if (q.metric === 'active_connections' || q.metric === 'cpu' || q.metric === 'memory')
-        return gaugeSeries(store.db, { serverId: id, metric: q.metric, from, to, maxPoints });
-      return series(store.db, {
+        return metrics.gaugeSeries({ serverId: id, metric: q.metric, from, to });
+      return metrics.series({
         serverId: id,
         metric: q.metric,
         from,
         to,
         endpoint: q.endpoint,
-        maxPoints,
         compare: q.compare,
-        retention,
       });
     },
   );
@@ -72,7 +64,7 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
       const { id } = req.params;
       registry.get(id);
       const { from, to } = rangeOf(req.query);
-      return { from, to, endpoints: await endpoints(store.db, { serverId: id, from, to, retention }) };
+      return { from, to, endpoints: await metrics.endpoints({ serverId: id, from, to }) };
     },
   );
 
@@ -92,7 +84,7 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
         to,
         servers: servers.length,
         by_status: byStatus,
-        traffic: await overview(store.db, { from, to, retention }),
+        traffic: await metrics.overview({ from, to }),
       };
     },
   );

@@ -5,7 +5,6 @@ import type { Monitor } from '../../monitor.js';
 import { operation } from './operation.js';
 import { DAY_MS } from '../../metrics/aggregate/bucket.js';
 import { canonicalTimeZone, isTimeZone } from '../../metrics/read/time-zone.js';
-import { usage } from '../../metrics/read/usage.js';
 import { validationError } from '../../shared/errors.js';
 import { serverIdParams } from '../contract/common.js';
 import { usageQuery, usageReport } from '../contract/usage.js';
@@ -40,11 +39,7 @@ const op = operation('usage');
 /** Usage analytics for the capacity planner: one server's, and the fleet's. */
 export function usageRoutes(app: FastifyInstance, monitor: Monitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { store, registry, config } = monitor;
-  const retention = {
-    metricsRetentionDays: config.metrics_retention_days,
-    errorRetentionDays: config.error_retention_days,
-  };
+  const { registry, metrics } = monitor;
 
   api.get(
     '/api/v1/servers/:id/usage',
@@ -55,7 +50,7 @@ export function usageRoutes(app: FastifyInstance, monitor: Monitor): void {
     }),
     async (req) => {
       registry.get(req.params.id);
-      return usage(store.db, { serverId: req.params.id, ...rangeOf(req.query), retention });
+      return metrics.usage({ serverId: req.params.id, ...rangeOf(req.query) });
     },
   );
 
@@ -65,6 +60,6 @@ export function usageRoutes(app: FastifyInstance, monitor: Monitor): void {
       querystring: query,
       response: { 200: usageReport },
     }),
-    async (req) => usage(store.db, { ...rangeOf(req.query), retention }),
+    async (req) => metrics.usage(rangeOf(req.query)),
   );
 }
