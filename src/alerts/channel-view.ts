@@ -12,11 +12,22 @@ export function channelView(c: StoredChannel): StoredChannel {
   return { ...c, config };
 }
 
+/** A secret webhook URL is also scrubbed as its path and query, where its token is. */
+function urlParts(value: string): string[] {
+  if (!/^https?:\/\//.test(value)) return [];
+  try {
+    const u = new URL(value);
+    return [`${u.pathname}${u.search}`];
+  } catch {
+    return [];
+  }
+}
+
 /** The secret values of a channel's config, for the scrubber. */
 export function channelSecrets(c: Pick<StoredChannel, 'kind' | 'config'>): string[] {
   return channelRegistry[c.kind].secretFields.flatMap((f) => {
     const value = c.config[f];
-    return typeof value === 'string' ? [value] : [];
+    return typeof value === 'string' ? [value, ...urlParts(value)] : [];
   });
 }
 
