@@ -49,8 +49,14 @@ export const channelInputSchema = z
   .superRefine((c, ctx) => {
     const parsed = channelRegistry[c.kind].configSchema.safeParse(c.config);
     if (!parsed.success)
-      for (const issue of parsed.error.issues)
-        ctx.addIssue({ code: 'custom', path: ['config', ...issue.path.map(String)], message: issue.message });
+      for (const issue of parsed.error.issues) {
+        const path = ['config', ...issue.path.map(String)];
+        // An unknown key is named itself (`config.extra`), as at the top level.
+        if (issue.code === 'unrecognized_keys')
+          for (const key of issue.keys)
+            ctx.addIssue({ code: 'custom', path: [...path, key], message: 'unknown field' });
+        else ctx.addIssue({ code: 'custom', path, message: issue.message });
+      }
   });
 export type ChannelInput = z.output<typeof channelInputSchema>;
 
