@@ -13,11 +13,34 @@ export function channelView(c: StoredChannel): StoredChannel {
   return { ...c, config };
 }
 
+/** Shorter parts of a secret are left to the whole value: they would match ordinary words. */
+const TOKEN_CHARS = 12;
+
+/**
+ * A secret webhook URL is also scrubbed as its path and query and as the parts that carry its
+ * token (the last path segment: Slack, Discord, Mattermost; query values: Teams' `sig`, Google
+ * Chat's `key` and `token`); a bot token as its secret half. An error quoting only the token is
+ * then clean too.
+ */
+function secretParts(value: string): string[] {
+  // A Telegram bot token is `<bot id>:<secret>`; the id is public, the rest is the secret.
+  const botSecret = /^\d+:([A-Za-z0-9_-]+)$/.exec(value)?.[1];
+  if (botSecret !== undefined) return botSecret.length >= TOKEN_CHARS ? [botSecret] : [];
+  if (!/^https?:\/\//.test(value)) return [];
+  try {
+    const u = new URL(value);
+    const tokens = [u.pathname.split('/').at(-1) ?? '', ...u.searchParams.values()];
+    return [`${u.pathname}${u.search}`, ...tokens.filter((t) => t.length >= TOKEN_CHARS)];
+  } catch {
+    return [];
+  }
+}
+
 /** The secret values of a channel's config, for the scrubber. */
 export function channelSecrets(c: Pick<StoredChannel, 'kind' | 'config'>): string[] {
   return channelRegistry[c.kind].secretFields.flatMap((f) => {
     const value = c.config[f];
-    return typeof value === 'string' ? [value] : [];
+    return typeof value === 'string' ? [value, ...secretParts(value)] : [];
   });
 }
 

@@ -5,7 +5,22 @@ import type { AlertCondition, AlertMetric, Severity } from './alert-rule.js';
 /** A notification of an alert instance: when it fires, repeats, or resolves. */
 export type NotificationKind = 'firing' | 'resolved' | 'repeat';
 
-export const CHANNEL_KINDS = ['email', 'webhook', 'dashboard', 'log'] as const;
+export const CHANNEL_KINDS = [
+  'email',
+  'webhook',
+  'dashboard',
+  'log',
+  'slack',
+  'discord',
+  'msteams',
+  'pagerduty',
+  'opsgenie',
+  'telegram',
+  'ntfy',
+  'mattermost',
+  'google_chat',
+  'pushover',
+] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /**
@@ -58,7 +73,7 @@ export interface DeliveryAttempt {
   try: number;
   outcome: 'ok' | 'error';
   error: string | null;
-  /** HTTP status for webhooks. */
+  /** HTTP status, for the channels that POST. */
   status?: number;
   started_at: number;
   duration_ms: number;

@@ -5,8 +5,18 @@ import { mapStrings } from '../../shared/text.js';
 import { channelFieldsSchema } from '../../model/notification.js';
 import { errorText } from './channel.js';
 import { dashboardChannel } from './dashboard.js';
+import { discordChannel } from './discord.js';
 import { emailChannel } from './email.js';
+import { googleChatChannel } from './google-chat.js';
 import { logChannel } from './log.js';
+import { mattermostChannel } from './mattermost.js';
+import { msteamsChannel } from './msteams.js';
+import { ntfyChannel } from './ntfy.js';
+import { opsgenieChannel } from './opsgenie.js';
+import { pagerdutyChannel } from './pagerduty.js';
+import { pushoverChannel } from './pushover.js';
+import { slackChannel } from './slack.js';
+import { telegramChannel } from './telegram.js';
 import { webhookChannel } from './webhook.js';
 
 /** Every kind of channel, one file each. */
@@ -15,14 +25,30 @@ export const channelRegistry = {
   webhook: webhookChannel,
   dashboard: dashboardChannel,
   log: logChannel,
+  slack: slackChannel,
+  discord: discordChannel,
+  msteams: msteamsChannel,
+  pagerduty: pagerdutyChannel,
+  opsgenie: opsgenieChannel,
+  telegram: telegramChannel,
+  ntfy: ntfyChannel,
+  mattermost: mattermostChannel,
+  google_chat: googleChatChannel,
+  pushover: pushoverChannel,
 } satisfies Record<ChannelKind, Channel<unknown>>;
 
 /** `POST /api/v1/alerts/channels` body; `config` is checked against the kind's own schema. */
 export const channelInputSchema = channelFieldsSchema.superRefine((c, ctx) => {
   const parsed = channelRegistry[c.kind].configSchema.safeParse(c.config);
   if (!parsed.success)
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ code: 'custom', path: ['config', ...issue.path.map(String)], message: issue.message });
+    for (const issue of parsed.error.issues) {
+      const path = ['config', ...issue.path.map(String)];
+      // An unknown key is named itself (`config.extra`), as at the top level.
+      if (issue.code === 'unrecognized_keys')
+        for (const key of issue.keys)
+          ctx.addIssue({ code: 'custom', path: [...path, key], message: 'unknown field' });
+      else ctx.addIssue({ code: 'custom', path, message: issue.message });
+    }
 });
 export type ChannelInput = z.output<typeof channelInputSchema>;
 

@@ -5,15 +5,12 @@ import { ApiError } from '../../lib/http.js';
 import { useApi } from '../../lib/use-api.js';
 import type { Channel, ChannelKind } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
+import { configFrom, KIND_FORMS, type KindField } from './channel-kinds.js';
 
-const describe = (c: Channel): string => {
-  const cfg = c.config;
-  if (c.kind === 'webhook') return `POST to ${String(cfg.url)}${cfg.secret ? ', signed' : ''}`;
-  if (c.kind === 'email')
-    return `to ${Array.isArray(cfg.to) ? cfg.to.join(', ') : String(cfg.to)} via ${String(cfg.host)}:${String(cfg.port)}`;
-  if (c.kind === 'dashboard') return 'a live notification in this dashboard (the bell)';
-  return 'a structured log line and an audit_log row';
-};
+const describe = (c: Channel): string => KIND_FORMS[c.kind].describe(c.config);
+
+// safe because KIND_FORMS is `satisfies Record<ChannelKind, …>`: its keys are exactly the kinds.
+const KINDS = Object.keys(KIND_FORMS) as ChannelKind[];
 
 /** Where notifications go: add a channel, send it a test notification, remove it. */
 export function Channels() {
@@ -82,41 +79,42 @@ function ChannelForm({ onCreated }: { onCreated: () => void }) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const f = new FormData(form);
-    const text = fieldText(f);
-    const opt = (k: string) => (text(k) ? { [k]: text(k) } : {});
-    const config =
-      kind === 'webhook'
-        ? { url: text('url'), ...opt('secret') }
-        : kind === 'email'
-          ? {
-              host: text('host'),
-              port: Number(text('port') || '587'),
-              secure: f.get('secure') === 'on',
-              ...opt('user'),
-              ...opt('password'),
-              from: text('from'),
-              to: text('to')
-                .split(',')
-                .map((t) => t.trim())
-                .filter(Boolean),
-            }
-          : {};
     setError(undefined);
     try {
-      await api.alerts.channels.create({ name: text('name'), kind, config });
+      await api.alerts.channels.create({ name: fieldText(f)('name'), kind, config: configFrom(kind, f) });
       form.reset();
       onCreated();
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
     }
   };
-  const input = (name: string, label: string, props: Record<string, unknown> = {}) => (
-    <div class="field">
+  // A kind's fields are keyed by kind: switching kinds starts them empty (a secret typed for one
+  // provider is not carried to another); the name is kept.
+  const input = (name: string, label: string, props: Record<string, unknown> = {}, key = name) => (
+    <div class="field" key={key}>
       <label for={`ch-${name}`}>{label}</label>
       <input id={`ch-${name}`} name={name} {...props} />
       {error?.fieldMessage(name) && <span class="field-error">{error.fieldMessage(name)}</span>}
     </div>
   );
+  const field = (f: KindField) =>
+    f.type === 'checkbox' ? (
+      <label class="inline" key={`${kind}-${f.key}`}>
+        <input type="checkbox" name={f.key} /> {f.label}
+      </label>
+    ) : (
+      input(
+        f.key,
+        f.label,
+        {
+          type: f.type === 'list' || f.type === undefined ? 'text' : f.type,
+          ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+          // Browsers must not offer saved passwords for a provider's key, nor save it.
+          autoComplete: f.type === 'password' ? 'new-password' : 'off',
+        },
+        `${kind}-${f.key}`,
+      )
+    );
   return (
     <form class="panel form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="new-channel">
       <h2 id="new-channel">New channel</h2>
@@ -124,41 +122,14 @@ function ChannelForm({ onCreated }: { onCreated: () => void }) {
       <div class="field">
         <label for="ch-kind">Kind</label>
         <select id="ch-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as ChannelKind)}>
-          <option value="webhook">Webhook (JSON POST, HMAC-signed with a secret)</option>
-          <option value="email">Email (SMTP)</option>
-          <option value="dashboard">Dashboard (the bell)</option>
-          <option value="log">Log (log line and audit row)</option>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {KIND_FORMS[k].label}
+            </option>
+          ))}
         </select>
       </div>
-      {kind === 'webhook' && (
-        <>
-          {input('url', 'URL', { type: 'url', placeholder: 'https://example.com/hooks/mcp' })}
-          {input('secret', 'Secret (optional; stored, never shown again)', {
-            type: 'password',
-            autoComplete: 'new-password',
-          })}
-        </>
-      )}
-      {kind === 'email' && (
-        <>
-          <div class="row">
-            {input('host', 'SMTP host')}
-            {input('port', 'Port', { type: 'number', placeholder: '587' })}
-          </div>
-          <label class="inline">
-            <input type="checkbox" name="secure" /> TLS from the start (port 465)
-          </label>
-          <div class="row">
-            {input('user', 'User (optional)', { autoComplete: 'off' })}
-            {input('password', 'Password (stored, never shown again)', {
-              type: 'password',
-              autoComplete: 'new-password',
-            })}
-          </div>
-          {input('from', 'From', { placeholder: 'mcp-health@example.com' })}
-          {input('to', 'To (comma-separated)', { placeholder: 'oncall@example.com' })}
-        </>
-      )}
+      {KIND_FORMS[kind].fields.map(field)}
       <ErrorNote text={error?.message} />
       <div class="button-row">
         <button type="submit" class="primary">
