@@ -18,6 +18,9 @@ import { GaugeSampler } from './metrics/gauges/gauges.js';
 import { startRollups } from './metrics/aggregate/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './model/request-event.js';
+import type { CheckRow } from './model/check.js';
+import { ErrorsService, type ProbeError } from './errors/index.js';
+import { requestsPerStep } from './metrics/index.js';
 import { openSecrets } from './secrets/at-rest.js';
 import type { SecretBox } from './shared/secrets/secret-box.js';
 import { Registry } from './servers/registry.js';
@@ -61,6 +64,8 @@ export interface Monitor {
   /** The transparent MCP proxy at /mcp/<server-id>. */
   gateway: Gateway;
   gauges: GaugeSampler;
+  /** Error groups: the list, the trend, a group, status changes (DESIGN §10). */
+  errors: ErrorsService;
   /** Evaluates alert rules, persists instance states and notifies. */
   alerts: AlertEvaluator;
   /** Open client sessions and streams through the gateway, per server. */
@@ -117,9 +122,16 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const loopGuard = new LoopGuard();
   const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
   aggregator.start();
-  const stopRollups = startRollups(store, log, {
+  const retention = {
     metricsRetentionDays: config.metrics_retention_days,
     errorRetentionDays: config.error_retention_days,
+  };
+  const stopRollups = startRollups(store, log, retention);
+  const errors = new ErrorsService({
+    store,
+    errorRetentionDays: config.error_retention_days,
+    maxPoints: config.max_timeline_points,
+    requests: (q) => requestsPerStep(store.db, q, retention),
   });
   const checker = new Checker({
     defaults: config,
@@ -143,6 +155,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
         recentFailures: Math.round(((recent.errorRatePercent ?? 0) * recent.requests) / 100),
       };
     },
+  });
+  // A failed check is an error of kind `probe` (DESIGN §10), grouped with the request errors.
+  bus.on('server.checked', (server, check) => {
+    if (!check.ok) aggregator.recordProbe(probeErrorOf(server.id, check));
   });
   checker.start();
   const activeConnections = (id: string): number => gateway.activeConnections(id);
@@ -218,6 +234,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     aggregator,
     gateway,
     gauges,
+    errors,
     alerts,
     activeConnections,
     publicUrl,
@@ -232,5 +249,17 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       journal.close();
       await store.close();
     },
+  };
+}
+
+/** A failed check as an error: its method (`initialize` when the session could not be opened), its failure kind, its reason. */
+function probeErrorOf(serverId: string, check: CheckRow): ProbeError {
+  const { method, kind } = check.metadata;
+  return {
+    serverId,
+    method: typeof method === 'string' ? method : 'initialize',
+    failure: typeof kind === 'string' ? kind : 'unknown',
+    reason: check.error ?? 'check failed',
+    at: Date.parse(check.checked_at),
   };
 }

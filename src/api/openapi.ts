@@ -13,6 +13,7 @@ import { serverInput } from '../config/server-input.js';
 import { ingestBatch } from '../metrics/ingest/ingest-schema.js';
 import { OPENAPI_PATH, type Access } from './auth.js';
 import * as alerts from './routes/alerts.js';
+import * as errors from './contract/errors.js';
 import * as metrics from './routes/metrics.js';
 import * as notifications from './routes/notifications.js';
 import { serverIdParams } from './routes/params.js';
@@ -108,6 +109,21 @@ export const operations: Operation[] = [
   op('post', '/api/v1/ingest/events', 'ingest', 'Request events reported by servers themselves', {
     body: ingestBatch,
     ok: [202, 'Accepted: `{ accepted: n }`'],
+  }),
+
+  op('get', '/api/v1/errors', 'errors', 'Error groups with errors in a window (default: 24 h), most first', {
+    query: errors.errorListQuery,
+  }),
+  op('get', '/api/v1/errors/trend', 'errors', 'Errors and error rate per step, by kind', {
+    query: errors.errorTrendQuery,
+  }),
+  op('get', '/api/v1/errors/groups/:id', 'errors', 'A group: samples, by server, endpoint and client', {
+    params: errors.groupParams,
+    query: errors.groupQuery,
+  }),
+  op('patch', '/api/v1/errors/groups/:id', 'errors', "Sets a group's status and/or resolution note", {
+    params: errors.groupParams,
+    body: errors.groupPatch,
   }),
 
   op('get', '/api/v1/alerts/rules', 'alerts', 'Alert rules'),

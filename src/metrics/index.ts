@@ -7,3 +7,4 @@ export type { LiveStats, Aggregator } from './aggregate/aggregator.js';
 export { latencySketches, latestGauges, sketchQuantile } from './read/rule-reads.js';
 export { ingestBatch, ingestEvent, toRequestEvent, type IngestEvent } from './ingest/ingest-schema.js';
 export { endpointOf, outcomeOf } from './ingest/classify.js';
+export { requestsPerStep } from './read/requests-per-step.js';
