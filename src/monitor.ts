@@ -17,6 +17,9 @@ import { GaugeSampler } from './metrics/gauges/gauges.js';
 import { startRollups } from './metrics/aggregate/rollup.js';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './model/request-event.js';
+import type { CheckRow } from './model/check.js';
+import { ErrorsService, type ProbeError } from './errors/index.js';
+import { requestsPerStep } from './metrics/index.js';
 import { openSecrets } from './secrets/at-rest.js';
 import type { SecretBox } from './shared/secrets/secret-box.js';
 import { Registry } from './servers/registry.js';
@@ -65,6 +68,8 @@ export interface Monitor {
   gauges: GaugeSampler;
   /** Alert rules, channels, history, silences and the bell; evaluates the rules and notifies. */
   alerts: AlertsService;
+  /** Error groups: the list, the trend, a group, status changes (DESIGN §10). */
+  errors: ErrorsService;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -124,9 +129,16 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const loopGuard = new LoopGuard();
   const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
   aggregator.start();
-  const stopRollups = startRollups(store, log, {
+  const retention = {
     metricsRetentionDays: config.metrics_retention_days,
     errorRetentionDays: config.error_retention_days,
+  };
+  const stopRollups = startRollups(store, log, retention);
+  const errors = new ErrorsService({
+    store,
+    errorRetentionDays: config.error_retention_days,
+    maxPoints: config.max_timeline_points,
+    requests: (q) => requestsPerStep(store.db, q, retention),
   });
   const checker = new Checker({
     defaults: config,
@@ -150,6 +162,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
         recentFailures: Math.round(((recent.errorRatePercent ?? 0) * recent.requests) / 100),
       };
     },
+  });
+  // A failed check is an error of kind `probe` (DESIGN §10), grouped with the request errors.
+  bus.on('server.checked', (server, check) => {
+    if (!check.ok) aggregator.recordProbe(probeErrorOf(server.id, check));
   });
   checker.start();
   const activeConnections = (id: string): number => gateway.activeConnections(id);
@@ -231,6 +247,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     }),
     gateway,
     gauges,
+    errors,
     alerts,
     activeConnections,
     publicUrl,
@@ -246,5 +263,17 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       await store.close();
       lock?.release();
     },
+  };
+}
+
+/** A failed check as an error: its method (`initialize` when the session could not be opened), its failure kind, its reason. */
+function probeErrorOf(serverId: string, check: CheckRow): ProbeError {
+  const { method, kind } = check.metadata;
+  return {
+    serverId,
+    method: typeof method === 'string' ? method : 'initialize',
+    failure: typeof kind === 'string' ? kind : 'unknown',
+    reason: check.error ?? 'check failed',
+    at: Date.parse(check.checked_at),
   };
 }

@@ -5,7 +5,7 @@ import { openStore, type Store } from '../src/store/open-store.js';
 import { usageRepo } from '../src/store/usage-repo.js';
 import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
 import { Aggregator } from '../src/metrics/aggregate/aggregator.js';
-import { errorType } from '../src/metrics/aggregate/error-tracking.js';
+import { errorType } from '../src/errors/index.js';
 import { endpoints, overview, series } from '../src/metrics/read/queries.js';
 import type { RequestEvent } from '../src/model/request-event.js';
 import { pruneMetrics, rollUp } from '../src/metrics/aggregate/rollup.js';
@@ -217,7 +217,12 @@ for (const kind of kinds) {
       const pruned = await pruneMetrics(store.db, retention, NOW);
       assert.deepEqual(
         { ...pruned, flushes: 0 }, // flush ids depend on the suite's other tests
-        { minute: 10, hour: 4, day: 2, errorSamples: 3, errorGroups: 3, usage: 2, flushes: 0 },
+        {
+          ...{ minute: 10, hour: 4, day: 2, usage: 2, flushes: 0 },
+          // samples past error_retention_days; counts: minutes past 48 h (b, c, d, e), hours past
+          // error_retention_days (c, d, e), days past 400 (e); groups last seen 400 days ago (e)
+          ...{ errorSamples: 3, errorCounts: 8, errorGroups: 1 },
+        },
       );
       assert.equal(await total(), 5); // a, b ×2, c, d; e was past 400 days
       assert.equal(await total(dayB), 2);
@@ -237,6 +242,8 @@ for (const kind of kinds) {
       assert.deepEqual((await rows.groups(store, 'ret')).map((g) => g.message).sort(), [
         'stuck at a',
         'stuck at b',
+        'stuck at c',
+        'stuck at d',
       ]);
       assert.equal(sum((await rows.usage(store, 'ret')).map((u) => u.count)), 4); // a, b ×2, c
     });

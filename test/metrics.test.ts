@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { SERVER_TOTAL } from '../src/store/rollups-repo.js';
 import { Aggregator } from '../src/metrics/aggregate/aggregator.js';
-import { errorType, fingerprint, normaliseMessage } from '../src/metrics/aggregate/error-tracking.js';
+import { errorType } from '../src/errors/index.js';
 import {
   addEncoded,
   decodeSketch,
@@ -81,19 +81,13 @@ describe('tier and step choice', () => {
   });
 });
 
-describe('error grouping', () => {
-  test('types name the JSON-RPC error; messages that differ only in ids and numbers group together', () => {
+describe('error types', () => {
+  // masking and fingerprints: test/errors-fingerprint.test.ts
+  test('name the JSON-RPC error by name or code; a cancelled request is not an error', () => {
     assert.equal(errorType({ outcome: 'error', errorCode: -32602 }), 'invalid_params');
     assert.equal(errorType({ outcome: 'error', errorCode: -31999 }), 'jsonrpc_-31999');
     assert.equal(errorType({ outcome: 'tool_error', errorCode: null }), 'tool_error');
     assert.equal(errorType({ outcome: 'cancelled', errorCode: null }), null);
-    const a = normaliseMessage('Timeout after 5012 ms on 7f3a9c01-1111-2222-3333-444455556666 "x.txt"');
-    const b = normaliseMessage('Timeout   after 4999 ms on 09bc9c01-1111-2222-3333-444455556666 "y.txt"');
-    assert.equal(a, b);
-    assert.equal(a, 'Timeout after <n> ms on <uuid> <str>');
-    const g = { serverId: 's', endpoint: 'tools/call:x', errorType: 'timeout', message: a };
-    assert.equal(fingerprint(g), fingerprint({ ...g, message: b }));
-    assert.notEqual(fingerprint(g), fingerprint({ ...g, endpoint: 'tools/list' }));
   });
 });
 
@@ -147,7 +141,7 @@ describe('aggregator', () => {
     assert.equal(agg.live('nobody').last5m.requests, 0);
   });
 
-  test('at most 20 error samples per server, endpoint, type and minute; the rest are counted', async () => {
+  test('at most 20 error samples per group and minute; the rest are counted', async () => {
     const agg = new Aggregator({ store: await sqlite(), now: () => NOW });
     for (let i = 0; i < 50; i++)
       agg.record(requestEvent({ serverId: 'noisy', startedAt: NOW - 2 * MIN, outcome: 'timeout' }));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/open-store.js';
 import { rollupsRepo, type NewRollup } from '../src/store/rollups-repo.js';
 import { PrometheusMetrics } from '../src/metrics/prometheus.js';
-import { errorType } from '../src/metrics/aggregate/error-tracking.js';
+import { errorType } from '../src/errors/index.js';
 import { RowCache } from '../src/metrics/read/row-cache.js';
 import { SketchBins, denseOf } from '../src/metrics/sketch/sketch-bins.js';
 import { encodeSketch, newSketch, quantile } from '../src/metrics/sketch/sketch-codec.js';

@@ -191,6 +191,7 @@ if (kinds.includes('postgres'))
           '007-id-in-server-indexes',
           '008-usage-tool-errors',
           '010-notifications',
+          '011-error-groups',
         ],
       );
       await Promise.all([a.close(), b.close()]);

@@ -16,6 +16,7 @@ import { serviceRoutes } from './routes/service.js';
 import { serializerCompiler, validatorCompiler } from './schema-compilers.js';
 import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
+import { errorRoutes } from './routes/errors.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -81,6 +82,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   importRoutes(app, monitor);
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
+  errorRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));

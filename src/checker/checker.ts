@@ -327,7 +327,7 @@ function cleanResult(result: ProbeResult, clean: (text: string) => string): Prob
 }
 
 function checkMetadata(result: ProbeResult, forced: boolean): Record<string, unknown> {
-  if (!result.ok) return { kind: result.kind, elapsed_ms: result.elapsedMs, forced };
+  if (!result.ok) return { kind: result.kind, method: result.method, elapsed_ms: result.elapsedMs, forced };
   return {
     method: result.method,
     era: result.era,

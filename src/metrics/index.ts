@@ -8,3 +8,4 @@ export { latencySketches, latestGauges, sketchQuantile } from './read/rule-reads
 export { ingestBatch, ingestEvent, toRequestEvent, type IngestEvent } from './ingest/ingest-schema.js';
 export { endpointOf, outcomeOf } from './ingest/classify.js';
 export { MetricsReader } from './read/reader.js';
+export { requestsPerStep } from './read/requests-per-step.js';

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
 import type { ServerRecord } from '../model/server.js';
 import { statuses } from '../model/server.js';
-import { errorType } from './aggregate/error-tracking.js';
+import { errorType } from '../errors/index.js';
 import type { RequestEvent, RequestEventSink } from '../model/request-event.js';
 
 interface Series {
@@ -134,7 +134,7 @@ export class PrometheusMetrics implements RequestEventSink {
 
 /**
  * The `error_type` label: the same word as `error_events.error_type` and `error_groups`
- * (error-tracking.ts — `invalid_params`, `jsonrpc_-32001`, `tool_error`, `timeout`, …), so a
+ * (errors/fingerprint — `invalid_params`, `jsonrpc_-32001`, `tool_error`, `timeout`, …), so a
  * Prometheus query and the error list name a failure alike; '' when the request did not fail
  * (a cancelled request is not a failure, DESIGN §3).
  */

@@ -47,6 +47,8 @@ export interface ProbeFailure {
   reason: string;
   /** Elapsed time until the failure was known, ms. */
   elapsedMs: number;
+  /** The request that failed: opening the session (`initialize`), or the era's probe. */
+  method?: 'initialize' | ProbeSuccess['method'];
 }
 
 export type ProbeResult = ProbeSuccess | ProbeFailure;

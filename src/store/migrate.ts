@@ -9,6 +9,7 @@ import * as serverTotals from './migrations/006-server-totals.js';
 import * as idInServerIndexes from './migrations/007-id-in-server-indexes.js';
 import * as usageToolErrors from './migrations/008-usage-tool-errors.js';
 import * as notifications from './migrations/010-notifications.js';
+import * as errorGroups from './migrations/011-error-groups.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -23,6 +24,7 @@ const migrations: [string, DialectMigration][] = [
   ['007-id-in-server-indexes', idInServerIndexes],
   ['008-usage-tool-errors', usageToolErrors],
   ['010-notifications', notifications],
+  ['011-error-groups', errorGroups],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

@@ -63,6 +63,11 @@ export interface ErrorEventsTable {
   request_id: string | null;
   client_info: string | null;
   timestamp: number;
+  /** The sample's group (011); null for samples written before groups were linked. */
+  group_id: number | null;
+  error_code: number | null;
+  /** The error's `data` as JSON text. */
+  error_data: string | null;
 }
 
 /** The seed's alert_rules + severity, channels (JSON ids), repeat interval (003), source (004). */
@@ -241,6 +246,26 @@ export interface ErrorGroupsTable {
   first_seen: number;
   last_seen: number;
   count: number;
+  /** 011: what failed, the JSON-RPC code, the title and what a person made of it. */
+  kind: Generated<string>;
+  code: number | null;
+  title: Generated<string>;
+  status: Generated<string>;
+  resolution_note: string | null;
+  regression: Generated<number>;
+  resolved_at: number | null;
+  status_changed_at: number | null;
+}
+
+/** Errors per group per bucket ('1m', '1h', '1d') and client name ('' unknown) (011). */
+export interface ErrorCountsTable {
+  resolution: string;
+  bucket_start: number;
+  group_id: number;
+  client_name: string;
+  server_id: string;
+  kind: string;
+  count: number;
 }
 
 /** The dashboard's notifications (the bell) with their read state (010). */
@@ -278,6 +303,7 @@ export interface Database {
   request_rollups: RequestRollupsTable;
   usage_rollups: UsageRollupsTable;
   error_groups: ErrorGroupsTable;
+  error_counts: ErrorCountsTable;
   metric_flushes: MetricFlushesTable;
   notifications: NotificationsTable;
 }

@@ -101,6 +101,7 @@ export class HttpSession extends SessionBase implements SessionTransports {
     const existing = this.conn;
     if (existing?.alive === true) {
       try {
+        this.probing = existing.method();
         const latency = await existing.probe(deadline);
         if (existing.fresh) {
           await existing.loadToolCount(deadline, this.log);
@@ -118,7 +119,9 @@ export class HttpSession extends SessionBase implements SessionTransports {
     } else if (existing !== undefined) {
       this.drop(existing);
     }
+    this.probing = 'initialize';
     const conn = await this.open(deadline);
+    this.probing = conn.method();
     const latency = await conn.probe(deadline);
     await conn.loadToolCount(deadline, this.log);
     this.release(conn);

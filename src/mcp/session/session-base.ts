@@ -18,6 +18,8 @@ export abstract class SessionBase implements ServerSession {
   protected readonly log: LogRing;
   private queue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
+  /** What the check under way is sending, for the failure to name (errors of kind `probe` group by it). */
+  protected probing: ProbeFailure['method'];
   /** The checks under way or queued; none between checks (one session lives per server). */
   private inFlight: Set<Deadline> | undefined;
 
@@ -70,6 +72,7 @@ export abstract class SessionBase implements ServerSession {
   }
 
   private async guarded(deadline: Deadline): Promise<ProbeResult> {
+    this.probing = undefined;
     try {
       if (this.closed) throw new Error('session closed');
       return await this.attempt(deadline);
@@ -94,6 +97,7 @@ export abstract class SessionBase implements ServerSession {
       kind: described.kind,
       reason: described.reason,
       elapsedMs: roundMs(deadline.elapsed()),
+      ...(this.probing !== undefined ? { method: this.probing } : {}),
     };
   }
 }

@@ -87,6 +87,7 @@ export class StdioSession extends SessionBase {
     const child = this.connChild;
     if (existing?.alive === true && child !== undefined) {
       try {
+        this.probing = existing.method();
         const latency = await existing.probe(deadline);
         this.lastInvalid = undefined;
         if (existing.fresh) await existing.loadToolCount(deadline, this.log);
@@ -99,7 +100,9 @@ export class StdioSession extends SessionBase {
       }
     }
     if (existing !== undefined) this.forget(existing);
+    this.probing = 'initialize';
     const conn = await deadline.race(this.pending ?? this.startConnect(deadline));
+    this.probing = conn.method();
     const latency = await conn.probe(deadline);
     this.lastInvalid = undefined;
     await conn.loadToolCount(deadline, this.log);

@@ -5,7 +5,7 @@ import { SERVER_TOTAL } from '../../store/rollups-repo.js';
 import { storeFullCause, type StoreHealth } from '../../store/store-health.js';
 import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError } from './bucket.js';
 import { writeBatch } from './flush-writer.js';
-import { errorMessage, errorType, normaliseMessage, toSample } from './error-tracking.js';
+import { ErrorTracker, type ProbeError } from '../../errors/index.js';
 import { LiveWindow, SLOTS, type LiveFigures } from './live-window.js';
 import {
   emptyPending,
@@ -29,7 +29,7 @@ export interface AggregatorOptions {
    * A bucket with its sketch is ~4.5 KB, so the default 20,000 is ~90 MB.
    */
   maxBuckets?: number;
-  /** Error samples kept per (server, endpoint, error type) per minute; the rest are only counted. */
+  /** Error samples kept per error group per minute; the rest are only counted. */
   samplesPerMinute?: number;
   /** Error samples pending at most (while the store is down). */
   maxSamples?: number;
@@ -108,24 +108,26 @@ export class Aggregator implements RequestEventSink {
    * the endpoint alone, without building and hashing a string key of all their fields.
    */
   private readonly recent = new Map<string, Recent>();
-  private readonly sampled = new Map<string, number>();
   private readonly dropped: Dropped = { buckets: 0, events: 0 };
-  private readonly counters = { rejected: 0, unsampled: 0, flushes: 0, failed: 0, refusedRows: 0 };
+  private readonly counters = { rejected: 0, flushes: 0, failed: 0, refusedRows: 0 };
+  /** Failed requests and checks into error groups (the errors part), written with each flush. */
+  private readonly errors: ErrorTracker;
   private lastError: string | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private flushing = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly intervalMs: number;
   private readonly maxBuckets: number;
-  private readonly samplesPerMinute: number;
-  private readonly maxSamples: number;
   private readonly now: () => number;
 
   constructor(private readonly options: AggregatorOptions) {
     this.intervalMs = (options.intervalS ?? 10) * 1000;
     this.maxBuckets = options.maxBuckets ?? 20_000;
-    this.samplesPerMinute = options.samplesPerMinute ?? 20;
-    this.maxSamples = options.maxSamples ?? 10_000;
+    this.errors = new ErrorTracker({
+      samplesPerMinute: options.samplesPerMinute ?? 20,
+      maxSamples: options.maxSamples ?? 10_000,
+      maxGroups: this.maxBuckets,
+    });
     this.now = options.now ?? Date.now;
   }
 
@@ -155,9 +157,7 @@ export class Aggregator implements RequestEventSink {
       }
       addRequest(bucket, e.outcome, latency);
       this.recordUsage(e, recent);
-      const type = errorType(e);
-      if (type !== null) this.recordError(e, type, minute);
-      this.recordLive(e, latency, type !== null);
+      this.recordLive(e, latency, this.errors.record(e));
     } catch {
       this.counters.rejected++; // never throw on the forwarding path
     }
@@ -199,32 +199,12 @@ export class Aggregator implements RequestEventSink {
     countUsage(u, e.outcome);
   }
 
-  private recordError(e: RequestEvent, type: string, minute: number): void {
-    const sampleKey = `${e.serverId}${SEP}${e.endpoint}${SEP}${type}${SEP}${minute}`;
-    const taken = this.sampled.get(sampleKey) ?? 0;
-    if (taken < this.samplesPerMinute && this.pending.samples.length < this.maxSamples) {
-      this.sampled.set(sampleKey, taken + 1);
-      this.pending.samples.push(toSample(e, type));
-    } else this.counters.unsampled++;
-    const message = normaliseMessage(errorMessage(e));
-    const groupKey = `${e.serverId}${SEP}${e.endpoint}${SEP}${type}${SEP}${message}`;
-    const g = this.pending.groups.get(groupKey);
-    if (g) {
-      g.count++;
-      if (e.startedAt < g.firstSeen) g.firstSeen = e.startedAt;
-      if (e.startedAt > g.lastSeen) g.lastSeen = e.startedAt;
-    } else {
-      const [firstSeen, lastSeen] = [e.startedAt, e.startedAt];
-      this.pending.groups.set(groupKey, {
-        serverId: e.serverId,
-        endpoint: e.endpoint,
-        errorType: type,
-        message,
-        firstSeen,
-        lastSeen,
-        count: 1,
-      });
-      if (this.pending.groups.size > this.maxBuckets) this.bound();
+  /** A failed health check: an error of kind `probe`, grouped and written with the next flush. */
+  recordProbe(p: ProbeError): void {
+    try {
+      this.errors.recordProbe(p);
+    } catch {
+      this.counters.rejected++; // a check must never fail for its error's bookkeeping
     }
   }
 
@@ -262,7 +242,7 @@ export class Aggregator implements RequestEventSink {
       droppedBuckets: this.dropped.buckets,
       droppedEvents: this.dropped.events,
       rejectedEvents: this.counters.rejected,
-      unsampledErrors: this.counters.unsampled,
+      unsampledErrors: this.errors.unsampledErrors,
       flushes: this.counters.flushes,
       failedFlushes: this.counters.failed,
       refusedRows: this.counters.refusedRows,
@@ -293,6 +273,7 @@ export class Aggregator implements RequestEventSink {
         this.retry = undefined;
       }
       const p = this.pending;
+      p.errors = this.errors.take();
       this.pending = emptyPending();
       this.recent.clear();
       if (!isEmpty(p)) {
@@ -338,9 +319,7 @@ export class Aggregator implements RequestEventSink {
   /** Sample quotas of past minutes and live windows of servers quiet for 5 minutes. */
   private forgetOldState(): void {
     const nowMs = this.now();
-    const minute = floorTo(nowMs, MINUTE_MS);
-    for (const k of this.sampled.keys())
-      if (Number(k.slice(k.lastIndexOf(SEP) + 1)) < minute - MINUTE_MS) this.sampled.delete(k);
+    this.errors.forgetBefore(nowMs);
     const nowS = Math.floor(nowMs / 1000);
     for (const [id, w] of this.windows) if (w.lastSecond <= nowS - SLOTS) this.windows.delete(id);
   }

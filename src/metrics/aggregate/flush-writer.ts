@@ -1,6 +1,6 @@
 /**
  * One batch of the aggregator written in one transaction: its minute roll-ups (plus each server's
- * total per minute), usage rows, error samples and groups, under its flush id (a retried batch
+ * total per minute), usage rows, error groups with their samples and counts, under its flush id (a retried batch
  * whose commit did happen writes nothing twice). A row the store refuses for its data does not
  * keep the rest out: the batch is then written a row at a time, the bad rows dropped and counted.
  */
@@ -9,7 +9,7 @@ import { eachInSavepoint, inTransaction, isRowError } from '../../store/row-by-r
 import type { Db } from '../../store/tables.js';
 import { usageRepo } from '../../store/usage-repo.js';
 import { emptyRecording, mergeCounters } from './bucket.js';
-import { errorStore } from './errors-repo.js';
+import { writeErrors } from '../../errors/index.js';
 import { flushLog } from './flush-log-repo.js';
 import type { Pending, RequestBucket } from './pending.js';
 
@@ -48,15 +48,14 @@ export async function writeBatch(
     errors: u.errors,
     tool_errors: u.toolErrors,
   }));
-  const groups = [...p.groups.values()];
-  const total = rollups.length + usage.length + p.samples.length + groups.length;
+  const errorRows = [...p.errors.values()].reduce((n, g) => n + 1 + g.samples.length, 0);
+  const total = rollups.length + usage.length + errorRows;
   try {
     const written = await db.transaction().execute(async (trx) => {
       if (!(await flushLog.claim(trx, flushId, now))) return false;
       await rollupsRepo.insertMany(trx, rollups);
       await usageRepo.addMany(trx, usage);
-      await errorStore.insertSamples(trx, p.samples);
-      await errorStore.upsertGroups(trx, groups);
+      await writeErrors(trx, p.errors);
       return true;
     });
     return { written: written ? total : 0, refused: 0 };
@@ -69,8 +68,7 @@ export async function writeBatch(
     return (
       (await eachInSavepoint(trx, rollups, (t, r) => rollupsRepo.insertMany(t, [r]))) +
       (await eachInSavepoint(trx, usage, (t, u) => usageRepo.addMany(t, [u]))) +
-      (await eachInSavepoint(trx, p.samples, (t, e) => errorStore.insertSamples(t, [e]))) +
-      (await eachInSavepoint(trx, groups, (t, g) => errorStore.upsertGroups(t, [g])))
+      (await eachInSavepoint(trx, [...p.errors], (t, [fp, g]) => writeErrors(t, new Map([[fp, g]]))))
     );
   });
   if (refused === undefined) return { written: 0, refused: 0 };

@@ -1,5 +1,5 @@
 import type { RecordingTraffic } from './bucket.js';
-import type { ErrorGroupDelta, ErrorSample } from './error-tracking.js';
+import type { ErrorBatch } from '../../errors/index.js';
 
 /** A minute of one endpoint's traffic, not yet written. */
 export interface RequestBucket extends RecordingTraffic {
@@ -23,19 +23,18 @@ export interface UsageBucket {
 export interface Pending {
   buckets: Map<string, RequestBucket>;
   usage: Map<string, UsageBucket>;
-  groups: Map<string, ErrorGroupDelta>;
-  samples: ErrorSample[];
+  /** Error groups with their samples and counts (the errors part's tracker, taken at flush). */
+  errors: ErrorBatch;
 }
 
 export const emptyPending = (): Pending => ({
   buckets: new Map(),
   usage: new Map(),
-  groups: new Map(),
-  samples: [],
+  errors: new Map(),
 });
 
 export const isEmpty = (p: Pending): boolean =>
-  p.buckets.size === 0 && p.usage.size === 0 && p.groups.size === 0 && p.samples.length === 0;
+  p.buckets.size === 0 && p.usage.size === 0 && p.errors.size === 0;
 
 /** What was dropped to stay within the memory bound. */
 export interface Dropped {
@@ -53,7 +52,6 @@ export function enforceBound(p: Pending, max: number, dropped: Dropped): void {
     dropped.events += oldest[1].count;
   }
   trim(p.usage, max);
-  trim(p.groups, max);
 }
 
 function trim<V>(m: Map<string, V>, max: number): void {

@@ -4,7 +4,7 @@ import type { Db } from '../../store/tables.js';
 import { inBatches } from '../../store/in-batches.js';
 import { usageRepo } from '../../store/usage-repo.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, floorTo } from './bucket.js';
-import { errorStore } from './errors-repo.js';
+import { pruneErrors } from '../../errors/index.js';
 import { flushLog } from './flush-log-repo.js';
 import { TIERS, defaultRetention, keepMs, type MetricsRetention } from '../read/tiers.js';
 import { mergeRows } from '../read/merge-rows.js';
@@ -64,6 +64,7 @@ export interface PruneResult {
   hour: number;
   day: number;
   errorSamples: number;
+  errorCounts: number;
   errorGroups: number;
   usage: number;
   /** Ids of committed flushes (kept a day: a retry comes within minutes). */
@@ -73,8 +74,8 @@ export interface PruneResult {
 /**
  * Deletes what is past retention, in batches of 5,000 with a pause between (never one giant
  * DELETE): '1m' after 48 h and '1h' after `metrics_retention_days` — only rows already rolled
- * into the next tier — '1d' after 400 days, error samples and groups after
- * `error_retention_days`, usage after `metrics_retention_days`, flush ids after a day.
+ * into the next tier — '1d' after 400 days, errors as the errors part keeps them (samples
+ * `error_retention_days`, groups 400 days), usage after `metrics_retention_days`, flush ids after a day.
  */
 export async function pruneMetrics(
   db: Db,
@@ -83,13 +84,11 @@ export async function pruneMetrics(
 ): Promise<PruneResult> {
   const tier = (r: Resolution) =>
     inBatches((n) => rollupsRepo.deleteOlderThan(db, r, now - keepMs(r, retention), n, r !== '1d'));
-  const errorsBefore = now - retention.errorRetentionDays * DAY_MS;
   return {
     minute: await tier('1m'),
     hour: await tier('1h'),
     day: await tier('1d'),
-    errorSamples: await inBatches((n) => errorStore.deleteSamplesOlderThan(db, errorsBefore, n)),
-    errorGroups: await inBatches((n) => errorStore.deleteGroupsOlderThan(db, errorsBefore, n)),
+    ...(await pruneErrors(db, retention.errorRetentionDays, now)),
     usage: await inBatches((n) =>
       usageRepo.deleteOlderThan(db, now - retention.metricsRetentionDays * DAY_MS, n),
     ),
