@@ -28,6 +28,7 @@ import { configSecrets } from './config/secrets.js';
 import { LoopGuard } from './shared/loop-guard.js';
 import { Scrubber } from './shared/scrubber.js';
 import { cleanText } from './shared/text.js';
+import { lockDataDir } from './store/instance-lock.js';
 import { openStore, type Store } from './store/open-store.js';
 import { ensurePrivateDir } from './shared/private-files.js';
 import { startRetention } from './store/retention.js';
@@ -92,14 +93,19 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       { data_dir: config.data_dir },
       'data_dir is readable by others and cannot be made private (0700)',
     );
+  const lock = config.database_url ? null : lockDataDir(config.data_dir);
   const store = await openStore({
     databaseUrl: config.database_url,
     dataDir: config.data_dir,
     schema: options.schema,
+  }).catch((err: unknown) => {
+    lock?.release();
+    throw err;
   });
   log.info({ store: store.dialect, location: store.location }, 'store open');
   const secrets = await openSecrets(config, store, log).catch(async (err: unknown) => {
     await store.close();
+    lock?.release();
     throw err;
   });
   const bus = new Bus();
@@ -248,6 +254,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       await aggregator.stop();
       journal.close();
       await store.close();
+      lock?.release();
     },
   };
 }

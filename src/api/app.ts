@@ -26,6 +26,7 @@ import { errorRoutes } from './routes/errors.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { importRoutes } from './routes/import.js';
 import { serverRoutes } from './routes/servers.js';
 
 const packageVersion = (
@@ -91,6 +92,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
       .send({ status, store: monitor.store.dialect, ...(cause === null ? {} : { cause }) });
   });
   serverRoutes(app, monitor);
+  importRoutes(app, monitor);
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
   errorRoutes(app, monitor);

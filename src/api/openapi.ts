@@ -5,6 +5,7 @@
  * test/openapi.test.ts checks that every route the app registers is here and the other way round.
  */
 import { z } from 'zod';
+import { importBody } from './contract/import.js';
 import { ackInputSchema, commentInputSchema, silenceActionInputSchema } from '../alerts/actions.js';
 import { channelInputSchema } from '../alerts/channels/registry.js';
 import { ruleInputSchema, rulePatchSchema } from '../model/alert-rule.js';
@@ -68,6 +69,13 @@ export const operations: Operation[] = [
     body: serverInput,
     ok: [201, 'The new server'],
   }),
+  op(
+    'post',
+    '/api/v1/servers/import',
+    'servers',
+    "Imports the servers of an MCP client's config file (Claude Desktop, Cursor, Claude Code, VS Code): `{ format, servers: [{ name, result, id, error, warnings }] }`",
+    { body: importBody },
+  ),
   op('get', '/api/v1/servers/:id', 'servers', 'One server', serverId),
   op('patch', '/api/v1/servers/:id', 'servers', "Changes a server's fields (those given)", {
     ...serverId,

@@ -7,6 +7,7 @@ import { addSettingFlags, settingFlags } from './flags.js';
 import { serve } from './serve.js';
 import { runCheck } from './check.js';
 import { runDemo } from './demo.js';
+import { runImport } from './import.js';
 import { runRotateSecretKey } from './rotate-secret-key.js';
 
 applyHeapGrowth();
@@ -62,6 +63,19 @@ program
       process.exitCode = await runCheck(target, opts);
     },
   );
+
+program
+  .command('import')
+  .description(
+    "add the servers of an MCP client's config file (Claude Desktop, Cursor, Claude Code's .mcp.json, VS Code's mcp.json) to a running monitor; env values and headers are kept secret",
+  )
+  .argument('<file>', 'the config file, e.g. ~/Library/Application Support/Claude/claude_desktop_config.json')
+  .option('--url <url>', "the monitor's address", 'http://127.0.0.1:8080')
+  .option('--token <token>', "the monitor's api_token (or MCP_HEALTH_API_TOKEN)")
+  .option('--dry-run', 'check every server and say what would happen, saving nothing')
+  .action(async (file: string, opts: { url: string; token?: string; dryRun?: boolean }) => {
+    process.exitCode = await runImport(file, opts);
+  });
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) {

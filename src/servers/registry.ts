@@ -83,12 +83,18 @@ export class Registry {
   }
 
   async create(body: unknown, actor: string): Promise<ServerRecord> {
+    const record = this.vet(body);
+    await this.insert(record, actor);
+    return record;
+  }
+
+  /** A new server from an API body, checked as `create` checks it (or an error saying why not), not saved. */
+  vet(body: unknown): ServerRecord {
     const input = validate(serverInput, body);
     if (this.list().some((s) => s.name.toLowerCase() === input.name.toLowerCase()))
       throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
     const record = this.newRecord(input, 'api');
     this.assertRunnable(record, undefined);
-    await this.insert(record, actor);
     return record;
   }
 
@@ -178,12 +184,7 @@ export class Registry {
     const now = Date.now();
     return {
       id,
-      name: input.name,
-      spec: specFromInput(input),
-      tags: input.tags,
-      overrides: overridesFromInput(input),
-      source,
-      enabled: input.enabled,
+      ...fieldsOf(input, source),
       disabledUntil: null,
       disabledReason: null,
       state: initialState(),
@@ -193,16 +194,7 @@ export class Registry {
   }
 
   private withInput(existing: ServerRecord, input: ServerInput, source: 'config' | 'api'): ServerRecord {
-    return {
-      ...existing,
-      name: input.name,
-      spec: specFromInput(input),
-      tags: input.tags,
-      overrides: overridesFromInput(input),
-      source,
-      enabled: input.enabled,
-      updatedAt: Date.now(),
-    };
+    return { ...existing, ...fieldsOf(input, source), updatedAt: Date.now() };
   }
 
   private async insert(record: ServerRecord, actor: string): Promise<void> {
@@ -241,3 +233,13 @@ function sameDefinition(a: ServerRecord, b: ServerRecord): boolean {
   const def = (s: ServerRecord) => [s.name, s.spec, s.tags, s.overrides, s.source, s.enabled];
   return isDeepStrictEqual(def(a), def(b));
 }
+
+/** The fields of a record that its definition (config entry or API body) decides. */
+const fieldsOf = (input: ServerInput, source: 'config' | 'api') => ({
+  name: input.name,
+  spec: specFromInput(input),
+  tags: input.tags,
+  overrides: overridesFromInput(input),
+  source,
+  enabled: input.enabled,
+});

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, authNeeded } from './lib/api.js';
+import { api } from './lib/api.js';
+import { authNeeded } from './lib/http.js';
 import { live } from './lib/live.js';
 import { useObservable } from './lib/observable.js';
 import { onLinkClick, useRoute } from './lib/router.js';
-import type { Info } from './types.js';
+import type { Info } from './lib/api.js';
 import { Header } from './views/header.js';
 import { Login } from './views/login.js';
 import { NotFound } from './views/not-found.js';
@@ -33,7 +34,8 @@ export function App() {
   useEffect(() => {
     // The live connection starts at once; the refresh interval for its fallback follows when known.
     live.start();
-    api<Info>('/api/v1/info')
+    api
+      .info()
       .then((i) => {
         setInfo(i);
         live.setRefresh(i.dashboard_refresh_interval_ms);

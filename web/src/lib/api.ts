@@ -1,82 +1,140 @@
-import { Observable } from './observable.js';
+import { qs, request } from './http.js';
+import type {
+  ActiveAlerts,
+  AlertRule,
+  ChannelInput,
+  ChannelList,
+  ChannelTestResult,
+  ChannelView,
+  CheckNowResult,
+  DisableBody,
+  EndpointTable,
+  GaugeSeries,
+  HistoryDetail,
+  HistoryList,
+  ImportBody,
+  ImportReport,
+  Info,
+  MarkReadResult,
+  NotificationList,
+  RuleList,
+  ServerList,
+  ServerLogs,
+  ServerView,
+  SilenceList,
+  SilenceView,
+  TrafficSeries,
+  UsageReport,
+} from '../../../src/api/contract/index.js';
 
-const TOKEN_KEY = 'mcp-health.token';
+/**
+ * The API, one typed function per operation: the only place in the dashboard that knows a URL.
+ * Views call these; every shape is the server's own, imported from its contract (src/api/contract),
+ * and re-exported below under the names the views use.
+ */
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+const path = (...parts: (string | number)[]) =>
+  `/api/v1/${parts.map((p) => encodeURIComponent(String(p))).join('/')}`;
+const post = <T>(url: string, body?: unknown) => request<T>(url, { method: 'POST', body });
+const patch = <T>(url: string, body: unknown) => request<T>(url, { method: 'PATCH', body });
+const remove = (url: string) => request<undefined>(url, { method: 'DELETE' });
 
-/** An error answer of the API: `{ error: { code, message, details } }`, kept whole for the UI to show. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields: FieldProblem[] = [],
-  ) {
-    super(message);
-  }
+// A type alias (not an interface) so that it fits `qs`'s record.
+export type Range = {
+  from: number;
+  to: number;
+};
 
-  /** The message for one field, matched on its last path segment ("body.url" → "url"). */
-  fieldMessage(name: string): string | undefined {
-    return this.fields.find((f) => f.field === name || f.field.endsWith(`.${name}`))?.message;
-  }
-}
+export const api = {
+  info: () => request<Info>(path('info')),
 
-/** Set when the API asked for a token that we do not have (or that is wrong). */
-export const authNeeded = new Observable(false);
+  servers: {
+    list: () => request<ServerList>(path('servers')),
+    get: (id: string) => request<ServerView>(path('servers', id)),
+    create: (body: Record<string, unknown>) => post<ServerView>(path('servers'), body),
+    remove: (id: string) => remove(path('servers', id)),
+    import: (body: ImportBody) => post<ImportReport>(path('servers', 'import'), body),
+    check: (id: string) => post<CheckNowResult>(path('servers', id, 'check')),
+    disable: (id: string, body: DisableBody) => post<ServerView>(path('servers', id, 'disable'), body),
+    enable: (id: string) => post<ServerView>(path('servers', id, 'enable')),
+    logs: (id: string, limit: number) =>
+      request<ServerLogs>(`${path('servers', id, 'logs')}${qs({ limit })}`),
+    series: (id: string, q: Range & { metric: string; endpoint?: string | null; compare?: string | null }) =>
+      request<TrafficSeries>(`${path('servers', id, 'metrics')}${qs(q)}`),
+    gauge: (id: string, q: Range & { metric: 'active_connections' | 'cpu' | 'memory' }) =>
+      request<GaugeSeries>(`${path('servers', id, 'metrics')}${qs(q)}`),
+    endpoints: (id: string, q: Range) =>
+      request<EndpointTable>(`${path('servers', id, 'endpoints')}${qs(q)}`),
+  },
 
-export const token = {
-  get: (): string | null => localStorage.getItem(TOKEN_KEY),
-  set(value: string | null): void {
-    if (value) localStorage.setItem(TOKEN_KEY, value);
-    else localStorage.removeItem(TOKEN_KEY);
+  usage: (q: Range & { server?: string; limit: number; time_zone: string }) => {
+    const { server, ...query } = q;
+    return request<UsageReport>(`${server ? path('servers', server, 'usage') : path('usage')}${qs(query)}`);
+  },
+
+  alerts: {
+    active: () => request<ActiveAlerts>(path('alerts', 'active')),
+    rules: {
+      list: () => request<RuleList>(path('alerts', 'rules')),
+      create: (body: Record<string, unknown>) => post<AlertRule>(path('alerts', 'rules'), body),
+      update: (id: number, body: Record<string, unknown>) =>
+        patch<AlertRule>(path('alerts', 'rules', id), body),
+      remove: (id: number) => remove(path('alerts', 'rules', id)),
+    },
+    channels: {
+      list: () => request<ChannelList>(path('alerts', 'channels')),
+      create: (body: ChannelInput) => post<ChannelView>(path('alerts', 'channels'), body),
+      remove: (id: number) => remove(path('alerts', 'channels', id)),
+      test: (id: number) => post<ChannelTestResult>(path('alerts', 'channels', id, 'test')),
+    },
+    history: {
+      list: (q: { server?: string | null; rule?: string | null; state?: string | null; limit: number }) =>
+        request<HistoryList>(`${path('alerts', 'history')}${qs(q)}`),
+      get: (id: number) => request<HistoryDetail>(path('alerts', 'history', id)),
+      act: (id: number, action: 'ack' | 'silence' | 'comment', body: Record<string, unknown>) =>
+        post<unknown>(path('alerts', 'history', id, action), body),
+    },
+    silences: {
+      list: () => request<SilenceList>(path('alerts', 'silences')),
+      create: (body: Record<string, unknown>) => post<SilenceView>(path('alerts', 'silences'), body),
+      remove: (id: number) => remove(path('alerts', 'silences', id)),
+    },
+  },
+
+  notifications: {
+    list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
+    readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
   },
 };
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = {};
-  const t = token.get();
-  if (t) headers.authorization = `Bearer ${t}`;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? null : JSON.stringify(init.body),
-    });
-  } catch (err) {
-    throw new ApiError(0, 'unreachable', `the monitor is unreachable: ${(err as Error).message}`);
-  }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    // Not JSON: the text itself is the message below.
-  }
-  if (!res.ok) {
-    const e = (body as { error?: { code?: string; message?: string; details?: { fields?: FieldProblem[] } } })
-      ?.error;
-    if (res.status === 401) authNeeded.set(true);
-    throw new ApiError(
-      res.status,
-      e?.code ?? `http_${res.status}`,
-      e?.message ?? (text || `HTTP ${res.status}`),
-      e?.details?.fields ?? [],
-    );
-  }
-  return body as T;
-}
+/** The live hub's WebSocket URL (the browser's WebSocket cannot send a header, hence the token in the query). */
+export const liveUrl = (token: string | null): string =>
+  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path('live')}${qs({ token })}`;
 
-/** Query string from an object, leaving out empty values. */
-export function qs(params: Record<string, string | number | boolean | null | undefined>): string {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
-  const s = p.toString();
-  return s ? `?${s}` : '';
-}
+// The server's types under the dashboard's names (type-only: no server code reaches the browser).
+export type {
+  ActiveAlert,
+  AlertMessage,
+  AlertRule,
+  ChannelView as Channel,
+  CheckView as Check,
+  DashboardNotification,
+  EndpointRow,
+  GaugeSeries as GaugeResult,
+  HistoryAction,
+  HistoryDetail,
+  HistoryItem,
+  ImportOutcome,
+  Info,
+  LogLine,
+  NotificationTry,
+  SeriesPoint,
+  ServerEvent,
+  ServerView as Server,
+  SilenceView as Silence,
+  TrafficSeries as SeriesResult,
+  UsageReport as Usage,
+} from '../../../src/api/contract/index.js';
+export type { AlertCondition, AlertMetric, Severity } from '../../../src/model/alert-rule.js';
+export type { ChannelKind } from '../../../src/model/notification.js';
+export type { Status } from '../../../src/model/server.js';

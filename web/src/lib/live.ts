@@ -1,5 +1,6 @@
-import type { ActiveAlert, Check, DashboardNotification, LogLine, Server } from '../types.js';
-import { api, token } from './api.js';
+import type { ActiveAlert, Check, DashboardNotification, LogLine, Server } from './api.js';
+import { api, liveUrl } from './api.js';
+import { token } from './http.js';
 import { Observable } from './observable.js';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
@@ -48,7 +49,7 @@ export class Live {
 
   private connect(): void {
     const t = token.get();
-    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live${t ? `?token=${encodeURIComponent(t)}` : ''}`;
+    const url = liveUrl(t);
     const ws = new WebSocket(url);
     this.socket = ws;
     ws.onopen = () => {
@@ -132,7 +133,7 @@ export class Live {
     if (this.pollTimer) return;
     const poll = async () => {
       try {
-        const { servers } = await api<{ servers: Server[] }>('/api/v1/servers');
+        const { servers } = await api.servers.list();
         this.servers.clear();
         for (const s of servers) this.servers.set(s.id, s);
         this.loaded.set(true);
@@ -179,9 +180,7 @@ export class Live {
 
   async refreshNotices(): Promise<void> {
     try {
-      const r = await api<{ notifications: DashboardNotification[]; unread: number }>(
-        `/api/v1/notifications?limit=${NOTICES}`,
-      );
+      const r = await api.notifications.list(NOTICES);
       this.notices.set(r.notifications);
       this.unread.set(r.unread);
     } catch {
@@ -195,10 +194,7 @@ export class Live {
     this.unread.set(0);
     this.notices.set(this.notices.get().map((n) => (n.read ? n : { ...n, read: true })));
     try {
-      const r = await api<{ unread: number }>('/api/v1/notifications/read', {
-        method: 'POST',
-        body: { all: true },
-      });
+      const r = await api.notifications.readAll();
       this.unread.set(r.unread);
     } catch {
       // Still unread in the store: the next load shows them so.
@@ -215,7 +211,7 @@ export class Live {
 
   async refreshAlerts(): Promise<void> {
     try {
-      const { alerts } = await api<{ alerts: ActiveAlert[] }>('/api/v1/alerts/active');
+      const { alerts } = await api.alerts.active();
       const byServer = new Map<string, ActiveAlert[]>();
       for (const a of alerts) byServer.set(a.server_id, [...(byServer.get(a.server_id) ?? []), a]);
       this.firing.set(byServer);

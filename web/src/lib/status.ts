@@ -1,4 +1,4 @@
-import type { Status } from '../types.js';
+import type { Status } from './api.js';
 
 /** Most urgent first: the order of the grid's default sort and of the counts bar. */
 export const statusOrder: Status[] = ['offline', 'critical', 'warning', 'unknown', 'healthy', 'disabled'];

@@ -1,14 +1,12 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api } from './api.js';
 
 /**
- * GETs `path` (again when it or `refresh` changes, or on `reload`); errors are kept for the view
- * to show.
+ * Calls one operation of the API client (again when its arguments or `refresh` change, or on
+ * `reload`); errors are kept for the view to show.
  */
-// The caller names the shape of the answer; the API is not typed end to end.
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-export function useApi<T>(
-  path: string,
+export function useApi<A extends unknown[], T>(
+  call: (...args: A) => Promise<T>,
+  args: A,
   refresh?: unknown,
 ): {
   data: T | undefined;
@@ -18,9 +16,11 @@ export function useApi<T>(
   const [data, setData] = useState<T | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [tick, setTick] = useState(0);
+  // The arguments are plain values: their JSON is the identity the effect follows.
+  const key = JSON.stringify(args);
   useEffect(() => {
     let stale = false;
-    api<T>(path)
+    call(...args)
       .then((d) => {
         if (stale) return;
         setData(d);
@@ -30,7 +30,8 @@ export function useApi<T>(
     return () => {
       stale = true;
     };
-  }, [path, tick, refresh]);
+    // `call` is a stable function of the client and `args` is followed through `key`.
+  }, [key, tick, refresh]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, reload };
 }

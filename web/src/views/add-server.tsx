@@ -1,11 +1,13 @@
 import { fieldText } from '../lib/form.js';
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
+import { ApiError } from '../lib/http.js';
 import { live } from '../lib/live.js';
 import { navigate } from '../lib/router.js';
-import type { Server } from '../types.js';
+
 import { ErrorNote } from './error-note.js';
+import { ImportServers } from './import-servers.js';
 
 type Transport = 'streamable-http' | 'sse' | 'stdio';
 
@@ -64,7 +66,7 @@ export function AddServer() {
     setBusy(true);
     setError(undefined);
     try {
-      const server = await api<Server>('/api/v1/servers', { method: 'POST', body });
+      const server = await api.servers.create(body);
       live.upsert(server);
       navigate(`/servers/${encodeURIComponent(server.id)}`);
     } catch (err) {
@@ -188,6 +190,7 @@ export function AddServer() {
           </a>
         </div>
       </form>
+      <ImportServers />
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { exact, relative } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import { useNow, useObservable } from '../lib/observable.js';
-import type { ActiveAlert, DashboardNotification } from '../types.js';
+import type { ActiveAlert, DashboardNotification } from '../lib/api.js';
 import { alertValue } from './alerts/rule-text.js';
 
 const BellIcon = () => (

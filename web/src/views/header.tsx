@@ -2,7 +2,7 @@ import { useObservable } from '../lib/observable.js';
 import { live } from '../lib/live.js';
 import { useRoute } from '../lib/router.js';
 import { nextTheme, theme } from '../lib/theme.js';
-import type { Info } from '../types.js';
+import type { Info } from '../lib/api.js';
 import { Bell } from './bell.js';
 
 const connectionText = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' };

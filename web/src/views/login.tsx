@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, authNeeded, token } from '../lib/api.js';
+import { api } from '../lib/api.js';
+import { ApiError, authNeeded, token } from '../lib/http.js';
 import { live } from '../lib/live.js';
 import { ErrorNote } from './error-note.js';
 
@@ -11,7 +12,7 @@ export function Login() {
     e.preventDefault();
     token.set(value.trim());
     try {
-      await api('/api/v1/servers');
+      await api.servers.list();
       authNeeded.set(false);
       live.reconnect();
     } catch (err) {

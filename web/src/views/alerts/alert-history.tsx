@@ -1,10 +1,10 @@
-import { api, qs } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { exact, relative } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useNow, useObservable } from '../../lib/observable.js';
 import { setQuery, useRoute } from '../../lib/router.js';
 import { useApi } from '../../lib/use-api.js';
-import type { AlertRule, HistoryItem } from '../../types.js';
+
 import { HistoryDetailPanel } from './history-detail.js';
 import { alertValue } from './rule-text.js';
 import { ErrorNote } from '../error-note.js';
@@ -17,11 +17,10 @@ export function AlertHistory() {
   const now = useNow();
   const { query } = useRoute();
   const filter = { server: query.get('server'), rule: query.get('rule'), state: query.get('state') };
-  const path = `/api/v1/alerts/history${qs({ ...filter, limit: 200 })}`;
   // A notification means a new or resolved alert: the list follows.
   const newest = useObservable(live.notices)[0]?.id;
-  const history = useApi<{ history: HistoryItem[] }>(path, newest);
-  const rules = useApi<{ rules: AlertRule[] }>('/api/v1/alerts/rules');
+  const history = useApi(api.alerts.history.list, [{ ...filter, limit: 200 }], newest);
+  const rules = useApi(api.alerts.rules.list, []);
   const selected = Number(query.get('id')) || undefined;
   const metricOf = (ruleId: number | null) => rules.data?.rules.find((r) => r.id === ruleId)?.metric;
   const servers = [...live.servers.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -134,9 +133,3 @@ export function AlertHistory() {
 
 const Comments = ({ n }: { n: number }) =>
   n > 0 ? <span class="tag">{n === 1 ? '1 comment' : `${n} comments`}</span> : null;
-
-export const historyApi = (
-  id: number,
-  action: 'ack' | 'silence' | 'comment',
-  body: Record<string, unknown>,
-) => api(`/api/v1/alerts/history/${id}/${action}`, { method: 'POST', body });

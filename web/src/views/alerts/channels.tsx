@@ -1,15 +1,10 @@
 import { fieldText } from '../../lib/form.js';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
+import { ApiError } from '../../lib/http.js';
 import { useApi } from '../../lib/use-api.js';
-import type { Channel, ChannelKind } from '../../types.js';
+import type { Channel, ChannelKind } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
-
-interface TestResult {
-  ok: boolean;
-  error: string | null;
-  tries: unknown[];
-}
 
 const describe = (c: Channel): string => {
   const cfg = c.config;
@@ -22,12 +17,12 @@ const describe = (c: Channel): string => {
 
 /** Where notifications go: add a channel, send it a test notification, remove it. */
 export function Channels() {
-  const list = useApi<{ channels: Channel[] }>('/api/v1/alerts/channels');
+  const list = useApi(api.alerts.channels.list, []);
   const [results, setResults] = useState<Record<number, string>>({});
   const test = async (c: Channel) => {
     setResults((r) => ({ ...r, [c.id]: 'Sending…' }));
     try {
-      const t = await api<TestResult>(`/api/v1/alerts/channels/${c.id}/test`, { method: 'POST' });
+      const t = await api.alerts.channels.test(c.id);
       const tries = `${t.tries.length} ${t.tries.length === 1 ? 'try' : 'tries'}`;
       setResults((r) => ({
         ...r,
@@ -39,9 +34,9 @@ export function Channels() {
   };
   const remove = async (c: Channel) => {
     if (!confirm(`Remove the channel "${c.name}"?`)) return;
-    await api(`/api/v1/alerts/channels/${c.id}`, { method: 'DELETE' }).catch((e: unknown) =>
-      setResults((r) => ({ ...r, [c.id]: String(e) })),
-    );
+    await api.alerts.channels
+      .remove(c.id)
+      .catch((e: unknown) => setResults((r) => ({ ...r, [c.id]: String(e) })));
     list.reload();
   };
   return (
@@ -108,7 +103,7 @@ function ChannelForm({ onCreated }: { onCreated: () => void }) {
           : {};
     setError(undefined);
     try {
-      await api('/api/v1/alerts/channels', { method: 'POST', body: { name: text('name'), kind, config } });
+      await api.alerts.channels.create({ name: text('name'), kind, config });
       form.reset();
       onCreated();
     } catch (err) {

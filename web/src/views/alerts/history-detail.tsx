@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
+import { ApiError } from '../../lib/http.js';
 import { exact, ms, percent, rate } from '../../lib/format.js';
 import { setQuery } from '../../lib/router.js';
 import { useApi } from '../../lib/use-api.js';
 import { who } from '../../lib/who.js';
-import type { AlertMetric, HistoryDetail } from '../../types.js';
-import { historyApi } from './alert-history.js';
+import type { AlertMetric } from '../../lib/api.js';
 import { alertValue } from './rule-text.js';
 import { ErrorNote } from '../error-note.js';
 
@@ -19,7 +19,7 @@ export function HistoryDetailPanel(props: {
   metricOf: (ruleId: number | null) => AlertMetric | undefined;
 }) {
   const { id, onChanged } = props;
-  const detail = useApi<HistoryDetail>(`/api/v1/alerts/history/${id}`);
+  const detail = useApi(api.alerts.history.get, [id]);
   const [name, setName] = useState(who.get());
   const [error, setError] = useState<string | undefined>();
   const [comment, setComment] = useState('');
@@ -29,14 +29,15 @@ export function HistoryDetailPanel(props: {
     who.set(name);
     const by = name.trim() ? { by: name.trim() } : {};
     try {
-      if (action === 'ack') await historyApi(id, 'ack', { ...by, ...(comment ? { comment } : {}) });
+      if (action === 'ack')
+        await api.alerts.history.act(id, 'ack', { ...by, ...(comment ? { comment } : {}) });
       if (action === 'silence')
-        await historyApi(id, 'silence', {
+        await api.alerts.history.act(id, 'silence', {
           ...by,
           until: new Date(Date.now() + hours * 3600_000).toISOString(),
           ...(comment ? { comment } : {}),
         });
-      if (action === 'comment') await historyApi(id, 'comment', { ...by, text: comment });
+      if (action === 'comment') await api.alerts.history.act(id, 'comment', { ...by, text: comment });
       setComment('');
       detail.reload();
       onChanged();

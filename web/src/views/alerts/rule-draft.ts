@@ -1,5 +1,5 @@
 import { RULE_DEFAULTS } from '../../../../src/model/rule-defaults.js';
-import type { AlertCondition, AlertMetric, AlertRule, Severity } from '../../types.js';
+import type { AlertCondition, AlertMetric, AlertRule, Severity } from '../../lib/api.js';
 import { MB } from './rule-text.js';
 
 export const periodUnits = [

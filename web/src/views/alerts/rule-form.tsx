@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
+import { ApiError } from '../../lib/http.js';
 import { live } from '../../lib/live.js';
-import type { AlertCondition, AlertMetric, AlertRule, Channel, Severity } from '../../types.js';
+import type { AlertCondition, AlertMetric, AlertRule, Channel, Severity } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
 import { bodyOf, draftOf, emptyDraft, periodUnits, type Draft } from './rule-draft.js';
 import { conditionText, metricInfo, ruleSentence } from './rule-text.js';
@@ -34,8 +35,8 @@ export function RuleForm({ channels, rule, onSaved, onCancel }: Props) {
     setDone(undefined);
     try {
       const saved = rule
-        ? await api<AlertRule>(`/api/v1/alerts/rules/${rule.id}`, { method: 'PATCH', body: bodyOf(d) })
-        : await api<AlertRule>('/api/v1/alerts/rules', { method: 'POST', body: bodyOf(d) });
+        ? await api.alerts.rules.update(rule.id, bodyOf(d))
+        : await api.alerts.rules.create(bodyOf(d));
       if (!rule) {
         setDraft(emptyDraft());
         setDone(`Added: ${ruleSentence(saved)}`);

@@ -1,5 +1,5 @@
 import { ms, percent, rate } from '../../lib/format.js';
-import type { AlertCondition, AlertMetric, AlertRule } from '../../types.js';
+import type { AlertCondition, AlertMetric, AlertRule } from '../../lib/api.js';
 
 /** Metric names in plain words, with the unit a threshold is given in. */
 export const metricInfo: Record<AlertMetric, { label: string; unit: string }> = {

@@ -1,20 +1,20 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../lib/api.js';
 import { useApi } from '../../lib/use-api.js';
-import type { AlertRule, Channel } from '../../types.js';
+import type { AlertRule } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
 import { RuleForm } from './rule-form.js';
 import { ruleSentence } from './rule-text.js';
 
 /** The rules in plain words, each to edit, pause or delete (rules of the config file are read-only), and a form to add one. */
 export function Rules() {
-  const rules = useApi<{ rules: AlertRule[] }>('/api/v1/alerts/rules');
-  const channels = useApi<{ channels: Channel[] }>('/api/v1/alerts/channels');
+  const rules = useApi(api.alerts.rules.list, []);
+  const channels = useApi(api.alerts.channels.list, []);
   const [error, setError] = useState<string | undefined>();
   const [editing, setEditing] = useState<number | undefined>();
   const toggle = async (r: AlertRule) => {
     try {
-      await api(`/api/v1/alerts/rules/${r.id}`, { method: 'PATCH', body: { enabled: !r.enabled } });
+      await api.alerts.rules.update(r.id, { enabled: !r.enabled });
       rules.reload();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -23,7 +23,7 @@ export function Rules() {
   const remove = async (r: AlertRule) => {
     if (!confirm(`Delete the rule "${r.name}"? Its history stays.`)) return;
     try {
-      await api(`/api/v1/alerts/rules/${r.id}`, { method: 'DELETE' });
+      await api.alerts.rules.remove(r.id);
       rules.reload();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

@@ -1,18 +1,19 @@
 import { fieldText } from '../../lib/form.js';
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
+import { ApiError } from '../../lib/http.js';
 import { exact } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useApi } from '../../lib/use-api.js';
 import { who } from '../../lib/who.js';
-import type { AlertRule, Silence } from '../../types.js';
+import type { Silence } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
 import { ScrollBox } from '../scroll-box.js';
 
 /** Maintenance windows: while one holds, matching alerts record history but send nothing. */
 export function Silences() {
-  const list = useApi<{ silences: Silence[] }>('/api/v1/alerts/silences');
-  const rules = useApi<{ rules: AlertRule[] }>('/api/v1/alerts/rules');
+  const list = useApi(api.alerts.silences.list, []);
+  const rules = useApi(api.alerts.rules.list, []);
   const [error, setError] = useState<ApiError | undefined>();
   const servers = [...live.servers.values()].sort((a, b) => a.name.localeCompare(b.name));
   const tags = [...new Set(servers.flatMap((s) => s.tags))].sort();
@@ -35,7 +36,7 @@ export function Silences() {
     };
     setError(undefined);
     try {
-      await api('/api/v1/alerts/silences', { method: 'POST', body });
+      await api.alerts.silences.create(body);
       form.reset();
       list.reload();
     } catch (err) {
@@ -43,9 +44,9 @@ export function Silences() {
     }
   };
   const remove = async (s: Silence) => {
-    await api(`/api/v1/alerts/silences/${s.id}`, { method: 'DELETE' }).catch((e: unknown) =>
-      setError(e instanceof ApiError ? e : new ApiError(0, 'error', String(e))),
-    );
+    await api.alerts.silences
+      .remove(s.id)
+      .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, 'error', String(e))));
     list.reload();
   };
   return (

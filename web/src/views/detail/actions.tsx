@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
+import { ApiError } from '../../lib/http.js';
 import { ms } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { navigate } from '../../lib/router.js';
-import type { Check, Server } from '../../types.js';
+import type { Check, Server } from '../../lib/api.js';
 
 const durations = [
   [5, '5 minutes'],
@@ -23,7 +24,6 @@ export function Actions({ server: s, onChecked }: { server: Server; onChecked: (
   const [minutes, setMinutes] = useState(5);
   const [reason, setReason] = useState('');
   const [showDisable, setShowDisable] = useState(false);
-  const path = `/api/v1/servers/${encodeURIComponent(s.id)}`;
 
   const run = async (name: string, action: () => Promise<void>) => {
     setBusy(name);
@@ -38,7 +38,7 @@ export function Actions({ server: s, onChecked }: { server: Server; onChecked: (
   };
   const check = () =>
     run('check', async () => {
-      const r = await api<{ check: Check; server: Server }>(`${path}/check`, { method: 'POST' });
+      const r = await api.servers.check(s.id);
       live.upsert(r.server);
       onChecked(r.check);
       setResult({
@@ -51,10 +51,7 @@ export function Actions({ server: s, onChecked }: { server: Server; onChecked: (
   const disable = (e: Event) => {
     e.preventDefault();
     return run('disable', async () => {
-      const r = await api<Server>(`${path}/disable`, {
-        method: 'POST',
-        body: { minutes, ...(reason ? { reason } : {}) },
-      });
+      const r = await api.servers.disable(s.id, { minutes, ...(reason ? { reason } : {}) });
       live.upsert(r);
       setShowDisable(false);
       setResult({
@@ -65,7 +62,7 @@ export function Actions({ server: s, onChecked }: { server: Server; onChecked: (
   };
   const enable = () =>
     run('enable', async () => {
-      live.upsert(await api<Server>(`${path}/enable`, { method: 'POST' }));
+      live.upsert(await api.servers.enable(s.id));
       setResult({ ok: true, text: 'Enabled: checks resume now' });
     });
   const remove = () => {
@@ -76,7 +73,7 @@ export function Actions({ server: s, onChecked }: { server: Server; onChecked: (
     )
       return;
     void run('remove', async () => {
-      await api(path, { method: 'DELETE' });
+      await api.servers.remove(s.id);
       live.remove(s.id);
       navigate('/');
     });

@@ -1,5 +1,5 @@
 import { exact, ms, relative } from '../../lib/format.js';
-import type { Check } from '../../types.js';
+import type { Check } from '../../lib/api.js';
 import { ScrollBox } from '../scroll-box.js';
 
 export function CheckTable({ checks, now }: { checks: Check[]; now: number }) {

@@ -4,7 +4,7 @@ import { exact, ms, relative } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useNow } from '../../lib/observable.js';
 import { statusLabel } from '../../lib/status.js';
-import type { Check, Server, ServerEvent } from '../../types.js';
+import type { Check, Server, ServerEvent } from '../../lib/api.js';
 import { Actions } from './actions.js';
 import { CheckTable, withCheck } from './check-table.js';
 import { ErrorNote } from '../error-note.js';
@@ -16,9 +16,8 @@ export function Diagnostics({ server: s }: { server: Server }) {
   const [events, setEvents] = useState<ServerEvent[]>([]);
   const [error, setError] = useState<string | undefined>();
   const load = () =>
-    api<{ checks: Check[]; events: ServerEvent[] }>(
-      `/api/v1/servers/${encodeURIComponent(s.id)}/logs?limit=20`,
-    )
+    api.servers
+      .logs(s.id, 20)
       .then((r) => {
         setChecks(r.checks);
         setEvents(r.events);

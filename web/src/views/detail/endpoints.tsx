@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, qs } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { count, ms, percent, rate } from '../../lib/format.js';
 import { navigate, setQuery, useRoute } from '../../lib/router.js';
-import type { EndpointRow, Server } from '../../types.js';
+import type { EndpointRow, Server } from '../../lib/api.js';
 import { rangeOf } from './range.js';
 import { RangePicker } from './range-picker.js';
 import { ErrorNote } from '../error-note.js';
@@ -30,9 +30,8 @@ export function Endpoints({ server }: { server: Server }) {
   const [rows, setRows] = useState<EndpointRow[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
-    api<{ endpoints: EndpointRow[] }>(
-      `/api/v1/servers/${encodeURIComponent(server.id)}/endpoints${qs({ from: range.from, to: range.to })}`,
-    )
+    api.servers
+      .endpoints(server.id, { from: range.from, to: range.to })
       .then((r) => setRows(r.endpoints))
       .catch((e: unknown) => setError(String(e)));
   }, [server.id, range.from, range.to]);

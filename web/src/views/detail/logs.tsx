@@ -3,7 +3,7 @@ import { api } from '../../lib/api.js';
 import { exact } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useNow } from '../../lib/observable.js';
-import type { Check, LogLine, Server } from '../../types.js';
+import type { Check, LogLine, Server } from '../../lib/api.js';
 import { CheckTable, withCheck } from './check-table.js';
 import { ErrorNote } from '../error-note.js';
 
@@ -17,7 +17,8 @@ export function Logs({ server: s }: { server: Server }) {
   const [paused, setPaused] = useState(false);
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
-    api<{ logs: LogLine[]; checks: Check[] }>(`/api/v1/servers/${encodeURIComponent(s.id)}/logs?limit=200`)
+    api.servers
+      .logs(s.id, 200)
       .then((r) => {
         setLines(r.logs);
         setChecks(r.checks);

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, qs } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { bytes, exact, ms, percent, rate } from '../../lib/format.js';
 import { setQuery, useRoute } from '../../lib/router.js';
-import type { GaugeResult, SeriesPoint, SeriesResult, Server } from '../../types.js';
+import type { SeriesPoint, SeriesResult, Server } from '../../lib/api.js';
 import { Chart, type ChartSeries } from './chart.js';
 import { rangeOf, type Range } from './range.js';
 import { RangePicker } from './range-picker.js';
@@ -56,9 +56,7 @@ async function trafficPanels(
   young: boolean,
 ): Promise<Panel[]> {
   const get = (metric: string) =>
-    api<SeriesResult>(
-      `/api/v1/servers/${encodeURIComponent(id)}/metrics${qs({ metric, from: r.from, to: r.to, endpoint, compare: compare ? '1w' : null })}`,
-    );
+    api.servers.series(id, { metric, from: r.from, to: r.to, endpoint, compare: compare ? '1w' : null });
   const [p50, p95, p99, rps, err] = (await Promise.all(
     ['latency_p50', 'latency_p95', 'latency_p99', 'rps', 'error_rate'].map(get),
   )) as [SeriesResult, SeriesResult, SeriesResult, SeriesResult, SeriesResult];
@@ -116,8 +114,7 @@ async function gaugePanel(
   r: Range,
   compare: boolean,
 ): Promise<Panel> {
-  const get = (from: number, to: number) =>
-    api<GaugeResult>(`/api/v1/servers/${encodeURIComponent(id)}/metrics${qs({ metric, from, to })}`);
+  const get = (from: number, to: number) => api.servers.gauge(id, { metric, from, to });
   const [cur, prev] = await Promise.all([
     get(r.from, r.to),
     compare ? get(r.from - WEEK, r.to - WEEK) : undefined,

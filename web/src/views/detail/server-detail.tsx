@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
+import { ApiError } from '../../lib/http.js';
 import { live } from '../../lib/live.js';
 import { useObservable } from '../../lib/observable.js';
 import { statusIcon, statusLabel } from '../../lib/status.js';
-import type { Server } from '../../types.js';
+import type { Server } from '../../lib/api.js';
 import { Diagnostics } from './diagnostics.js';
 import { Endpoints } from './endpoints.js';
 import { Logs } from './logs.js';
@@ -29,7 +30,8 @@ export function ServerDetail({ id, tab }: { id: string; tab: string }) {
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     if (fromHub || !loaded) return;
-    api<Server>(`/api/v1/servers/${encodeURIComponent(id)}`)
+    api.servers
+      .get(id)
       .then(setFetched)
       .catch((e: unknown) => setError(e instanceof ApiError && e.status === 404 ? 'not_found' : String(e)));
   }, [id, loaded, Boolean(fromHub)]);

@@ -3,7 +3,7 @@ import { live } from '../../lib/live.js';
 import { useNow, useObservable } from '../../lib/observable.js';
 import { setQuery, useRoute } from '../../lib/router.js';
 import { isStatus, severity, statusIcon, statusLabel, statusOrder } from '../../lib/status.js';
-import type { Server, Status } from '../../types.js';
+import type { Server, Status } from '../../lib/api.js';
 import { ServerCard } from './server-card.js';
 import { VirtualGrid } from './virtual-grid.js';
 

@@ -1,7 +1,7 @@
 import { memo } from 'preact/compat';
 import { exact, ms, relative } from '../../lib/format.js';
 import { statusIcon, statusLabel } from '../../lib/status.js';
-import type { Server } from '../../types.js';
+import type { Server } from '../../lib/api.js';
 
 interface Props {
   server: Server;

@@ -1,31 +1,9 @@
 import { useMemo, useState } from 'preact/hooks';
-import { qs } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { count, percent } from '../../lib/format.js';
 import { useApi } from '../../lib/use-api.js';
 import { Chart } from '../detail/chart.js';
 import { ErrorNote } from '../error-note.js';
-
-interface Usage {
-  server_id: string | null;
-  from: number;
-  to: number;
-  time_zone: string;
-  requests: number;
-  errors: number;
-  tool_errors: number;
-  error_rate_percent: number | null;
-  by_hour_of_day: { hour: number; requests: number }[];
-  by_day_of_week: { day: number; requests: number }[];
-  top_endpoints: {
-    server_id: string;
-    endpoint: string;
-    requests: number;
-    error_rate_percent: number | null;
-  }[];
-  clients: { client_name: string; client_version: string; requests: number; errors: number }[];
-  protocol_versions: { protocol_version: string; requests: number }[];
-  daily: { day: number; requests: number; errors: number; tool_errors: number }[];
-}
 
 const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const spans = [
@@ -62,10 +40,9 @@ export function UsageView({ serverId }: { serverId?: string }) {
   const [span, setSpan] = useState(30);
   const [now] = useState(() => Date.now());
   const [timeZone] = useState(browserTimeZone);
-  const base = serverId ? `/api/v1/servers/${encodeURIComponent(serverId)}/usage` : '/api/v1/usage';
-  const { data, error } = useApi<Usage>(
-    `${base}${qs({ from: now - span * 86_400_000, to: now, limit: 10, time_zone: timeZone })}`,
-  );
+  const { data, error } = useApi(api.usage, [
+    { server: serverId, from: now - span * 86_400_000, to: now, limit: 10, time_zone: timeZone },
+  ]);
   const daily = useMemo(
     () => (data ? { xs: data.daily.map((d) => d.day), ys: [data.daily.map((d) => d.requests)] } : undefined),
     [data],

@@ -1,0 +1,13 @@
+/**
+ * The API's contract: for every route, the schemas of its parameters, query, body and answers,
+ * with their types. Routes declare them (`schema: { … }`), the OpenAPI document is made from the
+ * routes, and the dashboard imports the types (`import type { ServerView } from …/contract`).
+ */
+export * from './common.js';
+export * from './servers.js';
+export * from './metrics.js';
+export * from './usage.js';
+export * from './ingest.js';
+export * from './alerts.js';
+export * from './notifications.js';
+export * from './import.js';
