@@ -13,8 +13,9 @@ import { ServerDetail } from './views/detail/server-detail.js';
 import { AddServer } from './views/add-server.js';
 import { AlertsPage } from './views/alerts/alerts-page.js';
 import { UsagePage } from './views/usage/usage-page.js';
+import { ErrorsPage } from './views/errors/errors-page.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`. */
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -23,6 +24,8 @@ function Page() {
   if (server?.[1])
     return <ServerDetail id={decodeURIComponent(server[1])} tab={server[2] ?? 'diagnostics'} />;
   if (path === '/usage') return <UsagePage />;
+  const errors = /^\/errors(?:\/(\d+))?\/?$/.exec(path);
+  if (errors) return <ErrorsPage {...(errors[1] ? { groupId: Number(errors[1]) } : {})} />;
   const alerts = /^\/alerts(?:\/(rules|channels|history|silences))?\/?$/.exec(path);
   if (alerts) return <AlertsPage tab={alerts[1] ?? 'history'} />;
   return <NotFound />;

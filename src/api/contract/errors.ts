@@ -4,8 +4,8 @@
  * hold the answers to them) until the routes declare them through the type provider.
  */
 import { z } from 'zod';
-import { ERROR_KINDS } from '../../errors/index.js';
-import { time } from '../routes/params.js';
+import { ERROR_KINDS } from '../../model/error.js';
+import { queryTime as time } from './common.js';
 
 const window = { from: time.optional(), to: time.optional() };
 const STATUSES = ['open', 'resolved', 'ignored'] as const;
@@ -110,3 +110,12 @@ export const errorGroupDetail = errorGroup.extend({
   by_endpoint: z.array(z.object({ endpoint: z.string(), count: z.number().int() })),
   by_client: z.array(z.object({ client: z.string().nullable(), count: z.number().int() })),
 });
+
+export type ErrorListQuery = z.input<typeof errorListQuery>;
+export type ErrorTrendQuery = z.input<typeof errorTrendQuery>;
+export type GroupPatch = z.input<typeof groupPatch>;
+export type ErrorGroup = z.infer<typeof errorGroup>;
+export type ErrorList = z.infer<typeof errorList>;
+export type ErrorTrend = z.infer<typeof errorTrend>;
+export type ErrorSample = z.infer<typeof errorSample>;
+export type ErrorGroupDetail = z.infer<typeof errorGroupDetail>;

@@ -11,3 +11,4 @@ export * from './ingest.js';
 export * from './alerts.js';
 export * from './notifications.js';
 export * from './import.js';
+export * from './errors.js';

@@ -5,8 +5,8 @@ import type { RequestEvent } from '../../model/request-event.js';
  * What failed (DESIGN §10): a request answered with a JSON-RPC error, a tool result with
  * `isError`, a transport error, a timeout — or a failed health check (`probe`).
  */
-export const ERROR_KINDS = ['jsonrpc_error', 'tool_error', 'transport_error', 'timeout', 'probe'] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+import { ERROR_KINDS, type ErrorKind } from '../../model/error.js';
+export { ERROR_KINDS, type ErrorKind };
 
 const JSONRPC_NAMES: Record<number, string> = {
   [-32700]: 'parse_error',

@@ -9,6 +9,12 @@ import type {
   CheckNowResult,
   DisableBody,
   EndpointTable,
+  ErrorGroup,
+  ErrorGroupDetail,
+  ErrorList,
+  ErrorListQuery,
+  ErrorTrend,
+  GroupPatch,
   GaugeSeries,
   HistoryDetail,
   HistoryList,
@@ -101,6 +107,17 @@ export const api = {
     },
   },
 
+  errors: {
+    // The query's coerced fields (from, to, limit) are typed as the dashboard sends them.
+    list: (q: Omit<ErrorListQuery, 'from' | 'to' | 'limit'> & Range & { limit?: number }) =>
+      request<ErrorList>(`${path('errors')}${qs(q)}`),
+    trend: (q: Range & { server?: string | undefined }) =>
+      request<ErrorTrend>(`${path('errors', 'trend')}${qs(q)}`),
+    group: (id: number, q: { samples?: number } = {}) =>
+      request<ErrorGroupDetail>(`${path('errors', 'groups', id)}${qs(q)}`),
+    update: (id: number, body: GroupPatch) => patch<ErrorGroup>(path('errors', 'groups', id), body),
+  },
+
   notifications: {
     list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
     readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
@@ -120,6 +137,10 @@ export type {
   CheckView as Check,
   DashboardNotification,
   EndpointRow,
+  ErrorGroup,
+  ErrorGroupDetail,
+  ErrorSample,
+  ErrorTrend,
   GaugeSeries as GaugeResult,
   HistoryAction,
   HistoryDetail,
@@ -138,3 +159,4 @@ export type {
 export type { AlertCondition, AlertMetric, Severity } from '../../../src/model/alert-rule.js';
 export type { ChannelKind } from '../../../src/model/notification.js';
 export type { Status } from '../../../src/model/server.js';
+export type { ErrorKind } from '../../../src/model/error.js';

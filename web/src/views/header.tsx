@@ -27,6 +27,9 @@ export function Header({ info }: { info: Info | undefined }) {
         <a href="/usage" aria-current={current('/usage')}>
           Usage
         </a>
+        <a href="/errors" aria-current={current('/errors')}>
+          Errors
+        </a>
         <a href="/alerts" aria-current={current('/alerts')}>
           Alerts
         </a>

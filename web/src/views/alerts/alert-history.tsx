@@ -9,6 +9,7 @@ import { HistoryDetailPanel } from './history-detail.js';
 import { alertValue } from './rule-text.js';
 import { ErrorNote } from '../error-note.js';
 import { ScrollBox } from '../scroll-box.js';
+import { QueryFilter } from '../query-filter.js';
 
 const states = ['firing', 'resolved', 'pending'];
 
@@ -27,39 +28,13 @@ export function AlertHistory() {
   return (
     <div class="history">
       <div class="toolbar" role="group" aria-label="Filters">
-        <label>
-          State{' '}
-          <select value={filter.state ?? ''} onChange={(e) => setQuery({ state: e.currentTarget.value })}>
-            <option value="">any</option>
-            {states.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Server{' '}
-          <select value={filter.server ?? ''} onChange={(e) => setQuery({ server: e.currentTarget.value })}>
-            <option value="">any</option>
-            {servers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Rule{' '}
-          <select value={filter.rule ?? ''} onChange={(e) => setQuery({ rule: e.currentTarget.value })}>
-            <option value="">any</option>
-            {rules.data?.rules.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <QueryFilter label="State" name="state" options={states.map((st) => [st, st] as const)} />
+        <QueryFilter label="Server" name="server" options={servers.map((sv) => [sv.id, sv.name] as const)} />
+        <QueryFilter
+          label="Rule"
+          name="rule"
+          options={(rules.data?.rules ?? []).map((r) => [String(r.id), r.name] as const)}
+        />
         <button type="button" class="ghost" onClick={history.reload}>
           Refresh
         </button>

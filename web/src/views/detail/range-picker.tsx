@@ -1,8 +1,8 @@
 import { setQuery } from '../../lib/router.js';
 import { ranges, toLocalInput, type Range } from './range.js';
 
-/** 1 h / 6 h / 24 h / 7 d / 30 d, or a custom from–to; the choice lives in the URL. */
-export function RangePicker({ range }: { range: Range }) {
+/** 1 h / 6 h / 24 h / 7 d / 30 d, or a custom from–to; the choice lives in the URL (`fallback`: the one it need not name). */
+export function RangePicker({ range, fallback = '1h' }: { range: Range; fallback?: string }) {
   return (
     <div class="range-picker" role="group" aria-label="Time range">
       {ranges.map(([key, label]) => (
@@ -11,7 +11,7 @@ export function RangePicker({ range }: { range: Range }) {
           key={key}
           class={range.key === key ? 'active' : ''}
           aria-pressed={range.key === key}
-          onClick={() => setQuery({ range: key === '1h' ? null : key, from: null, to: null })}
+          onClick={() => setQuery({ range: key === fallback ? null : key, from: null, to: null })}
         >
           {label}
         </button>

@@ -20,8 +20,9 @@ const time = (s: string | null): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 
-export function rangeOf(query: URLSearchParams, now: number): Range {
-  const key = query.get('range') ?? '1h';
+/** The range in the URL; `fallback` when it names none (the performance view's is the last hour). */
+export function rangeOf(query: URLSearchParams, now: number, fallback = '1h'): Range {
+  const key = query.get('range') ?? fallback;
   if (key === 'custom') {
     const from = time(query.get('from'));
     const to = time(query.get('to')) ?? now;
