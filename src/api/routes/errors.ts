@@ -1,8 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Monitor } from '../../monitor.js';
 import { validationError } from '../../shared/errors.js';
-import { validate } from '../../shared/validate.js';
-import { errorListQuery, errorTrendQuery, groupParams, groupPatch, groupQuery } from '../contract/errors.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  errorGroup,
+  errorGroupDetail,
+  errorList,
+  errorListQuery,
+  errorTrend,
+  errorTrendQuery,
+  groupParams,
+  groupPatch,
+  groupQuery,
+} from '../contract/errors.js';
+import { operation } from './operation.js';
 
 const DAY_MS = 86_400_000;
 /** At most this long a window: groups and their daily counts are kept 400 days. */
@@ -18,32 +29,58 @@ function windowOf(q: { from?: number | undefined; to?: number | undefined }): { 
   return { from, to };
 }
 
+const op = operation('errors');
+
 /** Error groups (DESIGN §10): thin adapters over the errors service. */
 export function errorRoutes(app: FastifyInstance, monitor: Monitor): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const { errors } = monitor;
 
-  app.get('/api/v1/errors', async (req) => {
-    const q = validate(errorListQuery, req.query, 'query');
-    const w = windowOf(q);
-    const filter = { serverId: q.server, endpoint: q.endpoint, kind: q.kind, status: q.status, text: q.q };
-    return { ...w, groups: await errors.list(w, filter, q.limit) };
-  });
+  api.get(
+    '/api/v1/errors',
+    op('listErrors', 'Error groups of a window, most errors first (default: the last 24 hours)', {
+      querystring: errorListQuery,
+      response: { 200: errorList },
+    }),
+    async (req) => {
+      const q = req.query;
+      const w = windowOf(q);
+      const filter = { serverId: q.server, endpoint: q.endpoint, kind: q.kind, status: q.status, text: q.q };
+      return { ...w, groups: await errors.list(w, filter, q.limit) };
+    },
+  );
 
-  app.get('/api/v1/errors/trend', async (req) => {
-    const q = validate(errorTrendQuery, req.query, 'query');
-    return errors.trend(windowOf(q), q.server);
-  });
+  api.get(
+    '/api/v1/errors/trend',
+    op('errorTrend', 'Errors and their rate per step, by kind', {
+      querystring: errorTrendQuery,
+      response: { 200: errorTrend },
+    }),
+    async (req) => errors.trend(windowOf(req.query), req.query.server),
+  );
 
-  app.get('/api/v1/errors/groups/:id', async (req) => {
-    const { id } = validate(groupParams, req.params);
-    const q = validate(groupQuery, req.query, 'query');
-    // without a window, the group's whole life
-    const w = q.from === undefined && q.to === undefined ? {} : windowOf(q);
-    return errors.detail(id, w, q.samples);
-  });
+  api.get(
+    '/api/v1/errors/groups/:id',
+    op('errorGroup', 'One group: its samples and its breakdowns by server, endpoint and client', {
+      params: groupParams,
+      querystring: groupQuery,
+      response: { 200: errorGroupDetail },
+    }),
+    async (req) => {
+      const q = req.query;
+      // without a window, the group's whole life
+      const w = q.from === undefined && q.to === undefined ? {} : windowOf(q);
+      return errors.detail(req.params.id, w, q.samples);
+    },
+  );
 
-  app.patch('/api/v1/errors/groups/:id', async (req) => {
-    const { id } = validate(groupParams, req.params);
-    return errors.update(id, validate(groupPatch, req.body ?? {}));
-  });
+  api.patch(
+    '/api/v1/errors/groups/:id',
+    op('updateErrorGroup', "Sets a group's status (open, resolved, ignored) and resolution note", {
+      params: groupParams,
+      body: groupPatch,
+      response: { 200: errorGroup },
+    }),
+    async (req) => errors.update(req.params.id, req.body),
+  );
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/tables.js';
+import type { CountResolution } from '../store/write-repo.js';
 import { ERROR_KINDS, type ErrorKind } from '../fingerprint/fingerprint.js';
 import { errorsReadRepo as repo } from '../store/read-repo.js';
 import type { TrendPlan } from './window.js';
@@ -26,7 +27,7 @@ export interface Trend {
   from: number;
   to: number;
   step_ms: number;
-  resolution: string;
+  resolution: CountResolution;
   points: TrendPoint[];
 }
 
