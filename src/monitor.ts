@@ -112,15 +112,22 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const journal = new Journal(join(config.data_dir, 'journal'), {
     onError: (err) => log.error({ err: err.message }, 'the request-event journal cannot be written'),
   });
-  const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log, journal });
+  const retention = {
+    metricsRetentionDays: config.metrics_retention_days,
+    errorRetentionDays: config.error_retention_days,
+  };
+  const aggregator = new Aggregator({
+    store,
+    intervalS: config.metrics_collection_interval,
+    log,
+    journal,
+    retention,
+  });
   // One per monitor: what it sends upstream (checks, forwarding) is known if it comes back.
   const loopGuard = new LoopGuard();
   const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
   aggregator.start();
-  const stopRollups = startRollups(store, log, {
-    metricsRetentionDays: config.metrics_retention_days,
-    errorRetentionDays: config.error_retention_days,
-  });
+  const stopRollups = startRollups(store, log, retention);
   const checker = new Checker({
     defaults: config,
     concurrency: config.check_concurrency,
