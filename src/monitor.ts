@@ -4,6 +4,7 @@ import { channelSecrets } from './alerts/channel-view.js';
 import { channelsRepo } from './alerts/config-repo.js';
 import { AlertEvaluator } from './alerts/evaluator.js';
 import { Checker } from './checker/checker.js';
+import { Forecasts } from './forecasts/index.js';
 import { Gateway } from './gateway/gateway.js';
 import { openSession } from './mcp/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './model/probe.js';
@@ -63,6 +64,8 @@ export interface Monitor {
   gauges: GaugeSampler;
   /** Evaluates alert rules, persists instance states and notifies. */
   alerts: AlertEvaluator;
+  /** Metric forecasts, fitted in a worker thread and kept for the hour. */
+  forecasts: Forecasts;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -199,6 +202,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   for (const c of await channelsRepo.list(store.db, secrets))
     scrubber.set(`channel:${c.id}`, channelSecrets(c));
   await alerts.start();
+  const forecasts = new Forecasts({ db: () => store.db });
   log.info({ servers: registry.list().length }, 'checking servers');
   let quiet: Promise<void> | undefined;
   /** Nothing new from here on: no checks, no alert evaluation, no gauges; gateway clients let go. */
@@ -226,6 +230,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     gateway,
     gauges,
     alerts,
+    forecasts,
     activeConnections,
     publicUrl,
     listeningAt(url) {
@@ -236,6 +241,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       await quiesce();
       await checker.stop(); // its sessions' children, and the checks still buffered
       await aggregator.stop();
+      await forecasts.close();
       journal.close();
       await store.close();
     },

@@ -22,6 +22,7 @@ import { registerInputChecks } from './input-checks.js';
 import { openApiDocument } from './openapi.js';
 import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
+import { forecastRoutes } from './routes/forecasts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -92,6 +93,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   serverRoutes(app, monitor);
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
+  forecastRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
   app.get(INFO_PATH, open, () => ({

@@ -11,6 +11,7 @@ import { ruleInputSchema, rulePatchSchema } from '../model/alert-rule.js';
 import { silenceInputSchema } from '../alerts/silences.js';
 import { serverInput } from '../config/server-input.js';
 import { ingestBatch } from '../metrics/ingest/ingest-schema.js';
+import { forecastQuery } from './contract/forecasts.js';
 import { OPENAPI_PATH, type Access } from './auth.js';
 import * as alerts from './routes/alerts.js';
 import * as metrics from './routes/metrics.js';
@@ -105,6 +106,13 @@ export const operations: Operation[] = [
     query: usage.usageQuery,
   }),
   op('get', '/api/v1/usage', 'usage', "The fleet's usage for capacity planning", { query: usage.usageQuery }),
+  op('get', '/api/v1/servers/:id/forecast', 'forecasts', "A server's metric forecast with its band", {
+    params: serverIdParams,
+    query: forecastQuery,
+  }),
+  op('get', '/api/v1/forecast', 'forecasts', "The fleet's metric forecast with its band", {
+    query: forecastQuery,
+  }),
   op('post', '/api/v1/ingest/events', 'ingest', 'Request events reported by servers themselves', {
     body: ingestBatch,
     ok: [202, 'Accepted: `{ accepted: n }`'],

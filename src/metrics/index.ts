@@ -7,3 +7,5 @@ export type { LiveStats, Aggregator } from './aggregate/aggregator.js';
 export { latencySketches, latestGauges, sketchQuantile } from './read/rule-reads.js';
 export { ingestBatch, ingestEvent, toRequestEvent, type IngestEvent } from './ingest/ingest-schema.js';
 export { endpointOf, outcomeOf } from './ingest/classify.js';
+export { DAY_TIER_DAYS } from './read/tiers.js';
+export { stepSeries, type StepMetric, type StepPoint, type StepSeriesQuery } from './read/step-series.js';

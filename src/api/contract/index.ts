@@ -10,3 +10,4 @@ export * from './usage.js';
 export * from './ingest.js';
 export * from './alerts.js';
 export * from './notifications.js';
+export * from './forecasts.js';
