@@ -27,6 +27,8 @@ export interface ForecastBench {
   coverageMean: number;
   coverageMin: number;
   seasonalityFound: number;
+  /** One fitForecast in-process (backtest and forecast), p50 over the seeds. */
+  fitP50Ms: number;
   runs: number;
   coldP50Ms: number;
   coldP99Ms: number;
@@ -37,10 +39,12 @@ export interface ForecastBench {
 export async function benchForecast(seeds: number, runs: number): Promise<ForecastBench> {
   const mapes: number[] = [];
   const coverages: number[] = [];
+  const fits: number[] = [];
   let found = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const all = seasonalHourlyCounts(5 * WEEK, seed);
     const truth = all.slice(4 * WEEK);
+    const t0 = performance.now();
     const f = fitForecast({
       values: all.slice(0, 4 * WEEK),
       candidates: [24, WEEK],
@@ -50,6 +54,7 @@ export async function benchForecast(seeds: number, runs: number): Promise<Foreca
       min: 0,
       max: Infinity,
     });
+    fits.push(performance.now() - t0);
     mapes.push((truth.reduce((a, v, i) => a + Math.abs(v - (f.point[i] ?? 0)) / v, 0) / WEEK) * 100);
     coverages.push(truth.filter((v, i) => v >= (f.lower[i] ?? 0) && v <= (f.upper[i] ?? 0)).length / WEEK);
     if (f.periods.join() === `24,${WEEK}`) found++;
@@ -94,6 +99,7 @@ export async function benchForecast(seeds: number, runs: number): Promise<Foreca
       coverageMean: coverages.reduce((a, b) => a + b, 0) / seeds,
       coverageMin: Math.min(...coverages),
       seasonalityFound: found,
+      fitP50Ms: percentile(fits, 0.5),
       runs,
       coldP50Ms: percentile(cold, 0.5),
       coldP99Ms: percentile(cold, 0.99),
