@@ -18,12 +18,15 @@
 // rounds of BENCH_STDIO_CALLS (300) sequential calls and BENCH_STDIO_SECONDS (3) s of
 // BENCH_STDIO_CLIENTS (16) concurrent clients per path; BENCH_STDIO_PROFILE=<dir>: the monitor
 // runs with --cpu-prof into that folder.
+// BENCH_ONLY=forecast: backtest MAPE over BENCH_FORECAST_SEEDS (10) synthetic series, cold and cached
+// latency over BENCH_FORECAST_RUNS (50) forecasts.
 import { cpus, totalmem } from 'node:os';
 import { crashLoss } from './crash-loss.js';
 import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
 import { stdioSection } from './gateway-stdio-report.js';
 import { hostileUpstream } from './hostile-upstream.js';
 import { alertEvalRows } from './alert-eval.js';
+import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
 import { queryScale } from './query-scale.js';
@@ -227,6 +230,24 @@ if (only === 'crash') {
     '| load | ingest sent | acknowledged (202) | stored after restart | acknowledged lost | gateway calls answered | stored | lost (s of traffic) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     `| ${r.seconds} s | ${r.ingestSent} | ${r.ingestAcknowledged} | ${r.ingestStored} | **${Math.max(0, r.ingestAcknowledged - r.ingestStored)}** | ${r.gatewayAnswered} | ${r.gatewayStored} | **${r.gatewayLossS} s** |`,
+  ]);
+}
+if (only === 'forecast') {
+  const seeds = Number(process.env.BENCH_FORECAST_SEEDS ?? 10);
+  const runs = Number(process.env.BENCH_FORECAST_RUNS ?? 50);
+  process.stderr.write(`forecasts: ${seeds} synthetic series, ${runs} cold and cached forecasts…\n`);
+  const r = await benchForecast(seeds, runs);
+  const ms = (x: number) => x.toFixed(x < 10 ? 2 : 0);
+  out([
+    `## Forecasts — ${day}, ${machine}`,
+    '',
+    `\`BENCH_ONLY=forecast BENCH_FORECAST_SEEDS=${seeds} BENCH_FORECAST_RUNS=${runs} npm run bench\``,
+    '',
+    `Quality: ${r.seeds} series of 5 weeks of requests per hour (daily ±50 %, weekends at 60 %, +0.1 %/h, 5 % noise), fitted on the first 4, scored on the 5th. Latency: a server's 7-day forecast of requests, 4 backfilled weeks in SQLite, ${r.runs} forecasts each at a new level (cold: store read + fit in the worker, after the worker's start) then again (cached).`,
+    '',
+    '| MAPE next 7 d, mean / max | 95 % band holds the truth, mean / min | [24, 168] found | fit in-process p50 | cold p50 / p99 | cached p50 / p99 |',
+    '| --- | --- | --- | --- | --- | --- |',
+    `| **${r.mapeMean.toFixed(1)} %** / ${r.mapeMax.toFixed(1)} % (goal ≤ 10 %) | ${(r.coverageMean * 100).toFixed(0)} % / ${(r.coverageMin * 100).toFixed(0)} % | ${r.seasonalityFound} of ${r.seeds} | ${ms(r.fitP50Ms)} ms | ${ms(r.coldP50Ms)} / **${ms(r.coldP99Ms)} ms** (goal ≤ 100) | ${ms(r.cachedP50Ms)} / **${ms(r.cachedP99Ms)} ms** (goal ≤ 5) |`,
   ]);
 }
 

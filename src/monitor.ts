@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AlertsService } from './alerts/service.js';
 import { Checker } from './checker/checker.js';
+import { Forecasts } from './forecasts/index.js';
 import { Gateway } from './gateway/gateway.js';
 import { openSession } from './mcp/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './model/probe.js';
@@ -70,6 +71,8 @@ export interface Monitor {
   alerts: AlertsService;
   /** Error groups: the list, the trend, a group, status changes (DESIGN §10). */
   errors: ErrorsService;
+  /** Metric forecasts, fitted in a worker thread and kept for the hour. */
+  forecasts: Forecasts;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -124,15 +127,21 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const journal = new Journal(join(config.data_dir, 'journal'), {
     onError: (err) => log.error({ err: err.message }, 'the request-event journal cannot be written'),
   });
-  const aggregator = new Aggregator({ store, intervalS: config.metrics_collection_interval, log, journal });
-  // One per monitor: what it sends upstream (checks, forwarding) is known if it comes back.
-  const loopGuard = new LoopGuard();
-  const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
-  aggregator.start();
   const retention = {
     metricsRetentionDays: config.metrics_retention_days,
     errorRetentionDays: config.error_retention_days,
   };
+  const aggregator = new Aggregator({
+    store,
+    intervalS: config.metrics_collection_interval,
+    log,
+    journal,
+    retention,
+  });
+  // One per monitor: what it sends upstream (checks, forwarding) is known if it comes back.
+  const loopGuard = new LoopGuard();
+  const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
+  aggregator.start();
   const stopRollups = startRollups(store, log, retention);
   const errors = new ErrorsService({
     store,
@@ -214,6 +223,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     scrubber,
   });
   await alerts.start();
+  const forecasts = new Forecasts({ db: () => store.db });
   log.info({ servers: registry.list().length }, 'checking servers');
   let quiet: Promise<void> | undefined;
   /** Nothing new from here on: no checks, no alert evaluation, no gauges; gateway clients let go. */
@@ -238,17 +248,12 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     sink,
     prometheus,
     aggregator,
-    metrics: new MetricsReader(store.db, {
-      retention: {
-        metricsRetentionDays: config.metrics_retention_days,
-        errorRetentionDays: config.error_retention_days,
-      },
-      maxPoints: config.max_timeline_points,
-    }),
+    metrics: new MetricsReader(store.db, { retention, maxPoints: config.max_timeline_points }),
     gateway,
     gauges,
     errors,
     alerts,
+    forecasts,
     activeConnections,
     publicUrl,
     listeningAt(url) {
@@ -259,6 +264,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       await quiesce();
       await checker.stop(); // its sessions' children, and the checks still buffered
       await aggregator.stop();
+      await forecasts.close();
       journal.close();
       await store.close();
       lock?.release();

@@ -17,6 +17,7 @@ import { serializerCompiler, validatorCompiler } from './schema-compilers.js';
 import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
 import { errorRoutes } from './routes/errors.js';
+import { forecastRoutes } from './routes/forecasts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -83,6 +84,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
   errorRoutes(app, monitor);
+  forecastRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));

@@ -12,3 +12,4 @@ export * from './alerts.js';
 export * from './notifications.js';
 export * from './import.js';
 export * from './errors.js';
+export * from './forecasts.js';

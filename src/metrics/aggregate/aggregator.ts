@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import type { Db } from '../../store/tables.js';
 import { SERVER_TOTAL } from '../../store/rollups-repo.js';
 import { storeFullCause, type StoreHealth } from '../../store/store-health.js';
-import { HOUR_MS, MINUTE_MS, addRequest, emptyRecording, floorTo, isError } from './bucket.js';
+import { HOUR_MS, addRequest, emptyRecording, floorTo, isError } from './bucket.js';
 import { writeBatch } from './flush-writer.js';
 import { ErrorTracker, type ProbeError } from '../../errors/index.js';
 import { LiveWindow, SLOTS, type LiveFigures } from './live-window.js';
+import { cutoffsAt, tierMs, tierOf, type TierCutoffs } from './backfill.js';
+import { defaultRetention, type MetricsRetention } from '../read/tiers.js';
 import {
   emptyPending,
   enforceBound,
@@ -35,6 +37,8 @@ export interface AggregatorOptions {
   maxSamples?: number;
   log?: Logger;
   now?: () => number;
+  /** How long each tier keeps its rows: a past event goes to the finest that still holds it (backfill.ts). */
+  retention?: MetricsRetention;
   /** Told when a batch is taken to be written (under its flush id) and when it is committed. */
   journal?: { seal(flushId: string): void; committed(flushId: string): void };
 }
@@ -119,6 +123,8 @@ export class Aggregator implements RequestEventSink {
   private readonly intervalMs: number;
   private readonly maxBuckets: number;
   private readonly now: () => number;
+  /** Where past events stop being minutes (and hours): moved on at each flush. */
+  private cutoffs: TierCutoffs;
 
   constructor(private readonly options: AggregatorOptions) {
     this.intervalMs = (options.intervalS ?? 10) * 1000;
@@ -129,6 +135,7 @@ export class Aggregator implements RequestEventSink {
       maxGroups: this.maxBuckets,
     });
     this.now = options.now ?? Date.now;
+    this.cutoffs = cutoffsAt(this.now(), options.retention ?? defaultRetention);
   }
 
   record(e: RequestEvent): void {
@@ -138,18 +145,19 @@ export class Aggregator implements RequestEventSink {
         return;
       }
       const latency = Math.max(0, e.latencyMs);
-      const minute = floorTo(e.startedAt, MINUTE_MS);
+      const resolution = tierOf(e.startedAt, this.cutoffs);
+      const minute = floorTo(e.startedAt, tierMs[resolution]);
       const p = this.pending;
       // a method named like the totals' marker must not be read as the server's total
       const endpoint = e.endpoint === SERVER_TOTAL ? `(${SERVER_TOTAL})` : e.endpoint;
       let recent = this.recent.get(e.serverId);
       if (!recent) this.recent.set(e.serverId, (recent = { buckets: new Map(), usage: undefined }));
       let bucket = recent.buckets.get(endpoint);
-      if (bucket?.minute !== minute) {
-        const key = `${e.serverId}${SEP}${endpoint}${SEP}${minute}`;
+      if (bucket?.minute !== minute || bucket.resolution !== resolution) {
+        const key = `${e.serverId}${SEP}${endpoint}${SEP}${minute}${SEP}${resolution}`;
         bucket = p.buckets.get(key);
         if (!bucket) {
-          bucket = { ...emptyRecording(), serverId: e.serverId, endpoint, minute };
+          bucket = { ...emptyRecording(), serverId: e.serverId, endpoint, minute, resolution };
           p.buckets.set(key, bucket);
           if (p.buckets.size > this.maxBuckets) this.bound();
         }
@@ -320,6 +328,7 @@ export class Aggregator implements RequestEventSink {
   private forgetOldState(): void {
     const nowMs = this.now();
     this.errors.forgetBefore(nowMs);
+    this.cutoffs = cutoffsAt(nowMs, this.options.retention ?? defaultRetention);
     const nowS = Math.floor(nowMs / 1000);
     for (const [id, w] of this.windows) if (w.lastSecond <= nowS - SLOTS) this.windows.delete(id);
   }

@@ -27,7 +27,7 @@ export async function writeBatch(
   const rollups: NewRollup[] = buckets.concat(serverTotals(buckets)).map((b) => ({
     server_id: b.serverId,
     endpoint: b.endpoint,
-    resolution: '1m',
+    resolution: b.resolution,
     bucket_start: b.minute,
     count: b.count,
     errors: b.errors,
@@ -75,16 +75,22 @@ export async function writeBatch(
   return { written: total - refused, refused };
 }
 
-/** Each (server, minute)'s buckets merged, counters and bins: the rows with endpoint `SERVER_TOTAL`. */
+/** Each (server, bucket)'s buckets merged, counters and bins: the rows with endpoint `SERVER_TOTAL`. */
 function serverTotals(buckets: RequestBucket[]): RequestBucket[] {
   const totals = new Map<string, RequestBucket>();
   for (const b of buckets) {
-    const key = `${b.serverId}${SEP}${b.minute}`;
+    const key = `${b.serverId}${SEP}${b.minute}${SEP}${b.resolution}`;
     let t = totals.get(key);
     if (!t)
       totals.set(
         key,
-        (t = { ...emptyRecording(), serverId: b.serverId, endpoint: SERVER_TOTAL, minute: b.minute }),
+        (t = {
+          ...emptyRecording(),
+          serverId: b.serverId,
+          endpoint: SERVER_TOTAL,
+          minute: b.minute,
+          resolution: b.resolution,
+        }),
       );
     mergeCounters(t, b);
     t.bins.addBins(b.bins);

@@ -1,11 +1,14 @@
+import type { Resolution } from '../../store/rollups-repo.js';
 import type { RecordingTraffic } from './bucket.js';
 import type { ErrorBatch } from '../../errors/index.js';
 
-/** A minute of one endpoint's traffic, not yet written. */
+/** A minute of one endpoint's traffic, not yet written (an hour or a day for past events: backfill.ts). */
 export interface RequestBucket extends RecordingTraffic {
   serverId: string;
   endpoint: string;
+  /** The bucket's start (a minute's, unless `resolution` says it is an hour's or a day's). */
   minute: number;
+  resolution: Resolution;
 }
 
 export interface UsageBucket {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { RequestEvent } from '../../model/request-event.js';
+import { DAY_MS } from '../aggregate/bucket.js';
+import { DAY_TIER_DAYS } from '../read/tiers.js';
 
 /** A reporter's clock may run a little ahead; further ahead is a wrong clock or a forged event. */
 export const MAX_FUTURE_MS = 5 * 60_000;
@@ -16,6 +18,11 @@ export const ingestEvent = z.strictObject({
     .refine(
       (v) => startedAtMs(v) <= Date.now() + MAX_FUTURE_MS,
       'must not be more than 5 minutes in the future',
+    )
+    // Past events are welcome (backfill: aggregate/backfill.ts), as far back as the longest tier keeps.
+    .refine(
+      (v) => startedAtMs(v) >= Date.now() - DAY_TIER_DAYS * DAY_MS,
+      `must not be more than ${DAY_TIER_DAYS} days in the past (the longest retention, of the day tier)`,
     ),
   latency_ms: z.number().min(0).max(3_600_000),
   outcome: z.enum(['ok', 'error', 'tool_error', 'transport_error', 'timeout', 'cancelled']),

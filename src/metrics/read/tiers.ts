@@ -22,10 +22,13 @@ export const TIERS: readonly Tier[] = [
   { resolution: '1d', ms: DAY_MS, finer: ['1m', '1h'] },
 ];
 
+/** The day tier's keep (capacity planning): also the oldest an ingested event may be. */
+export const DAY_TIER_DAYS = 400;
+
 export function keepMs(resolution: Resolution, r: MetricsRetention): number {
   if (resolution === '1m') return 48 * HOUR_MS;
   if (resolution === '1h') return r.metricsRetentionDays * DAY_MS;
-  return 400 * DAY_MS;
+  return DAY_TIER_DAYS * DAY_MS;
 }
 
 /** What a query reads: one tier, points every `stepMs` (a multiple of the tier) over [start, end). */

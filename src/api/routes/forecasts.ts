@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { Monitor } from '../../monitor.js';
+import { serverIdParams } from '../contract/common.js';
+import { forecastAnswer, forecastQuery } from '../contract/forecasts.js';
+import { operation } from './operation.js';
+
+const op = operation('forecasts');
+const summary =
+  'history, points with lower/upper bands, the model, seasonality and a backtest MAPE; `status: not_enough_history` under two days of data';
+
+/** `GET /api/v1/servers/:id/forecast` and the fleet's `GET /api/v1/forecast` (the forecasts part answers). */
+export function forecastRoutes(app: FastifyInstance, monitor: Monitor): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const query = (q: z.output<typeof forecastQuery>) => ({
+    metric: q.metric,
+    horizonHours: q.horizon,
+    level: q.level,
+  });
+
+  api.get(
+    '/api/v1/servers/:id/forecast',
+    op('serverForecast', `A server's metric forecast: ${summary}`, {
+      params: serverIdParams,
+      querystring: forecastQuery,
+      response: { 200: forecastAnswer },
+    }),
+    async (req) => {
+      monitor.registry.get(req.params.id);
+      return monitor.forecasts.forecast({ serverId: req.params.id, ...query(req.query) });
+    },
+  );
+
+  api.get(
+    '/api/v1/forecast',
+    op('fleetForecast', `The fleet's metric forecast: ${summary}`, {
+      querystring: forecastQuery,
+      response: { 200: forecastAnswer },
+    }),
+    async (req) => monitor.forecasts.forecast(query(req.query)),
+  );
+}
