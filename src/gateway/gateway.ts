@@ -18,7 +18,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/client';
 import type { Logger } from 'pino';
 import type { RequestEventSink } from '../model/request-event.js';
-import { pausedUntil, type ServerRecord } from '../model/server.js';
+import type { ServerRecord } from '../model/server.js';
+import { pausedReason, safeDecode } from './addressing.js';
 import { LoopGuard } from '../shared/loop-guard.js';
 import { headerOf } from './client-facing.js';
 import { ClientSession } from './client-session.js';
@@ -73,23 +74,7 @@ const noSession = {
   errorData: null,
 };
 
-function pausedReason(server: ServerRecord): string | undefined {
-  if (!server.enabled) return `server "${server.id}" is disabled`;
-  const until = pausedUntil(server, Date.now());
-  if (until === null) return undefined;
-  const why = server.disabledReason === null ? '' : ` (${server.disabledReason})`;
-  return `server "${server.id}" is disabled until ${new Date(until).toISOString()}${why}`;
-}
-
 type Session = ClientSession | HttpSession;
-
-function safeDecode(rawId: string): string {
-  try {
-    return decodeURIComponent(rawId);
-  } catch {
-    return rawId;
-  }
-}
 
 export class Gateway {
   private readonly sessions = new Map<string, Session>();
