@@ -1,5 +1,6 @@
 import { ACTION_KINDS, type ActionKind } from '../model/alert-action.js';
-import type { Db } from '../store/tables.js';
+import type { Selectable } from 'kysely';
+import type { AlertActionsTable, Db } from '../store/tables.js';
 import { iso } from '../shared/iso-time.js';
 
 /**
@@ -32,15 +33,7 @@ export interface NewAction {
 const kindOf = (v: string): ActionKind =>
   (ACTION_KINDS as readonly string[]).includes(v) ? (v as ActionKind) : 'comment';
 
-function view(r: {
-  id: number;
-  history_id: number;
-  action: string;
-  actor: string;
-  comment: string | null;
-  silence_until: number | null;
-  at: number;
-}): HistoryAction {
+function view(r: Selectable<AlertActionsTable>): HistoryAction {
   return {
     id: r.id,
     history_id: r.history_id,

@@ -9,17 +9,8 @@ import { iso } from '../shared/iso-time.js';
  * each notification.
  */
 
-export interface Silence {
-  id: number;
-  rule_id: number | null;
-  server_id: string | null;
-  tag: string | null;
-  starts_at: number;
-  ends_at: number;
-  comment: string | null;
-  by: string;
-  created_at: number;
-}
+/** A silence: the store's row, its author as `by`. */
+export type Silence = Omit<Selectable<AlertSilencesTable>, 'created_by'> & { by: string };
 
 /** A silence as the API shows it: ISO times, and whether it holds now. */
 export interface SilenceView extends Omit<Silence, 'starts_at' | 'ends_at' | 'created_at'> {

@@ -7,6 +7,13 @@ import { Bell } from './bell.js';
 
 const connectionText = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' };
 
+const sections = [
+  ['/', 'Servers'],
+  ['/usage', 'Usage'],
+  ['/errors', 'Errors'],
+  ['/alerts', 'Alerts'],
+] as const;
+
 export function Header({ info }: { info: Info | undefined }) {
   const { path } = useRoute();
   const connection = useObservable(live.connection);
@@ -21,18 +28,11 @@ export function Header({ info }: { info: Info | undefined }) {
         mcp-health
       </a>
       <nav aria-label="Sections">
-        <a href="/" aria-current={current('/')}>
-          Servers
-        </a>
-        <a href="/usage" aria-current={current('/usage')}>
-          Usage
-        </a>
-        <a href="/errors" aria-current={current('/errors')}>
-          Errors
-        </a>
-        <a href="/alerts" aria-current={current('/alerts')}>
-          Alerts
-        </a>
+        {sections.map(([href, label]) => (
+          <a key={href} href={href} aria-current={current(href)}>
+            {label}
+          </a>
+        ))}
       </nav>
       <span class="spacer" />
       <span
