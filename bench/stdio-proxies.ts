@@ -3,11 +3,11 @@
 // (supergateway has no host setting and listens on every interface, for the bench's minutes).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/everything.js';
+import { comparedProxyBin } from './compared-proxies.js';
 
 /** The paths, in the order of the table: the floor first, the gateway last. */
 export const STDIO_PATHS = ['bridge', 'supergateway', 'mcpProxy', 'gateway'] as const;
@@ -19,15 +19,10 @@ export interface RunningProxy {
   stop(): Promise<void>;
 }
 
-const require = createRequire(import.meta.url);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 /** The stdio server every proxy runs: plain node, no loader. */
 const SERVER = [process.execPath, here('./stdio-echo-server.mjs')];
 const STARTUP_MS = 30_000;
-
-function binOf(pkg: string, bin: string): string {
-  return join(require.resolve(`${pkg}/package.json`), '..', bin);
-}
 
 /** Resolves with the first stdout line matching `pattern`, or rejects if the process ends first. */
 function lineOf(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
@@ -86,7 +81,7 @@ async function supergateway(): Promise<RunningProxy> {
     ...['--stdio', quoted(SERVER), '--outputTransport', 'streamableHttp', '--stateful'],
     ...['--port', String(port), '--logLevel', 'none'],
   ];
-  const child = spawn(process.execPath, [binOf('supergateway', 'dist/index.js'), ...args], {
+  const child = spawn(process.execPath, [comparedProxyBin('supergateway', 'dist/index.js'), ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/mcp`;
@@ -97,7 +92,7 @@ async function supergateway(): Promise<RunningProxy> {
 async function mcpProxy(): Promise<RunningProxy> {
   const port = await freePort();
   const args = ['--host', '127.0.0.1', '--port', String(port), '--', ...SERVER];
-  const child = spawn(process.execPath, [binOf('mcp-proxy', 'dist/bin/mcp-proxy.mjs'), ...args], {
+  const child = spawn(process.execPath, [comparedProxyBin('mcp-proxy', 'dist/bin/mcp-proxy.mjs'), ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/mcp`;
