@@ -50,7 +50,11 @@ for (const kind of await storeKinds()) {
 
     test('past events land in the finest tier that still keeps them, and roll up as live ones', async () => {
       const now = Date.now();
-      const [recent, lastWeek, lastQuarter] = [now - 3 * HOUR, now - 7 * DAY, now - 90 * DAY];
+      // Anchored inside their minute, hour and day, so that no group of events straddles a
+      // boundary whatever the time the test runs at.
+      const recent = floor(now - 3 * HOUR, MIN) + 1000;
+      const lastWeek = floor(now - 7 * DAY, HOUR) + 10 * MIN;
+      const lastQuarter = floor(now - 90 * DAY, DAY) + 6 * HOUR;
       await ingest(h, [
         event(recent),
         event(recent + 1),
