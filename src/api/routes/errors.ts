@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { DAY_MS } from '../../metrics/aggregate/bucket.js';
 import type { Monitor } from '../../monitor.js';
-import { validationError } from '../../shared/errors.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   errorGroup,
@@ -14,20 +14,13 @@ import {
   groupQuery,
 } from '../contract/errors.js';
 import { operation } from './operation.js';
+import { queryRange } from './query-range.js';
 
-const DAY_MS = 86_400_000;
-/** At most this long a window: groups and their daily counts are kept 400 days. */
 const MAX_WINDOW_MS = 400 * DAY_MS;
 
-/** [from, to) defaulting to the last 24 hours, with checks that name the field. */
-function windowOf(q: { from?: number | undefined; to?: number | undefined }): { from: number; to: number } {
-  const to = q.to ?? Date.now();
-  const from = q.from ?? to - DAY_MS;
-  if (from >= to) throw validationError([{ field: 'query.from', message: 'must be before to' }]);
-  if (to - from > MAX_WINDOW_MS)
-    throw validationError([{ field: 'query.from', message: 'the window may span at most 400 days' }]);
-  return { from, to };
-}
+/** [from, to) defaulting to the last 24 hours, at most 400 days (groups and day counts are kept that long). */
+const windowOf = (q: { from?: number | undefined; to?: number | undefined }) =>
+  queryRange(q, { defaultMs: DAY_MS, maxMs: MAX_WINDOW_MS, noun: 'window' });
 
 const op = operation('errors');
 

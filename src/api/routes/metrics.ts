@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Monitor } from '../../monitor.js';
 import { operation } from './operation.js';
-import { validationError } from '../../shared/errors.js';
+import { queryRange } from './query-range.js';
 import { serverIdParams } from '../contract/common.js';
 import {
   endpointTable,
@@ -16,12 +16,9 @@ import { usageRoutes } from './usage.js';
 const op = operation('metrics');
 
 /** [from, to) with defaults (the last hour); a range that ends before it starts names the field. */
-function rangeOf(r: { from?: number | undefined; to?: number | undefined }): { from: number; to: number } {
-  const to = r.to ?? Date.now();
-  const from = r.from ?? to - 3600_000;
-  if (from >= to) throw validationError([{ field: 'query.from', message: 'must be before to' }]);
-  return { from, to };
-}
+/** [from, to) defaulting to the last hour. */
+const rangeOf = (r: { from?: number | undefined; to?: number | undefined }) =>
+  queryRange(r, { defaultMs: 3600_000 });
 
 export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
 import { operation } from './operation.js';
+import { queryRange } from './query-range.js';
 import { DAY_MS } from '../../metrics/aggregate/bucket.js';
 import { canonicalTimeZone, isTimeZone } from '../../metrics/read/time-zone.js';
-import { validationError } from '../../shared/errors.js';
 import { serverIdParams } from '../contract/common.js';
 import { usageQuery, usageReport } from '../contract/usage.js';
 
@@ -26,12 +26,11 @@ const MAX_RANGE_MS = 400 * DAY_MS;
 
 /** [from, to) defaulting to the last 30 days; a bad range names the field. */
 function rangeOf(q: z.output<typeof query>) {
-  const to = q.to ?? Date.now();
-  const from = q.from ?? to - 30 * DAY_MS;
-  if (from >= to) throw validationError([{ field: 'query.from', message: 'must be before to' }]);
-  if (to - from > MAX_RANGE_MS)
-    throw validationError([{ field: 'query.from', message: 'the range may span at most 400 days' }]);
-  return { from, to, limit: q.limit, timeZone: q.time_zone };
+  return {
+    ...queryRange(q, { defaultMs: 30 * DAY_MS, maxMs: MAX_RANGE_MS }),
+    limit: q.limit,
+    timeZone: q.time_zone,
+  };
 }
 
 const op = operation('usage');
