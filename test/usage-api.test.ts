@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './helpers/harness.js';
 import { storeKinds } from './helpers/stores.js';
+import { addReportedServer } from './helpers/backfill.js';
 
 const kinds = await storeKinds();
 const [HOUR, DAY] = [3_600_000, 86_400_000];
@@ -83,19 +84,7 @@ for (const kind of kinds)
 
     before(async () => {
       h = await startHarness({ kind });
-      for (const name of ['alpha', 'beta']) {
-        const res = await h.app.inject({
-          method: 'POST',
-          url: '/api/v1/servers',
-          payload: {
-            name,
-            transport: 'streamable-http',
-            url: 'http://127.0.0.1:9/mcp',
-            health_check_interval: 3600,
-          },
-        });
-        assert.equal(res.statusCode, 201, res.body);
-      }
+      for (const name of ['alpha', 'beta']) await addReportedServer(h, name);
       const events = sent.map((e) => ({
         ...e,
         method: e.endpoint.split(':')[0],
