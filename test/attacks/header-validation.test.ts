@@ -104,10 +104,14 @@ for (const kind of await storeKinds()) {
       );
       assert.equal(probe.headers.authorization, 'Bearer abc\tdef');
       assert.equal(probe.headers['x-plain'], 'a value; with=signs, and "quotes"');
-      const server = (await h.app.inject({ url: '/api/v1/servers/remote' })).json<{
-        last_error: string | null;
-      }>();
-      assert.match(String(server.last_error), /HTTP 401/, 'the check ran and got the server’s own answer');
+      // The upstream saw the request before the check recorded its answer: wait for the record.
+      const lastError = await waitFor('the check recorded', async () => {
+        const server = (await h.app.inject({ url: '/api/v1/servers/remote' })).json<{
+          last_error: string | null;
+        }>();
+        return server.last_error;
+      });
+      assert.match(lastError, /HTTP 401/, 'the check ran and got the server’s own answer');
     });
   });
 }
