@@ -20,6 +20,7 @@ import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './model/request-event.js';
 import type { CheckRow } from './model/check.js';
 import { ErrorsService, type ProbeError } from './errors/index.js';
+import { IncidentsService } from './incidents/index.js';
 import { requestsPerStep } from './metrics/index.js';
 import { openSecrets } from './secrets/at-rest.js';
 import type { SecretBox } from './shared/secrets/secret-box.js';
@@ -71,6 +72,8 @@ export interface Monitor {
   alerts: AlertsService;
   /** Error groups: the list, the trend, a group, status changes (DESIGN §10). */
   errors: ErrorsService;
+  /** Incidents (open and close by themselves) and the window analysis of "click a spike" (DESIGN §10). */
+  incidents: IncidentsService;
   /** Metric forecasts, fitted in a worker thread and kept for the hour. */
   forecasts: Forecasts;
   /** Open client sessions and streams through the gateway, per server. */
@@ -224,6 +227,34 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   });
   await alerts.start();
   const forecasts = new Forecasts({ db: () => store.db });
+  const metrics = new MetricsReader(store.db, { retention, maxPoints: config.max_timeline_points });
+  const incidents = new IncidentsService({
+    store,
+    errors,
+    requests: (q) => requestsPerStep(store.db, q, retention),
+    gauges: async (q) => (await metrics.gaugeSeries(q)).points,
+    alertFirings: async (q) =>
+      (
+        await alerts.history.list({
+          from: new Date(q.from).toISOString(),
+          to: new Date(q.to).toISOString(),
+          server: q.serverId,
+          limit: q.limit,
+        })
+      ).map((h) => ({
+        history_id: h.id,
+        rule_name: h.rule_name,
+        server_id: h.server_id,
+        severity: h.severity,
+        triggered_at: h.triggered_at,
+        resolved_at: h.resolved_at,
+        comments: h.actions.flatMap((a) => (a.comment ? [{ by: a.by, at: a.at, text: a.comment }] : [])),
+      })),
+  });
+  if (config.incident_evaluation_interval > 0)
+    incidents.start(config.incident_evaluation_interval * 1000, (err) =>
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'incident evaluation failed'),
+    );
   log.info({ servers: registry.list().length }, 'checking servers');
   let quiet: Promise<void> | undefined;
   /** Nothing new from here on: no checks, no alert evaluation, no gauges; gateway clients let go. */
@@ -234,7 +265,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       stopRetention();
       stopRollups();
       // Deliveries still retrying get a short grace; the gateway's sessions and streams end meanwhile.
-      await Promise.all([alerts.stop(), gateway.close()]);
+      await Promise.all([alerts.stop(), gateway.close(), incidents.stop()]);
     })());
   return {
     config,
@@ -248,10 +279,11 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     sink,
     prometheus,
     aggregator,
-    metrics: new MetricsReader(store.db, { retention, maxPoints: config.max_timeline_points }),
+    metrics,
     gateway,
     gauges,
     errors,
+    incidents,
     alerts,
     forecasts,
     activeConnections,

@@ -17,6 +17,7 @@ import { serializerCompiler, validatorCompiler } from './schema-compilers.js';
 import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
 import { errorRoutes } from './routes/errors.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -84,6 +85,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   ingestRoutes(app, monitor);
   metricsRoutes(app, monitor);
   errorRoutes(app, monitor);
+  incidentRoutes(app, monitor);
   forecastRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);

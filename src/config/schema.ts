@@ -55,6 +55,8 @@ export const settingsShape = {
   gateway_request_timeout: z.number().positive().max(3600).default(60),
   /** How often every alert rule is evaluated, seconds (a status change is evaluated at once). */
   alert_evaluation_interval: z.number().min(1).max(3_600).default(15),
+  /** How often incidents are opened and closed from the error rates and alerts, seconds; 0: never (DESIGN §10). */
+  incident_evaluation_interval: z.number().min(0).max(3_600).default(60),
   port: z.number().int().min(0).max(65_535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   data_dir: z.string().min(1).default('./data'),

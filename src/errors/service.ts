@@ -53,6 +53,24 @@ export class ErrorsService {
     return errorTrend(this.db, plan, serverId, this.options.requests);
   }
 
+  /** Errors of these groups in the window, by group id (groups without any are left out). */
+  async counts(ids: number[], w: Window): Promise<Map<number, number>> {
+    const range = rangeFor(w.from, w.to, this.now(), this.options.errorRetentionDays);
+    const out = new Map<number, number>();
+    for (const r of await repo.breakdown(this.db, ids, range, 'server_id'))
+      out.set(r.groupId, (out.get(r.groupId) ?? 0) + r.count);
+    return out;
+  }
+
+  /** These groups as they stand (count: since first seen), in the order given; pruned ones left out. */
+  async groups(ids: number[]): Promise<GroupView[]> {
+    const rows = new Map((await repo.groups(this.db, ids)).map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [groupView(row, row.count, [])] : [];
+    });
+  }
+
   /** A group; without a window, its whole life (first seen to last seen). Throws not_found. */
   async detail(id: number, w: Partial<Window>, samples: number): Promise<GroupDetail> {
     let window: Window;

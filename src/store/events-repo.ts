@@ -1,4 +1,5 @@
-import type { Db } from './tables.js';
+import type { Selectable } from 'kysely';
+import type { Db, EventsTable } from './tables.js';
 import { fromJson, toJson } from './json.js';
 
 export type EventKind = 'deployment' | 'config_change' | 'disabled' | 'enabled' | 'status_change';
@@ -42,16 +43,35 @@ export const eventsRepo = {
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      server_id: r.server_id,
-      kind: r.kind,
-      message: r.message,
-      data: fromJson<Record<string, unknown>>(r.data, {}),
-      at: new Date(r.at).toISOString(),
-    }));
+    return rows.map(eventRow);
+  },
+  /** Events of these kinds in [from, to) (a server's, or every server's), newest first, at most `limit`. */
+  async between(
+    db: Db,
+    q: { from: number; to: number; serverId: string | undefined; kinds: EventKind[]; limit: number },
+  ): Promise<EventRow[]> {
+    let query = db
+      .selectFrom('events')
+      .selectAll()
+      .where('at', '>=', q.from)
+      .where('at', '<', q.to)
+      .where('kind', 'in', q.kinds);
+    if (q.serverId !== undefined) query = query.where('server_id', '=', q.serverId);
+    const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    return rows.map(eventRow);
   },
 };
+
+function eventRow(r: Selectable<EventsTable>): EventRow {
+  return {
+    id: r.id,
+    server_id: r.server_id,
+    kind: r.kind,
+    message: r.message,
+    data: fromJson<Record<string, unknown>>(r.data, {}),
+    at: new Date(r.at).toISOString(),
+  };
+}
 
 export const auditRepo = {
   async insert(

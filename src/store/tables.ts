@@ -286,6 +286,40 @@ export interface MetricFlushesTable {
   committed_at: number;
 }
 
+/**
+ * Incidents (012): a server's spell of trouble, open → resolved. The sets (fingerprints, group
+ * ids, servers, endpoints, clients) and `shape` (error rate %, one value per `shape_step_ms` from
+ * `shape_from`) are JSON arrays.
+ */
+export interface IncidentsTable {
+  id: Generated<number>;
+  server_id: string;
+  status: string;
+  /** What opened it: 'error_rate', 'group' or 'alert'. */
+  cause: string;
+  title: string;
+  opened_at: number;
+  closed_at: number | null;
+  updated_at: number;
+  baseline_rate: number | null;
+  peak_rate: number | null;
+  errors: number;
+  fingerprints: string;
+  group_ids: string;
+  servers: string;
+  endpoints: string;
+  clients: string;
+  shape: string;
+  shape_from: number;
+  shape_step_ms: number;
+  alert_history_id: number | null;
+  /** Evaluations in a row below the closing threshold (it closes after two). */
+  calm_evaluations: number;
+  resolution_note: string | null;
+  /** 'auto' (fell back) or 'hand' (resolved through the API); null while open. */
+  resolved_by: string | null;
+}
+
 export interface Database {
   servers: ServersTable;
   server_health: ServerHealthTable;
@@ -306,6 +340,7 @@ export interface Database {
   error_counts: ErrorCountsTable;
   metric_flushes: MetricFlushesTable;
   notifications: NotificationsTable;
+  incidents: IncidentsTable;
 }
 
 export type Db = Kysely<Database>;
