@@ -1,4 +1,5 @@
 import { notFound } from '../shared/errors.js';
+import { eventsRepo } from '../store/events-repo.js';
 import { inBatches } from '../store/in-batches.js';
 import { periodic } from '../shared/periodic.js';
 import type { GroupView } from '../errors/index.js';
@@ -11,6 +12,14 @@ import { incidentView, signatureOf, type IncidentView, type SimilarIncident } fr
 import { analyzeWindow, type WindowAnalysis } from './window.js';
 
 const DAY_MS = 86_400_000;
+
+/** A deployment or config change, as a chart marks it. */
+export interface Change {
+  kind: 'deployment' | 'config_change';
+  time: string;
+  server: string | null;
+  detail: string;
+}
 /** Incidents are kept this long after they close (issue 12). */
 export const INCIDENT_RETENTION_DAYS = 400;
 /** Past incidents compared in a similar search: the latest closed ones. */
@@ -121,6 +130,23 @@ export class IncidentsService {
 
   async window(w: { from: number; to: number }, serverId: string | undefined): Promise<WindowAnalysis> {
     return { ...w, ...(await analyzeWindow(this.deps, w, serverId, (s) => this.similarTo(s, undefined))) };
+  }
+
+  /** Deployments and config changes in [from, to) (a server's, or every server's), oldest first: the charts' markers. */
+  async changes(w: { from: number; to: number }, serverId: string | undefined): Promise<Change[]> {
+    const rows = await eventsRepo.between(this.deps.store.db, {
+      ...w,
+      serverId,
+      kinds: ['deployment', 'config_change'],
+      limit: 500,
+    });
+    return rows.reverse().map((r) => ({
+      // safe because the query asked for these two kinds only
+      kind: r.kind as Change['kind'],
+      time: r.at,
+      server: r.server_id,
+      detail: r.message,
+    }));
   }
 
   /** The closed incidents most like `s`, best first. */

@@ -14,8 +14,9 @@ import { AddServer } from './views/add-server.js';
 import { AlertsPage } from './views/alerts/alerts-page.js';
 import { UsagePage } from './views/usage/usage-page.js';
 import { ErrorsPage } from './views/errors/errors-page.js';
+import { IncidentsPage } from './views/incidents/incidents-page.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`. */
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -26,6 +27,9 @@ function Page() {
   if (path === '/usage') return <UsagePage />;
   const errors = /^\/errors(?:\/(\d+))?\/?$/.exec(path);
   if (errors) return <ErrorsPage {...(errors[1] ? { groupId: Number(errors[1]) } : {})} />;
+  if (path === '/incidents/window') return <IncidentsPage window />;
+  const incident = /^\/incidents(?:\/(\d+))?\/?$/.exec(path);
+  if (incident) return <IncidentsPage {...(incident[1] ? { id: Number(incident[1]) } : {})} />;
   const alerts = /^\/alerts(?:\/(rules|channels|history|silences))?\/?$/.exec(path);
   if (alerts) return <AlertsPage tab={alerts[1] ?? 'history'} />;
   return <NotFound />;

@@ -102,6 +102,23 @@ export const windowAnalysis = z.object({
   similar: z.array(similarIncident),
 });
 
+export const changesQuery = windowQuery;
+
+export const changeList = z.object({
+  from: z.number(),
+  to: z.number(),
+  /** Oldest first. */
+  changes: z.array(
+    z.object({
+      kind: z.enum(['deployment', 'config_change']),
+      time: isoTime,
+      server: z.string().nullable(),
+      detail: z.string(),
+    }),
+  ),
+});
+
+export type ChangeList = z.infer<typeof changeList>;
 export type IncidentListQuery = z.input<typeof incidentListQuery>;
 export type WindowQuery = z.input<typeof windowQuery>;
 export type IncidentPatch = z.input<typeof incidentPatch>;

@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DAY_MS } from '../../metrics/aggregate/bucket.js';
 import type { Monitor } from '../../monitor.js';
 import {
+  changeList,
+  changesQuery,
   incident,
   incidentDetail,
   incidentList,
@@ -52,6 +54,22 @@ export function incidentRoutes(app: FastifyInstance, monitor: Monitor): void {
     async (req) => {
       const w = queryRange(req.query, { defaultMs: 3_600_000, maxMs: 31 * DAY_MS, noun: 'window' });
       return incidents.window(w, req.query.server);
+    },
+  );
+
+  api.get(
+    '/api/v1/changes',
+    op(
+      'listChanges',
+      "Deployments (a server's reported version changed) and config changes of a window, oldest first: the charts' markers",
+      {
+        querystring: changesQuery,
+        response: { 200: changeList },
+      },
+    ),
+    async (req) => {
+      const w = queryRange(req.query, { defaultMs: DAY_MS, maxMs: 400 * DAY_MS, noun: 'window' });
+      return { ...w, changes: await incidents.changes(w, req.query.server) };
     },
   );
 

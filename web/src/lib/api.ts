@@ -16,6 +16,13 @@ import type {
   ErrorTrend,
   GroupPatch,
   GaugeSeries,
+  ChangeList,
+  Incident,
+  IncidentDetail,
+  IncidentList,
+  IncidentListQuery,
+  IncidentPatch,
+  WindowAnalysis,
   HistoryDetail,
   HistoryList,
   ImportBody,
@@ -118,6 +125,19 @@ export const api = {
     update: (id: number, body: GroupPatch) => patch<ErrorGroup>(path('errors', 'groups', id), body),
   },
 
+  incidents: {
+    list: (q: Omit<IncidentListQuery, 'from' | 'to' | 'limit'> & Range & { limit?: number }) =>
+      request<IncidentList>(`${path('incidents')}${qs(q)}`),
+    get: (id: number) => request<IncidentDetail>(path('incidents', id)),
+    update: (id: number, body: IncidentPatch) => patch<Incident>(path('incidents', id), body),
+    /** "Click a spike": the window analysis. */
+    window: (q: Range & { server?: string | undefined }) =>
+      request<WindowAnalysis>(`${path('incidents', 'window')}${qs(q)}`),
+  },
+
+  /** Deployments and config changes: the charts' markers. */
+  changes: (q: Range & { server?: string | undefined }) => request<ChangeList>(`${path('changes')}${qs(q)}`),
+
   notifications: {
     list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
     readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
@@ -145,6 +165,12 @@ export type {
   HistoryAction,
   HistoryDetail,
   HistoryItem,
+  ChangeList,
+  CorrelatedEvent,
+  Incident,
+  IncidentDetail,
+  SimilarIncident,
+  WindowAnalysis,
   ImportOutcome,
   Info,
   LogLine,

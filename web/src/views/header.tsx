@@ -11,6 +11,7 @@ const sections = [
   ['/', 'Servers'],
   ['/usage', 'Usage'],
   ['/errors', 'Errors'],
+  ['/incidents', 'Incidents'],
   ['/alerts', 'Alerts'],
 ] as const;
 

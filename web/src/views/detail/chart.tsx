@@ -22,6 +22,40 @@ interface Props {
   /** The x range shown (epoch ms), whatever the data covers. */
   from: number;
   to: number;
+  /** Vertical lines: deployments and config changes (DESIGN §10). */
+  markers?: ChartMarker[] | undefined;
+  /** A range brushed (or a point clicked: the step around it), epoch ms: "click a spike". */
+  onSelect?: ((from: number, to: number) => void) | undefined;
+}
+
+export interface ChartMarker {
+  t: number;
+  label: string;
+  color: string;
+}
+
+/** Draws each marker as a dashed vertical line across the plot. */
+function markerPlugin(markers: ChartMarker[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const { ctx, bbox } = u;
+        ctx.save();
+        ctx.setLineDash([4, 3]);
+        ctx.lineWidth = 1.5 * devicePixelRatio;
+        for (const m of markers) {
+          const x = Math.round(u.valToPos(m.t / 1000, 'x', true));
+          if (x < bbox.left || x > bbox.left + bbox.width) continue;
+          ctx.strokeStyle = m.color;
+          ctx.beginPath();
+          ctx.moveTo(x, bbox.top);
+          ctx.lineTo(x, bbox.top + bbox.height);
+          ctx.stroke();
+        }
+        ctx.restore();
+      },
+    },
+  };
 }
 
 /** Indexes of the values with no value beside them (null when none). */
@@ -34,9 +68,13 @@ function isolated(ys: ArrayLike<number | null | undefined> | undefined): number[
 }
 
 /** A uPlot time-series chart that fills its box and shows exact values in its legend on hover. */
-export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) {
+export function Chart({ xs, ys, series, height = 220, label, from, to, markers, onSelect }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const colours = useObservable(scheme);
+  // the latest handler, so that a new function each render does not redraw the chart
+  const selected = useRef(onSelect);
+  selected.current = onSelect;
+  const selectable = onSelect !== undefined;
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -47,13 +85,30 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
       grid: { stroke: grid, width: 1 },
       ticks: { stroke: grid, width: 1 },
     };
+    // uPlot's mouseup ends a drag with a click too: that click is not a second selection
+    let dragged = false;
     const fmt = series[0]?.format ?? ((v: number | null) => String(v));
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
         height,
         legend: { live: true },
-        cursor: { drag: { x: false, y: false } },
+        cursor: { drag: { x: selectable, y: false } },
+        plugins: markers && markers.length > 0 ? [markerPlugin(markers)] : [],
+        hooks: selectable
+          ? {
+              setSelect: [
+                (u) => {
+                  if (u.select.width < 2) return;
+                  const a = u.posToVal(u.select.left, 'x') * 1000;
+                  const b = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
+                  dragged = true;
+                  u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                  selected.current?.(Math.round(a), Math.round(b));
+                },
+              ],
+            }
+          : {},
         scales: {
           x: { time: true, range: (): uPlot.Range.MinMax => [from / 1000, to / 1000] },
           y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
@@ -88,11 +143,26 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
     );
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
+    // a click (no drag) selects the step around the point clicked
+    const click = () => {
+      const i = plot.cursor.idx;
+      if (dragged) {
+        dragged = false;
+        return;
+      }
+      if (!selected.current || i === null || i === undefined) return;
+      const t = xs[i];
+      if (t === undefined) return;
+      const step = (xs[i + 1] ?? t) - (xs[i - 1] ?? t) || 60_000;
+      selected.current(Math.round(t - step), Math.round(t + step));
+    };
+    plot.over.addEventListener('click', click);
     return () => {
+      plot.over.removeEventListener('click', click);
       resize.disconnect();
       plot.destroy();
     };
-  }, [xs, ys, series, height, from, to, colours]);
+  }, [xs, ys, series, height, from, to, colours, markers, selectable]);
   return (
     <div
       ref={box}
@@ -101,6 +171,8 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
       aria-label={label}
       data-testid="chart"
       data-scheme={colours}
+      data-markers={markers?.length ?? 0}
+      title={onSelect ? 'Drag across a spike, or click it, to see what happened then' : undefined}
       data-values={series
         .map((s, i) => `${s.label}: ${ys[i]?.filter((v) => v !== null).length ?? 0}`)
         .join('; ')}

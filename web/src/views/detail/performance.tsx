@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../../lib/api.js';
 import { bytes, exact, ms, percent, rate } from '../../lib/format.js';
-import { setQuery, useRoute } from '../../lib/router.js';
+import { navigate, setQuery, useRoute } from '../../lib/router.js';
+import { useChangeMarkers, windowLink } from '../incidents/markers.js';
 import type { SeriesPoint, SeriesResult, Server } from '../../lib/api.js';
 import { Chart, type ChartSeries } from './chart.js';
 import { rangeOf, type Range } from './range.js';
@@ -188,6 +189,7 @@ export function Performance({ server }: { server: Server }) {
       stale = true;
     };
   }, [server.id, range.from, range.to, endpoint, compare, young]);
+  const markers = useChangeMarkers(range.from, range.to, server.id);
   const firsts = (panels ?? []).flatMap((p) => (p.first === undefined ? [] : [p.first]));
   // The first step with data, or when the server was added if that is later (steps may be hours long).
   const added = Date.parse(server.created_at);
@@ -254,6 +256,12 @@ export function Performance({ server }: { server: Server }) {
                   label={p.title}
                   from={range.from}
                   to={range.to}
+                  markers={markers}
+                  onSelect={
+                    p.title === 'Latency' || p.title === 'Error rate'
+                      ? (from, to) => navigate(windowLink(from, to, server.id))
+                      : undefined
+                  }
                 />
               )}
             </section>

@@ -3,7 +3,8 @@ import { api, type ErrorGroup, type ErrorKind, type ErrorTrend } from '../../lib
 import { count, percent, relative } from '../../lib/format.js';
 import { live } from '../../lib/live.js';
 import { useNow } from '../../lib/observable.js';
-import { setQuery, useRoute } from '../../lib/router.js';
+import { navigate, setQuery, useRoute } from '../../lib/router.js';
+import { useChangeMarkers, windowLink } from '../incidents/markers.js';
 import { useApi } from '../../lib/use-api.js';
 import { Chart } from '../detail/chart.js';
 import { RangePicker } from '../detail/range-picker.js';
@@ -69,13 +70,14 @@ export function ErrorsPage({ groupId }: { groupId?: number }) {
         </form>
       </div>
       <ErrorNote text={trend.error ?? groups.error} />
-      {trend.data && <TrendPanel trend={trend.data} />}
+      {trend.data && <TrendPanel trend={trend.data} server={filter.server} />}
       {groups.data && <GroupTable groups={groups.data.groups} />}
     </section>
   );
 }
 
-function TrendPanel({ trend }: { trend: ErrorTrend }) {
+function TrendPanel({ trend, server }: { trend: ErrorTrend; server: string | undefined }) {
+  const markers = useChangeMarkers(trend.from, trend.to, server);
   const data = useMemo(
     () => ({
       xs: trend.points.map((p) => p.t),
@@ -105,6 +107,8 @@ function TrendPanel({ trend }: { trend: ErrorTrend }) {
         label="Errors over time by kind"
         from={trend.from}
         to={trend.to}
+        markers={markers}
+        onSelect={(from, to) => navigate(windowLink(from, to, server))}
       />
     </section>
   );
