@@ -82,12 +82,23 @@ export async function startChaosServer(opts: ChaosServerOptions = {}): Promise<R
   const position = () => chaosPositionAt(elapsed(), cycleMs);
   const phase = (): ChaosPhase => position().spec.phase;
   let counter = 0;
+  // Each erroring phase ships a new version just before it (the checker sees a deployment line up
+  // with the spike); the odd versions bring a distinctive error of their own, so the second time
+  // one goes out its incident finds the first, with the note people left on it (DESIGN §10).
+  const releaseOffset = msUntilPhase(0, cycleMs, 'erroring');
+  const release = (): number =>
+    elapsed() < releaseOffset ? 0 : Math.floor((elapsed() - releaseOffset) / cycleMs) + 1;
+  const failure = (): string | undefined => {
+    if (phase() !== 'erroring') return undefined;
+    const n = release();
+    return n % 2 === 1
+      ? `chaos 1.${n}.0: order cache read a record in the old schema (key ${(counter * 7919) % 100_000})`
+      : 'chaos: tool failed (erroring phase)';
+  };
 
   const handler = createMcpHandler(() => {
-    const server = new McpServer({ name: CHAOS_SERVER_NAME, version: '1.0.0' });
-    registerDemoTools(server, {
-      failure: () => (phase() === 'erroring' ? 'chaos: tool failed (erroring phase)' : undefined),
-    });
+    const server = new McpServer({ name: CHAOS_SERVER_NAME, version: `1.${release()}.0` });
+    registerDemoTools(server, { failure });
     return server;
   });
 
