@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { serverInput } from '../../config/server-input.js';
 import type { Monitor } from '../../monitor.js';
 import { operation } from './operation.js';
+import { mayRunCommands } from '../auth.js';
 import type { ServerRecord } from '../../model/server.js';
 import { AppError } from '../../shared/errors.js';
 import { noContent, serverIdParams } from '../contract/common.js';
@@ -53,7 +54,8 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
       body: serverInput,
       response: { 201: serverView.describe('The new server') },
     }),
-    async (req, reply) => reply.status(201).send(view(await registry.create(req.body, req.actor))),
+    async (req, reply) =>
+      reply.status(201).send(view(await registry.create(req.body, req.actor, mayRunCommands(req)))),
   );
 
   api.get(
@@ -69,7 +71,7 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
       body: serverPatch,
       response: { 200: serverView },
     }),
-    async (req) => view(await registry.update(req.params.id, req.body, req.actor)),
+    async (req) => view(await registry.update(req.params.id, req.body, req.actor, mayRunCommands(req))),
   );
 
   api.delete(
