@@ -33,7 +33,7 @@ for (const kind of await storeKinds()) {
       const call = async (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
         const r = await h.app.inject({ method, url, headers: as, ...(payload ? { payload } : {}) });
         assert.ok(r.statusCode < 300, `${method} ${url}: ${r.statusCode} ${r.body}`);
-        return r.statusCode === 204 ? {} : r.json<{ id: number }>();
+        return r.statusCode === 204 ? { id: 0 } : r.json<{ id: number }>();
       };
       await call('POST', '/api/v1/servers', {
         name: 'audited',
