@@ -12,8 +12,13 @@ import { storeKinds } from './helpers/stores.js';
 import { addUser, BOOTSTRAP, bearer, tokenFor } from './helpers/teams.js';
 import type { Role } from '../src/model/role.js';
 
-/** The writes any signed-in user may make: their own session and tokens. */
-const VIEWER_WRITES = ['POST /api/v1/auth/logout', 'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id'];
+/** The writes any signed-in user may make: their own session and tokens, the bell's read marks. */
+const VIEWER_WRITES = [
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/tokens',
+  'DELETE /api/v1/tokens/:id',
+  'POST /api/v1/notifications/read',
+];
 const ADMIN_ONLY = [
   'GET /api/v1/users',
   'POST /api/v1/users',
