@@ -103,12 +103,10 @@ for (const kind of await storeKinds()) {
       const by = (action: string, target?: string) =>
         entries.filter((e) => e.action === action && (target === undefined || e.target === target));
       const olga = [
-        ['createServer', 'audited'],
-        ['updateServer', 'audited'],
-        ['disableServer', 'audited'],
-        ['enableServer', 'audited'],
-        ['deleteServer', 'audited'],
         ['server.create', 'audited'],
+        ['server.update', 'audited'],
+        ['server.disable', 'audited'],
+        ['server.enable', 'audited'],
         ['server.delete', 'audited'],
         ['createRule', String(rule.id)],
         ['updateRule', String(rule.id)],
@@ -122,6 +120,11 @@ for (const kind of await storeKinds()) {
         ['token.delete', `token:${token.id}`],
         ['login', null],
       ] as const;
+      assert.equal(
+        entries.filter((e) => e.target === 'audited').length,
+        5,
+        'one row per change of the server',
+      );
       for (const [action, target] of olga) {
         const rows = by(action, target ?? undefined);
         assert.ok(

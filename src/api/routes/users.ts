@@ -25,6 +25,9 @@ import { operation } from './operation.js';
 
 /** Any signed-in user may read who they are, sign out and keep their own tokens. */
 const anyUser = { config: { role: 'viewer' as const } };
+/** The users part writes these changes' audit rows itself, with before and after. */
+const adminAudited = { config: { role: 'admin' as const, audit: false } };
+const anyUserAudited = { config: { role: 'viewer' as const, audit: false } };
 const WEEK_MS = 7 * 86_400_000;
 
 const me = (p: Principal) => ({ user: p.name, role: p.role, kind: p.kind, csrf_token: p.csrf ?? null });
@@ -46,7 +49,7 @@ export function userRoutes(app: FastifyInstance, monitor: Monitor): void {
   api.post(
     '/api/v1/users',
     {
-      ...adminOnly,
+      ...adminAudited,
       ...op('createUser', 'Adds a user (password: at least 12 characters)', {
         body: userInput,
         response: { 201: userView },
@@ -57,7 +60,7 @@ export function userRoutes(app: FastifyInstance, monitor: Monitor): void {
   api.patch(
     '/api/v1/users/:id',
     {
-      ...adminOnly,
+      ...adminAudited,
       ...op('updateUser', "Changes a user's role or password (the last admin stays admin)", {
         params: idParams,
         body: userPatch,
@@ -69,7 +72,7 @@ export function userRoutes(app: FastifyInstance, monitor: Monitor): void {
   api.delete(
     '/api/v1/users/:id',
     {
-      ...adminOnly,
+      ...adminAudited,
       ...op('deleteUser', 'Removes a user with their sessions and tokens (never the last admin)', {
         params: idParams,
         response: { 204: noContent },
@@ -145,7 +148,7 @@ export function userRoutes(app: FastifyInstance, monitor: Monitor): void {
   api.post(
     '/api/v1/tokens',
     {
-      ...anyUser,
+      ...anyUserAudited,
       ...tokens('createToken', 'Makes an API or gateway token; the secret is in this answer only', {
         body: tokenInput,
         response: { 201: tokenCreated },
@@ -163,7 +166,7 @@ export function userRoutes(app: FastifyInstance, monitor: Monitor): void {
   api.delete(
     '/api/v1/tokens/:id',
     {
-      ...anyUser,
+      ...anyUserAudited,
       ...tokens('deleteToken', 'Revokes a token', { params: idParams, response: { 204: noContent } }),
     },
     async (req, reply) => {
