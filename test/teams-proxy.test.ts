@@ -64,7 +64,7 @@ describe('trusted header auth', () => {
     assert.equal(audit.json<{ entries: { action: string }[] }>().entries[0]?.action, 'createSilence');
   });
 
-  test('the header needs trusted addresses; a default role lets unmapped users in as that', async () => {
+  test('the header needs trusted addresses, valid ranges; the settings read from the environment', () => {
     const missing = configSchema.safeParse({ auth_proxy_header: 'X-Forwarded-User' });
     assert.equal(missing.success, false);
     assert.match(JSON.stringify(missing.error?.issues), /auth_proxy_trusted/);

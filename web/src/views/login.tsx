@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { ApiError, authNeeded, token } from '../lib/http.js';
 import { live } from '../lib/live.js';
+import { fieldText } from '../lib/form.js';
 import { loadMe } from '../lib/session.js';
 import { ErrorNote } from './error-note.js';
 
@@ -19,13 +20,15 @@ export function Login() {
   };
   const password = async (e: Event) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const text = fieldText(new FormData(e.currentTarget as HTMLFormElement));
+    const raw = new FormData(e.currentTarget as HTMLFormElement).get('password');
     setError(undefined);
     token.set(null);
     try {
       await api.auth.login({
-        username: String(f.get('username') ?? ''),
-        password: String(f.get('password') ?? ''),
+        username: text('username'),
+        // As typed, not trimmed: spaces may be part of a password.
+        password: typeof raw === 'string' ? raw : '',
       });
       await signedIn();
     } catch (err) {
@@ -40,8 +43,7 @@ export function Login() {
   };
   const apiToken = async (e: Event) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget as HTMLFormElement);
-    token.set(String(f.get('token') ?? '').trim());
+    token.set(fieldText(new FormData(e.currentTarget as HTMLFormElement))('token'));
     try {
       await api.servers.list();
       await signedIn();
