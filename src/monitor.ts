@@ -33,6 +33,7 @@ import { lockDataDir } from './store/instance-lock.js';
 import { openStore, type Store } from './store/open-store.js';
 import { ensurePrivateDir } from './shared/private-files.js';
 import { startRetention } from './store/retention.js';
+import { redactWith, UsersService } from './users/index.js';
 
 export interface MonitorOptions {
   config: Config;
@@ -76,6 +77,8 @@ export interface Monitor {
   incidents: IncidentsService;
   /** Metric forecasts, fitted in a worker thread and kept for the hour. */
   forecasts: Forecasts;
+  /** Users, sessions, API tokens and the audit log (DESIGN §12). */
+  users: UsersService;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -255,6 +258,13 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     incidents.start(config.incident_evaluation_interval * 1000, (err) =>
       log.error({ err: err instanceof Error ? err.message : String(err) }, 'incident evaluation failed'),
     );
+  const users = new UsersService({
+    db: store.db,
+    log: log.child({ part: 'users' }),
+    sessionLifetimeMs: config.session_lifetime_hours * 3_600_000,
+    sessionIdleMs: config.session_idle_minutes * 60_000,
+    redact: redactWith((text) => scrubber.scrub(text)),
+  });
   log.info({ servers: registry.list().length }, 'checking servers');
   let quiet: Promise<void> | undefined;
   /** Nothing new from here on: no checks, no alert evaluation, no gauges; gateway clients let go. */
@@ -286,6 +296,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     incidents,
     alerts,
     forecasts,
+    users,
     activeConnections,
     publicUrl,
     listeningAt(url) {

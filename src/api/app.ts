@@ -6,7 +6,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { LiveHub } from './live/hub.js';
 import type { LiveLimits } from './live/live-client.js';
 import type { Monitor } from '../monitor.js';
-import { registerAuth, type Access } from './auth.js';
+import { registerAuditHook } from './audit-hook.js';
+import { registerAuth, roleOf, type Access } from './auth.js';
+import type { Role } from '../model/role.js';
 import { registerDashboard } from './dashboard.js';
 import { frameworkErrors, registerErrorHandler, registerNotFound } from './errors.js';
 import { gatewayEntry } from './gateway-entry.js';
@@ -24,6 +26,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { importRoutes } from './routes/import.js';
 import { serverRoutes } from './routes/servers.js';
+import { userRoutes } from './routes/users.js';
 
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -36,6 +39,8 @@ export interface Api {
   routes: string[];
   /** What each registered route declares (`GET /api/v1/info` → `open`). */
   access: Map<string, Access>;
+  /** The least role each registered route needs (`POST /api/v1/users` → `admin`). */
+  roles: Map<string, Role>;
 }
 
 export interface ApiOptions {
@@ -65,16 +70,19 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   app.setSerializerCompiler(serializerCompiler(options.checkAnswers ?? false));
   const routes: string[] = [];
   const access = new Map<string, Access>();
+  const roles = new Map<string, Role>();
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
       if (method === 'HEAD') continue;
       routes.push(`${method} ${r.url}`);
       access.set(`${method} ${r.url}`, r.config?.access ?? 'token');
+      roles.set(`${method} ${r.url}`, roleOf(method, r.config?.role));
     }
   });
   registerErrorHandler(app);
   registerRequestGuard(app, guard);
-  registerAuth(app, monitor.config.api_token);
+  registerAuth(app, monitor);
+  registerAuditHook(app, monitor);
   registerInputChecks(app);
   await registerOpenApi(app, packageVersion, Boolean(monitor.config.api_token));
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -89,7 +97,8 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   forecastRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
+  userRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
-  return { app, hub, routes, access };
+  return { app, hub, routes, access, roles };
 }

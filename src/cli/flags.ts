@@ -11,7 +11,9 @@ export function addSettingFlags(cmd: Command): Command {
   for (const key of settingKeys) {
     const parsed = settingsShape[key].safeParse(undefined);
     const fallback =
-      parsed.success && parsed.data !== undefined ? `default: ${String(parsed.data)}` : 'no default';
+      parsed.success && parsed.data !== undefined
+        ? `default: ${typeof parsed.data === 'object' ? JSON.stringify(parsed.data) : String(parsed.data)}`
+        : 'no default';
     cmd.option(
       `${flagOf(key)} ${isSwitch(key) ? '[value]' : '<value>'}`,
       `${key.replaceAll('_', ' ')} (${fallback}; also ${envName(key)})`,

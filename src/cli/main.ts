@@ -9,6 +9,7 @@ import { runCheck } from './check.js';
 import { runDemo } from './demo.js';
 import { runImport } from './import.js';
 import { runRotateSecretKey } from './rotate-secret-key.js';
+import { usersAdd, usersList, usersRemove, usersSetPassword } from './users.js';
 
 applyHeapGrowth();
 
@@ -76,6 +77,42 @@ program
   .action(async (file: string, opts: { url: string; token?: string; dryRun?: boolean }) => {
     process.exitCode = await runImport(file, opts);
   });
+
+const users = program
+  .command('users')
+  .description('users who sign in to the dashboard and API (DESIGN §12): add the first admin here');
+const configOf = (opts: Record<string, unknown>) =>
+  loadConfig({ file: opts.config as string | undefined, flags: settingFlags(opts) });
+addSettingFlags(
+  users
+    .command('add')
+    .description('add a user; the password is asked for, or read from stdin')
+    .argument('<name>', 'the user name')
+    .option('--role <role>', 'admin, operator or viewer', 'viewer'),
+).action(async (name: string, opts: Record<string, unknown>) => {
+  await usersAdd(configOf(opts), name, String(opts.role));
+});
+addSettingFlags(users.command('list').description('list the users and their roles')).action(
+  async (opts: Record<string, unknown>) => {
+    await usersList(configOf(opts));
+  },
+);
+addSettingFlags(
+  users
+    .command('remove')
+    .description('remove a user (never the last admin)')
+    .argument('<name>', 'the user name'),
+).action(async (name: string, opts: Record<string, unknown>) => {
+  await usersRemove(configOf(opts), name);
+});
+addSettingFlags(
+  users
+    .command('set-password')
+    .description("set a user's password (asked for, or read from stdin); their sessions end")
+    .argument('<name>', 'the user name'),
+).action(async (name: string, opts: Record<string, unknown>) => {
+  await usersSetPassword(configOf(opts), name);
+});
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ruleInputSchema } from '../model/alert-rule.js';
 import { serverInput } from './server-input.js';
+import { roles } from '../model/role.js';
+import { parseCidr } from '../shared/cidr.js';
 
 /** Every setting of DESIGN §7, with the seed's defaults. Seconds unless the name says ms. */
 export const settingsShape = {
@@ -75,6 +77,56 @@ export const settingsShape = {
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  /** How long a dashboard sign-in lasts at most, hours. */
+  session_lifetime_hours: z.number().positive().max(8_760).default(168),
+  /** A dashboard sign-in unused this long ends, minutes. */
+  session_idle_minutes: z.number().positive().max(525_600).default(720),
+  /**
+   * Trusted header auth (off by default): the request header in which a reverse proxy that does
+   * the sign-in (oauth2-proxy and the like) names the user, e.g. `X-Forwarded-User`. Read only
+   * from the addresses in `auth_proxy_trusted`.
+   */
+  auth_proxy_header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a header name')
+    .optional(),
+  /** The header listing the user's groups (comma-separated), e.g. `X-Forwarded-Groups`. */
+  auth_proxy_groups_header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a header name')
+    .optional(),
+  /**
+   * The role of each user or group the proxy names (`alice: admin`, `ops: operator`); the highest
+   * that applies wins. In the environment: `alice=admin,ops=operator`.
+   */
+  auth_proxy_roles: z.preprocess(
+    (v): unknown =>
+      typeof v === 'string'
+        ? Object.fromEntries(
+            v
+              .split(',')
+              .filter((x) => x.includes('='))
+              .map((x) => x.split('=').map((y) => y.trim())),
+          )
+        : v,
+    z.record(z.string().min(1).max(200), z.enum(roles)).default({}),
+  ),
+  /** The role of a proxy-named user that `auth_proxy_roles` does not name; unset, such a user is refused (403). */
+  auth_proxy_default_role: z.enum(roles).optional(),
+  /** The proxies' addresses or CIDR ranges (`127.0.0.1`, `10.0.0.0/8`); the header from any other address is ignored. */
+  auth_proxy_trusted: z.preprocess(
+    (v): unknown =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : v,
+    z
+      .array(z.string().refine((a) => parseCidr(a) !== undefined, 'must be an IP address or a CIDR range'))
+      .max(100)
+      .default([]),
+  ),
   /** Listen on a non-loopback address with no authentication (refused unless this is set). */
   insecure_no_auth: z.boolean().default(false),
   /**
@@ -100,7 +152,18 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (!isLoopback(c.host) && c.api_token === undefined && !c.insecure_no_auth)
+    if (c.auth_proxy_header !== undefined && c.auth_proxy_trusted.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth_proxy_trusted'],
+        message: 'required with auth_proxy_header: the header is taken only from these proxy addresses',
+      });
+    if (
+      !isLoopback(c.host) &&
+      c.api_token === undefined &&
+      c.auth_proxy_header === undefined &&
+      !c.insecure_no_auth
+    )
       ctx.addIssue({
         code: 'custom',
         path: ['api_token'],

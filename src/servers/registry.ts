@@ -87,23 +87,24 @@ export class Registry {
       if (s.source === 'config' && !declared.has(s.id)) await this.delete(s.id, 'config', true);
   }
 
-  async create(body: unknown, actor: string): Promise<ServerRecord> {
-    const record = this.vet(body);
+  /** `mayRunCommands`: false for a caller who is not an admin (a stdio server runs a command here). */
+  async create(body: unknown, actor: string, mayRunCommands = true): Promise<ServerRecord> {
+    const record = this.vet(body, mayRunCommands);
     await this.insert(record, actor);
     return record;
   }
 
   /** A new server from an API body, checked as `create` checks it (or an error saying why not), not saved. */
-  vet(body: unknown): ServerRecord {
+  vet(body: unknown, mayRunCommands = true): ServerRecord {
     const input = validate(serverInput, body);
     if (this.list().some((s) => s.name.toLowerCase() === input.name.toLowerCase()))
       throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
     const record = this.newRecord(input, 'api');
-    this.assertRunnable(record, undefined);
+    this.assertRunnable(record, undefined, mayRunCommands);
     return record;
   }
 
-  async update(id: string, body: unknown, actor: string): Promise<ServerRecord> {
+  async update(id: string, body: unknown, actor: string, mayRunCommands = true): Promise<ServerRecord> {
     const existing = this.get(id);
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new AppError('validation_failed', 'the body must be a JSON object of the fields to change');
@@ -115,7 +116,7 @@ export class Registry {
       throw new AppError('conflict', `a server named "${input.name}" already exists`, { field: 'name' });
     const next = this.withInput(existing, input, 'api');
     if (sameDefinition(existing, next)) return existing;
-    this.assertRunnable(next, existing);
+    this.assertRunnable(next, existing, mayRunCommands);
     await this.save(next, actor, 'changed');
     return this.get(id);
   }
@@ -173,9 +174,20 @@ export class Registry {
   }
 
   /** A stdio server is a command this monitor runs: through the API only when allowed. */
-  private assertRunnable(next: ServerRecord, existing: ServerRecord | undefined): void {
-    if (this.stdioFromApi || !memberOf(next.spec).runsCommand) return;
+  private assertRunnable(
+    next: ServerRecord,
+    existing: ServerRecord | undefined,
+    mayRunCommands: boolean,
+  ): void {
+    if (!memberOf(next.spec).runsCommand) return;
     if (existing !== undefined && isDeepStrictEqual(existing.spec, next.spec)) return;
+    if (!mayRunCommands)
+      throw new AppError(
+        'forbidden',
+        'only an admin may add or change a stdio server: it is a command this monitor runs',
+        { field: 'transport' },
+      );
+    if (this.stdioFromApi) return;
     throw new AppError(
       'forbidden',
       'stdio servers cannot be added or changed through the API here: a stdio server is a command this monitor runs. Declare it in the config file, or set allow_stdio_servers_from_api: true (see docs/SECURITY.md)',

@@ -89,4 +89,24 @@ export const auditRepo = {
       })
       .execute();
   },
+  /** Entries in [from, to), newest first, optionally of one actor or target. */
+  async list(
+    db: Db,
+    q: { from: number; to: number; actor?: string | undefined; target?: string | undefined; limit: number },
+  ): Promise<AuditRow[]> {
+    let query = db.selectFrom('audit_log').selectAll().where('at', '>=', q.from).where('at', '<', q.to);
+    if (q.actor !== undefined) query = query.where('actor', '=', q.actor);
+    if (q.target !== undefined) query = query.where('target', '=', q.target);
+    const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    return rows.map((r) => ({ ...r, details: fromJson<unknown>(r.details, null) }));
+  },
 };
+
+export interface AuditRow {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: unknown;
+}

@@ -11,6 +11,7 @@ import * as usageToolErrors from './migrations/008-usage-tool-errors.js';
 import * as notifications from './migrations/010-notifications.js';
 import * as errorGroups from './migrations/011-error-groups.js';
 import * as incidents from './migrations/012-incidents.js';
+import * as users from './migrations/016-users.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -27,6 +28,7 @@ const migrations: [string, DialectMigration][] = [
   ['010-notifications', notifications],
   ['011-error-groups', errorGroups],
   ['012-incidents', incidents],
+  ['016-users', users],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

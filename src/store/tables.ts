@@ -318,6 +318,36 @@ export interface IncidentsTable {
   resolution_note: string | null;
   /** 'auto' (fell back) or 'hand' (resolved through the API); null while open. */
   resolved_by: string | null;
+/** People who sign in (016); `password_hash` is scrypt's (src/users/passwords.ts). */
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Dashboard sessions (016), kept as the SHA-256 of the cookie's secret. */
+export interface UserSessionsTable {
+  secret_hash: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+/** Per-user API tokens (016), kept as the SHA-256 of the secret; `servers`: JSON ids of a gateway scope. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  role: string;
+  secret_hash: string;
+  servers: string | null;
+  expires_at: number | null;
+  created_at: number;
+  last_used_at: number | null;
 }
 
 export interface Database {
@@ -341,6 +371,9 @@ export interface Database {
   metric_flushes: MetricFlushesTable;
   notifications: NotificationsTable;
   incidents: IncidentsTable;
+  users: UsersTable;
+  user_sessions: UserSessionsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type Db = Kysely<Database>;

@@ -5,6 +5,8 @@ import { configSchema, type Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
 import { startMonitor, type Monitor } from '../../src/monitor.js';
 import { Scrubber } from '../../src/shared/scrubber.js';
+import type { Role } from '../../src/model/role.js';
+import type { Access } from '../../src/api/auth.js';
 import { dropStoreTarget, newStoreTarget, type StoreTarget } from './stores.js';
 
 export interface Harness {
@@ -12,6 +14,10 @@ export interface Harness {
   app: FastifyInstance;
   /** Every route the API registered (`GET /api/v1/servers/:id`). */
   routes: string[];
+  /** The least role each route needs (`POST /api/v1/users` → `admin`). */
+  roles: Map<string, Role>;
+  /** What each route declares (`GET /api/v1/info` → `open`). */
+  access: Map<string, Access>;
   /** Base URL once `listen()` was called. */
   url: string;
   target: StoreTarget;
@@ -53,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const log = createLogger('debug', sink, scrubber);
   const monitor = await startMonitor({ config, log, schema: target.schema, scrubber });
   // Every answer is checked against its route's schema in the tests (src/api/schema-compilers.ts).
-  const { app, routes } = await buildApi(monitor, { checkAnswers: true, ...options.api });
+  const { app, routes, roles, access } = await buildApi(monitor, { checkAnswers: true, ...options.api });
   let url = '';
   if (options.listen) {
     url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -70,6 +76,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     monitor,
     app,
     routes,
+    roles,
+    access,
     url,
     target,
     logLines,

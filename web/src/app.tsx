@@ -15,8 +15,12 @@ import { AlertsPage } from './views/alerts/alerts-page.js';
 import { UsagePage } from './views/usage/usage-page.js';
 import { ErrorsPage } from './views/errors/errors-page.js';
 import { IncidentsPage } from './views/incidents/incidents-page.js';
+import { AuditPage } from './views/team/audit-page.js';
+import { TokensPage } from './views/team/tokens-page.js';
+import { UsersPage } from './views/team/users-page.js';
+import { loadMe, me } from './lib/session.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`. */
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/users`, `/tokens`, `/audit`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -32,15 +36,20 @@ function Page() {
   if (incident) return <IncidentsPage {...(incident[1] ? { id: Number(incident[1]) } : {})} />;
   const alerts = /^\/alerts(?:\/(rules|channels|history|silences))?\/?$/.exec(path);
   if (alerts) return <AlertsPage tab={alerts[1] ?? 'history'} />;
+  if (path === '/users') return <UsersPage />;
+  if (path === '/tokens') return <TokensPage />;
+  if (path === '/audit') return <AuditPage />;
   return <NotFound />;
 }
 
 export function App() {
   const needLogin = useObservable(authNeeded);
+  const who = useObservable(me);
   const [info, setInfo] = useState<Info | undefined>();
   useEffect(() => {
     // The live connection starts at once; the refresh interval for its fallback follows when known.
     live.start();
+    void loadMe();
     api
       .info()
       .then((i) => {
@@ -50,7 +59,10 @@ export function App() {
       .catch(() => undefined);
   }, []);
   return (
-    <div class="app" onClick={onLinkClick}>
+    <div
+      class={`app role-${who?.role ?? 'unknown'}${who && who.kind !== 'none' && who.kind !== 'api_token' ? ' signed-in' : ''}`}
+      onClick={onLinkClick}
+    >
       <a class="skip" href="#main">
         Skip to content
       </a>

@@ -14,3 +14,4 @@ export * from './import.js';
 export * from './errors.js';
 export * from './forecasts.js';
 export * from './incidents.js';
+export * from './users.js';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Monitor } from '../../monitor.js';
+import { asCaller } from '../auth.js';
 import { idParams as params, noContent } from '../contract/common.js';
 import {
   ackInput,
@@ -50,7 +51,7 @@ export function alertHistoryRoutes(app: FastifyInstance, monitor: Monitor): void
     '/api/v1/alerts/history/:id/ack',
     op('acknowledgeAlert', 'Acknowledges an alert', { params, body: ackInput, response: recorded }),
     async (req, reply) =>
-      reply.status(201).send(await history.acknowledge(req.params.id, req.body, req.actor)),
+      reply.status(201).send(await history.acknowledge(req.params.id, asCaller(req, req.body), req.actor)),
   );
   api.post(
     '/api/v1/alerts/history/:id/silence',
@@ -59,12 +60,14 @@ export function alertHistoryRoutes(app: FastifyInstance, monitor: Monitor): void
       body: silenceActionInput,
       response: recorded,
     }),
-    async (req, reply) => reply.status(201).send(await history.silence(req.params.id, req.body, req.actor)),
+    async (req, reply) =>
+      reply.status(201).send(await history.silence(req.params.id, asCaller(req, req.body), req.actor)),
   );
   api.post(
     '/api/v1/alerts/history/:id/comment',
     op('commentAlert', 'Comments on an alert', { params, body: commentInput, response: recorded }),
-    async (req, reply) => reply.status(201).send(await history.comment(req.params.id, req.body, req.actor)),
+    async (req, reply) =>
+      reply.status(201).send(await history.comment(req.params.id, asCaller(req, req.body), req.actor)),
   );
 
   api.get(
@@ -78,7 +81,7 @@ export function alertHistoryRoutes(app: FastifyInstance, monitor: Monitor): void
       body: silenceInput,
       response: { 201: silenceView.describe('The new silence') },
     }),
-    async (req, reply) => reply.status(201).send(await silences.create(req.body, req.actor)),
+    async (req, reply) => reply.status(201).send(await silences.create(asCaller(req, req.body), req.actor)),
   );
   api.delete(
     '/api/v1/alerts/silences/:id',

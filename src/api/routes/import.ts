@@ -5,6 +5,7 @@ import { importServers, McpJsonError } from '../../servers/index.js';
 import { validationError } from '../../shared/errors.js';
 import { importBody, importReport } from '../contract/import.js';
 import { operation } from './operation.js';
+import { mayRunCommands } from '../auth.js';
 
 const op = operation('servers');
 
@@ -23,6 +24,7 @@ export function importRoutes(app: FastifyInstance, monitor: Monitor): void {
           return await importServers(monitor.registry, req.body.content, {
             dryRun: req.body.dry_run,
             actor: req.actor,
+            mayRunCommands: mayRunCommands(req),
           });
         } catch (err) {
           if (err instanceof McpJsonError)

@@ -29,6 +29,7 @@ export function ingestRoutes(app: FastifyInstance, monitor: Monitor): void {
       '/api/v1/ingest/events',
       {
         bodyLimit: MAX_BODY,
+        config: { audit: false }, // data, not a change: it would flood the audit log
         ...operation('ingest')('ingestEvents', 'Request events reported by servers themselves', {
           body: ingestBatch,
           response: { 202: ingestAccepted.describe('Accepted: every event was kept') },

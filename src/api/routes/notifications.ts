@@ -25,10 +25,14 @@ export function notificationRoutes(app: FastifyInstance, monitor: Monitor): void
   );
   api.post(
     '/api/v1/notifications/read',
-    op('markNotificationsRead', 'Marks notifications read: `{ ids: [...] }` or `{ all: true }`', {
-      body: markReadBody,
-      response: { 200: markReadResult },
-    }),
+    {
+      // Reading the bell is reading: a viewer may mark what they have seen.
+      config: { role: 'viewer', audit: false },
+      ...op('markNotificationsRead', 'Marks notifications read: `{ ids: [...] }` or `{ all: true }`', {
+        body: markReadBody,
+        response: { 200: markReadResult },
+      }),
+    },
     (req) => notifications.markRead(req.body.ids ?? 'all'),
   );
 }

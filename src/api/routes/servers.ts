@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { serverInput } from '../../config/server-input.js';
 import type { Monitor } from '../../monitor.js';
 import { operation } from './operation.js';
+import { mayRunCommands } from '../auth.js';
 import type { ServerRecord } from '../../model/server.js';
 import { AppError } from '../../shared/errors.js';
 import { noContent, serverIdParams } from '../contract/common.js';
@@ -21,6 +22,8 @@ import { logLineView, serverView as viewOf } from '../server-view.js';
 
 const MAX_DISABLE_MS = 366 * 24 * 3600 * 1000;
 const op = operation('servers');
+/** The registry writes these changes' audit rows itself (server.create, …): not again by the API's hook. */
+const partAudited = { config: { audit: false } };
 
 export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -49,11 +52,15 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
 
   api.post(
     '/api/v1/servers',
-    op('createServer', 'Adds a server', {
-      body: serverInput,
-      response: { 201: serverView.describe('The new server') },
-    }),
-    async (req, reply) => reply.status(201).send(view(await registry.create(req.body, req.actor))),
+    {
+      ...partAudited,
+      ...op('createServer', 'Adds a server', {
+        body: serverInput,
+        response: { 201: serverView.describe('The new server') },
+      }),
+    },
+    async (req, reply) =>
+      reply.status(201).send(view(await registry.create(req.body, req.actor, mayRunCommands(req)))),
   );
 
   api.get(
@@ -64,20 +71,26 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
 
   api.patch(
     '/api/v1/servers/:id',
-    op('updateServer', "Changes a server's fields (those given)", {
-      params,
-      body: serverPatch,
-      response: { 200: serverView },
-    }),
-    async (req) => view(await registry.update(req.params.id, req.body, req.actor)),
+    {
+      ...partAudited,
+      ...op('updateServer', "Changes a server's fields (those given)", {
+        params,
+        body: serverPatch,
+        response: { 200: serverView },
+      }),
+    },
+    async (req) => view(await registry.update(req.params.id, req.body, req.actor, mayRunCommands(req))),
   );
 
   api.delete(
     '/api/v1/servers/:id',
-    op('deleteServer', 'Removes a server added through the API', {
-      params,
-      response: { 204: noContent },
-    }),
+    {
+      ...partAudited,
+      ...op('deleteServer', 'Removes a server added through the API', {
+        params,
+        response: { 204: noContent },
+      }),
+    },
     async (req, reply) => {
       await registry.delete(req.params.id, req.actor);
       return reply.status(204).send();
@@ -115,11 +128,14 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
 
   api.post(
     '/api/v1/servers/:id/disable',
-    op('disableServer', 'Stops checking a server for a while', {
-      params,
-      body: disableBody,
-      response: { 200: serverView },
-    }),
+    {
+      ...partAudited,
+      ...op('disableServer', 'Stops checking a server for a while', {
+        params,
+        body: disableBody,
+        response: { 200: serverView },
+      }),
+    },
     async (req) => {
       const body = req.body;
       const until = body.until ? Date.parse(body.until) : Date.now() + (body.minutes ?? 0) * 60_000;
@@ -137,10 +153,13 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
 
   api.post(
     '/api/v1/servers/:id/enable',
-    op('enableServer', 'Resumes checking a disabled server', {
-      params,
-      response: { 200: serverView },
-    }),
+    {
+      ...partAudited,
+      ...op('enableServer', 'Resumes checking a disabled server', {
+        params,
+        response: { 200: serverView },
+      }),
+    },
     async (req) => view(await registry.enable(req.params.id, req.actor)),
   );
 

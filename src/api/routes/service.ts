@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { stdioFromApiAllowed } from '../../config/schema.js';
 import type { Monitor } from '../../monitor.js';
-import { INFO_PATH, LIVE_PATH, liveAuthorised, open, OPENAPI_PATH } from '../auth.js';
+import { authRequired, INFO_PATH, LIVE_PATH, liveAuthorised, open, OPENAPI_PATH } from '../auth.js';
 import { healthz, info, readyz } from '../contract/common.js';
 import type { LiveHub } from '../live/hub.js';
 import { operation } from './operation.js';
@@ -22,9 +22,9 @@ export function serviceRoutes(app: FastifyInstance, monitor: Monitor, hub: LiveH
         response: { 101: z.null().describe('Switching to the WebSocket protocol') },
       }),
     },
-    (socket, req) => {
-      if (liveAuthorised(req, monitor.config.api_token)) hub.accept(socket);
-      else socket.close(4401, 'unauthorised: pass ?token=<api_token>');
+    async (socket, req) => {
+      if (await liveAuthorised(req, monitor)) hub.accept(socket);
+      else socket.close(4401, 'unauthorised: sign in, or pass ?token=<token>');
     },
   );
   api.get(
@@ -57,9 +57,9 @@ export function serviceRoutes(app: FastifyInstance, monitor: Monitor, hub: LiveH
       ...open,
       ...op('info', 'Version, whether a token is required, store kind', { response: { 200: info } }),
     },
-    () => ({
+    async () => ({
       version,
-      auth_required: Boolean(monitor.config.api_token),
+      auth_required: await authRequired(monitor),
       dashboard_refresh_interval_ms: monitor.config.dashboard_refresh_interval * 1000,
       store: monitor.store.dialect,
       stdio_servers_from_api: stdioFromApiAllowed(monitor.config),

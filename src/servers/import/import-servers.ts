@@ -26,14 +26,17 @@ export interface ImportReport {
 export async function importServers(
   registry: Registry,
   text: string,
-  options: { dryRun: boolean; actor: string },
+  options: { dryRun: boolean; actor: string; mayRunCommands?: boolean },
 ): Promise<ImportReport> {
   const file = readMcpJson(text);
   const servers: ImportOutcome[] = [];
   for (const c of file.servers) {
     const base = { name: c.name, warnings: c.warnings };
     try {
-      const record = options.dryRun ? registry.vet(c.body) : await registry.create(c.body, options.actor);
+      const may = options.mayRunCommands ?? true;
+      const record = options.dryRun
+        ? registry.vet(c.body, may)
+        : await registry.create(c.body, options.actor, may);
       servers.push({
         ...base,
         result: options.dryRun ? 'would_create' : 'created',

@@ -2,6 +2,16 @@ import { qs, request } from './http.js';
 import type {
   ActiveAlerts,
   AlertRule,
+  AuditList,
+  LoginInput,
+  MeView,
+  TokenCreated,
+  TokenInput,
+  TokenList,
+  UserInput,
+  UserList,
+  UserPatch,
+  UserView,
   ChannelInput,
   ChannelList,
   ChannelTestResult,
@@ -142,6 +152,25 @@ export const api = {
     list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
     readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
   },
+
+  auth: {
+    login: (body: LoginInput) => post<MeView>(path('auth', 'login'), body),
+    logout: () => post<undefined>(path('auth', 'logout')),
+    me: () => request<MeView>(path('auth', 'me')),
+  },
+  users: {
+    list: () => request<UserList>(path('users')),
+    create: (body: UserInput) => post<UserView>(path('users'), body),
+    update: (id: number, body: UserPatch) => patch<UserView>(path('users', id), body),
+    remove: (id: number) => remove(path('users', id)),
+  },
+  tokens: {
+    list: (all: boolean) => request<TokenList>(`${path('tokens')}${qs({ all: all ? 'true' : null })}`),
+    create: (body: TokenInput) => post<TokenCreated>(path('tokens'), body),
+    remove: (id: number) => remove(path('tokens', id)),
+  },
+  audit: (q: { from?: number; to?: number; actor?: string; target?: string; limit?: number }) =>
+    request<AuditList>(`${path('audit')}${qs(q)}`),
 };
 
 /** The live hub's WebSocket URL (the browser's WebSocket cannot send a header, hence the token in the query). */
@@ -152,6 +181,10 @@ export const liveUrl = (token: string | null): string =>
 export type {
   ActiveAlert,
   AlertMessage,
+  AuditEntry,
+  MeView as Me,
+  TokenView as Token,
+  UserView as User,
   AlertRule,
   ChannelView as Channel,
   CheckView as Check,
@@ -185,4 +218,5 @@ export type {
 export type { AlertCondition, AlertMetric, Severity } from '../../../src/model/alert-rule.js';
 export type { ChannelKind } from '../../../src/model/notification.js';
 export type { Status } from '../../../src/model/server.js';
+export type { Role } from '../../../src/model/role.js';
 export type { ErrorKind } from '../../../src/model/error.js';

@@ -35,10 +35,14 @@ export const token = {
   },
 };
 
+/** The signed-in session's CSRF value (from /auth/me): sent on every change made with the cookie. */
+export const csrf = { value: null as string | null };
+
 export async function request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = {};
   const t = token.get();
   if (t) headers.authorization = `Bearer ${t}`;
+  else if (csrf.value && (init.method ?? 'GET') !== 'GET') headers['x-csrf-token'] = csrf.value;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {

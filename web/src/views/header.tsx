@@ -4,21 +4,31 @@ import { useRoute } from '../lib/router.js';
 import { nextTheme, theme } from '../lib/theme.js';
 import type { Info } from '../lib/api.js';
 import { Bell } from './bell.js';
+import { can, me } from '../lib/session.js';
+import { UserMenu } from './user-menu.js';
 
 const connectionText = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…' };
 
 const sections = [
-  ['/', 'Servers'],
-  ['/usage', 'Usage'],
-  ['/errors', 'Errors'],
-  ['/incidents', 'Incidents'],
-  ['/alerts', 'Alerts'],
+  ['/', 'Servers', 'viewer'],
+  ['/usage', 'Usage', 'viewer'],
+  ['/errors', 'Errors', 'viewer'],
+  ['/incidents', 'Incidents', 'viewer'],
+  ['/alerts', 'Alerts', 'viewer'],
+  ['/tokens', 'Tokens', 'viewer'],
+  ['/users', 'Users', 'admin'],
+  ['/audit', 'Audit', 'admin'],
 ] as const;
 
 export function Header({ info }: { info: Info | undefined }) {
   const { path } = useRoute();
   const connection = useObservable(live.connection);
   const t = useObservable(theme);
+  const who = useObservable(me);
+  // Tokens belong to users: not shown when the monitor has no authentication.
+  const shown = sections.filter(
+    ([href, , role]) => can(who, role) && (href !== '/tokens' || (who !== undefined && who.kind !== 'none')),
+  );
   const current = (prefix: string) =>
     (prefix === '/' ? path === '/' || path.startsWith('/servers') : path.startsWith(prefix))
       ? 'page'
@@ -29,7 +39,7 @@ export function Header({ info }: { info: Info | undefined }) {
         mcp-health
       </a>
       <nav aria-label="Sections">
-        {sections.map(([href, label]) => (
+        {shown.map(([href, label]) => (
           <a key={href} href={href} aria-current={current(href)}>
             {label}
           </a>
@@ -49,6 +59,7 @@ export function Header({ info }: { info: Info | undefined }) {
         <span aria-hidden="true">{connection === 'live' ? '●' : '○'}</span> {connectionText[connection]}
       </span>
       <Bell />
+      <UserMenu />
       <button
         type="button"
         class="ghost"

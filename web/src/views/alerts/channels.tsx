@@ -51,7 +51,7 @@ export function Channels() {
               {!c.enabled && <span class="tag">disabled</span>}
             </div>
             <p class="muted">{describe(c)}</p>
-            <div class="button-row">
+            <div data-needs="operator" class="button-row">
               <button type="button" onClick={() => void test(c)}>
                 Send test notification
               </button>
@@ -116,7 +116,13 @@ function ChannelForm({ onCreated }: { onCreated: () => void }) {
       )
     );
   return (
-    <form class="panel form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="new-channel">
+    <form
+      data-needs="operator"
+      class="panel form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-labelledby="new-channel"
+    >
       <h2 id="new-channel">New channel</h2>
       {input('name', 'Name', { required: true, placeholder: 'on-call webhook' })}
       <div class="field">

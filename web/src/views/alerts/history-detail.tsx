@@ -114,9 +114,9 @@ export function HistoryDetailPanel(props: {
               ))}
             </ul>
           )}
-          <div class="form action-form">
+          <div data-needs="operator" class="form action-form">
             <div class="row">
-              <div class="field">
+              <div class="field" data-anonymous-only>
                 <label for="act-who">Your name</label>
                 <input
                   id="act-who"

@@ -77,7 +77,7 @@ export function Rules() {
                     here.
                   </p>
                 ) : (
-                  <div class="button-row">
+                  <div data-needs="operator" class="button-row">
                     <button type="button" onClick={() => setEditing(r.id)}>
                       Edit
                     </button>
@@ -94,7 +94,9 @@ export function Rules() {
           )}
         </ul>
       )}
-      <RuleForm channels={channels.data?.channels ?? []} onSaved={rules.reload} />
+      <div data-needs="operator">
+        <RuleForm channels={channels.data?.channels ?? []} onSaved={rules.reload} />
+      </div>
     </div>
   );
 }

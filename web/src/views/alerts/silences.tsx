@@ -86,7 +86,12 @@ export function Silences() {
                   <td>{s.by}</td>
                   <td>{s.comment}</td>
                   <td>
-                    <button type="button" class="ghost danger" onClick={() => void remove(s)}>
+                    <button
+                      data-needs="operator"
+                      type="button"
+                      class="ghost danger"
+                      onClick={() => void remove(s)}
+                    >
                       End
                     </button>
                   </td>
@@ -96,7 +101,13 @@ export function Silences() {
           </table>
         </ScrollBox>
       )}
-      <form class="panel form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="new-silence">
+      <form
+        data-needs="operator"
+        class="panel form"
+        onSubmit={(e) => void submit(e)}
+        noValidate
+        aria-labelledby="new-silence"
+      >
         <h2 id="new-silence">New silence</h2>
         <p class="muted">Matching alerts still show in the history; their notifications are held back.</p>
         <div class="row">

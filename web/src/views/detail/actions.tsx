@@ -82,7 +82,7 @@ export function Actions({ server: s, onChecked }: { server: Server; onChecked: (
   const disabled = s.status === 'disabled';
   return (
     <div class="actions">
-      <div class="button-row">
+      <div data-needs="operator" class="button-row">
         <button
           type="button"
           class="primary"

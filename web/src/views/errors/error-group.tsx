@@ -67,7 +67,12 @@ function StatusForm({ group, onSaved }: { group: ErrorGroupDetail; onSaved: () =
     }
   };
   return (
-    <form class="panel form" onSubmit={(e) => void save(e)} aria-label="Status and resolution note">
+    <form
+      data-needs="operator"
+      class="panel form"
+      onSubmit={(e) => void save(e)}
+      aria-label="Status and resolution note"
+    >
       <label>
         Status{' '}
         <select

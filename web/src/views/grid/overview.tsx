@@ -57,7 +57,7 @@ export function Overview() {
       <section class="empty" data-testid="empty">
         <h2>No servers yet</h2>
         <p>
-          <a href="/servers/new" class="button primary">
+          <a data-needs="operator" href="/servers/new" class="button primary">
             Add a server
           </a>{' '}
           or run the demo fleet with <code>npm start</code>. Servers can also be declared in the config file (
@@ -122,7 +122,7 @@ export function Overview() {
           </select>
         </label>
         <span class="spacer" />
-        <a href="/servers/new" class="button">
+        <a data-needs="operator" href="/servers/new" class="button">
           + Add server
         </a>
       </div>
