@@ -318,6 +318,8 @@ export interface IncidentsTable {
   resolution_note: string | null;
   /** 'auto' (fell back) or 'hand' (resolved through the API); null while open. */
   resolved_by: string | null;
+}
+
 /** People who sign in (016); `password_hash` is scrypt's (src/users/passwords.ts). */
 export interface UsersTable {
   id: Generated<number>;
