@@ -6,7 +6,7 @@
 import { DAY_TIER_DAYS, stepSeries } from '../metrics/index.js';
 import { METRICS, filled } from './history.js';
 import type { Db } from '../store/tables.js';
-import type { ForecastAnswer, ForecastMetric, ForecastQuery } from './answer.js';
+import type { ForecastAnswer, ForecastQuery } from './answer.js';
 import {
   Anomalies,
   type AnomalyAnswer,
