@@ -206,7 +206,16 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
-  const forecasts = new Forecasts({ db: () => store.db });
+  const forecasts = new Forecasts({
+    db: () => store.db,
+    servers: () =>
+      registry.list().map((s) => ({
+        id: s.id,
+        name: s.name,
+        capacity: s.overrides.capacity,
+        p95WarningMs: s.overrides.response_time_warning_ms ?? config.response_time_warning_ms,
+      })),
+  });
   const alerts = new AlertsService({
     db: store.db,
     secrets,

@@ -16,6 +16,7 @@ import {
 } from './anomalies.js';
 import type { AnomalySeries } from '../model/forecast.js';
 import { HourCache } from './cache.js';
+import { Capacity, type CapacityAnswer, type CapacityServer } from './capacity.js';
 import { FitQueue } from './fit-queue.js';
 
 export { filled };
@@ -37,7 +38,17 @@ export class Forecasts {
   private readonly cache = new HourCache<ForecastAnswer>();
   private readonly anomalyBands: Anomalies;
 
-  constructor(private readonly deps: { db: () => Db; now?: () => number; fitTimeoutMs?: number }) {
+  private readonly planner: Capacity;
+
+  constructor(
+    private readonly deps: {
+      db: () => Db;
+      now?: () => number;
+      fitTimeoutMs?: number;
+      /** The servers capacity is planned for, with what they declare. */
+      servers?: () => CapacityServer[];
+    },
+  ) {
     this.fits = new FitQueue({ timeoutMs: deps.fitTimeoutMs });
     this.bandFits = new FitQueue({ timeoutMs: deps.fitTimeoutMs, maxQueued: 100_000 });
     this.anomalyBands = new Anomalies({
@@ -46,6 +57,16 @@ export class Forecasts {
       fits: this.fits,
       bandFits: this.bandFits,
     });
+    this.planner = new Capacity({
+      db: deps.db,
+      now: deps.now ?? Date.now,
+      servers: deps.servers ?? (() => []),
+    });
+  }
+
+  /** Every server's load against its capacity now and at next week's peak, most urgent first; kept for the hour. */
+  capacity(): Promise<CapacityAnswer> {
+    return this.planner.fleet();
   }
 
   /** A server's series per hour against its seasonal baseline band: the points, the anomalies, the level shifts. */

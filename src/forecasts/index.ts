@@ -22,3 +22,4 @@ export {
   type LevelShift,
   type LiveBand,
 } from './anomalies.js';
+export type { CapacityAnswer, CapacityServer, ServerCapacityView, Urgency } from './capacity.js';

@@ -120,3 +120,31 @@ export const anomalyAnswer = z.discriminatedUnion('status', [
   }),
 ]);
 export type AnomalyAnswer = z.infer<typeof anomalyAnswer>;
+
+const urgency = z.enum(['critical', 'soon', 'watch', 'ok', 'unknown']);
+
+/** `GET /api/v1/capacity`: every server, most urgent first (critical, soon, watch, ok, unknown). */
+export const capacityAnswer = z.object({
+  generated_at: z.number(),
+  servers: z.array(
+    z.object({
+      server: z.string(),
+      name: z.string(),
+      urgency,
+      /** Requests per second the server can take: declared (`capacity.max_rps`) or learned from latency; null: unknown. */
+      max_rps: z.number().nullable(),
+      max_rps_source: z.enum(['declared', 'learned']).nullable(),
+      /** Busiest hour of the last 7 days, req/s; next week's, grown at the weekly rate. */
+      peak_rps: z.number(),
+      forecast_peak_rps: z.number(),
+      utilisation_percent: z.number().nullable(),
+      forecast_utilisation_percent: z.number().nullable(),
+      growth_week_percent: z.number().nullable(),
+      growth_month_percent: z.number().nullable(),
+      /** 0: at capacity now; null: not growing, or capacity unknown. */
+      days_until_saturation: z.number().nullable(),
+      recommendation: z.string(),
+    }),
+  ),
+});
+export type CapacityAnswer = z.infer<typeof capacityAnswer>;

@@ -3,7 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
 import { serverIdParams } from '../contract/common.js';
-import { anomalyAnswer, anomalyQuery, forecastAnswer, forecastQuery } from '../contract/forecasts.js';
+import {
+  anomalyAnswer,
+  anomalyQuery,
+  capacityAnswer,
+  forecastAnswer,
+  forecastQuery,
+} from '../contract/forecasts.js';
 import { queryRange } from './query-range.js';
 import { operation } from './operation.js';
 
@@ -59,5 +65,15 @@ export function forecastRoutes(app: FastifyInstance, monitor: Monitor): void {
       const range = queryRange(req.query, { defaultMs: 7 * DAY_MS, maxMs: 28 * DAY_MS });
       return monitor.forecasts.anomalies({ serverId: req.params.id, metric: req.query.metric, ...range });
     },
+  );
+
+  api.get(
+    '/api/v1/capacity',
+    op(
+      'capacity',
+      "Every server's peak load against its capacity (declared or learned) now and next week, growth week over week and month over month, days until saturation and a recommendation; most urgent first",
+      { response: { 200: capacityAnswer } },
+    ),
+    async () => monitor.forecasts.capacity(),
   );
 }
