@@ -83,7 +83,7 @@ export async function fleetStepRequests(
     'bucket_start',
   ])) {
     let m = out.get(r.server_id);
-    if (!m) out.set(r.server_id, (m = new Map()));
+    if (!m) out.set(r.server_id, (m = new Map<number, number>()));
     const t = floorTo(r.bucket_start, tier.ms);
     m.set(t, (m.get(t) ?? 0) + r.count);
   }
