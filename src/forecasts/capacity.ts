@@ -107,7 +107,8 @@ export function assess(
       : weekly > 0 && peakRps > 0
         ? (Math.log(maxRps / peakRps) / Math.log(1 + weekly)) * 7
         : null;
-  const load = `peak ${round(peakRps, 1)} req/s of ${round(maxRps, 1)} (${Math.round(now)} %)`;
+  const rps = (v: number) => (v >= 10 ? String(Math.round(v)) : String(Number(v.toPrecision(2))));
+  const load = `peak ${rps(peakRps)} req/s of ${rps(maxRps)} (${Math.round(now)} %)`;
   const trend = week === null ? '' : `, ${week >= 0 ? '+' : ''}${Math.round(week)} % week over week`;
   const [urgency, recommendation]: [Urgency, string] =
     days === 0

@@ -1,6 +1,9 @@
 import { qs, request } from './http.js';
 import type {
   ActiveAlerts,
+  AnomalyAnswer,
+  CapacityAnswer,
+  ForecastAnswer,
   AlertRule,
   ChannelInput,
   ChannelList,
@@ -71,7 +74,19 @@ export const api = {
       request<GaugeSeries>(`${path('servers', id, 'metrics')}${qs(q)}`),
     endpoints: (id: string, q: Range) =>
       request<EndpointTable>(`${path('servers', id, 'endpoints')}${qs(q)}`),
+    anomalies: (id: string, q: Range & { metric: 'requests' | 'p95' | 'error_rate' }) =>
+      request<AnomalyAnswer>(`${path('servers', id, 'anomalies')}${qs(q)}`),
   },
+
+  /** A server's forecast (`server`), else the fleet's. */
+  forecast: (q: { server?: string; metric: string; horizon: string }) => {
+    const { server, ...query } = q;
+    return request<ForecastAnswer>(
+      `${server ? path('servers', server, 'forecast') : path('forecast')}${qs(query)}`,
+    );
+  },
+
+  capacity: () => request<CapacityAnswer>(path('capacity')),
 
   usage: (q: Range & { server?: string; limit: number; time_zone: string }) => {
     const { server, ...query } = q;
@@ -132,6 +147,9 @@ export const liveUrl = (token: string | null): string =>
 export type {
   ActiveAlert,
   AlertMessage,
+  AnomalyAnswer,
+  CapacityAnswer,
+  ForecastAnswer,
   AlertRule,
   ChannelView as Channel,
   CheckView as Check,

@@ -10,6 +10,7 @@ const connectionText = { connecting: 'connecting…', live: 'live', reconnecting
 const sections = [
   ['/', 'Servers'],
   ['/usage', 'Usage'],
+  ['/capacity', 'Capacity'],
   ['/errors', 'Errors'],
   ['/alerts', 'Alerts'],
 ] as const;

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { useObservable } from '../../lib/observable.js';
 import { scheme } from '../../lib/theme.js';
@@ -22,6 +22,38 @@ interface Props {
   /** The x range shown (epoch ms), whatever the data covers. */
   from: number;
   to: number;
+  /** Anomalies (a ring at the value) and level shifts (a dashed vertical line), epoch ms. */
+  marks?: { anomalies: { t: number; value: number }[]; shifts: number[] };
+  /** A line under the chart for the point under the cursor (the % change against last week). */
+  hoverNote?: (index: number) => string | null;
+}
+
+const MARK = '#dc2626';
+
+/** Draws the marks on the plot's canvas after each redraw. */
+function drawMarks(u: uPlot, marks: NonNullable<Props['marks']>): void {
+  const ctx = u.ctx;
+  const dpr = devicePixelRatio || 1;
+  ctx.save();
+  ctx.strokeStyle = MARK;
+  ctx.lineWidth = 2 * dpr;
+  for (const a of marks.anomalies) {
+    const x = u.valToPos(a.t / 1000, 'x', true);
+    const y = u.valToPos(a.value, 'y', true);
+    ctx.beginPath();
+    ctx.arc(x, y, 5 * dpr, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+  ctx.setLineDash([4 * dpr, 4 * dpr]);
+  ctx.lineWidth = 1 * dpr;
+  for (const t of marks.shifts) {
+    const x = u.valToPos(t / 1000, 'x', true);
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+  }
+  ctx.restore();
 }
 
 /** Indexes of the values with no value beside them (null when none). */
@@ -34,8 +66,9 @@ function isolated(ys: ArrayLike<number | null | undefined> | undefined): number[
 }
 
 /** A uPlot time-series chart that fills its box and shows exact values in its legend on hover. */
-export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) {
+export function Chart({ xs, ys, series, height = 220, label, from, to, marks, hoverNote }: Props) {
   const box = useRef<HTMLDivElement>(null);
+  const [note, setNote] = useState<string | null>(null);
   const colours = useObservable(scheme);
   useEffect(() => {
     const el = box.current;
@@ -53,6 +86,12 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
         width: Math.max(200, el.clientWidth),
         height,
         legend: { live: true },
+        hooks: {
+          ...(marks ? { draw: [(u: uPlot) => drawMarks(u, marks)] } : {}),
+          ...(hoverNote
+            ? { setCursor: [(u: uPlot) => setNote(u.cursor.idx == null ? null : hoverNote(u.cursor.idx))] }
+            : {}),
+        },
         cursor: { drag: { x: false, y: false } },
         scales: {
           x: { time: true, range: (): uPlot.Range.MinMax => [from / 1000, to / 1000] },
@@ -92,18 +131,26 @@ export function Chart({ xs, ys, series, height = 220, label, from, to }: Props) 
       resize.disconnect();
       plot.destroy();
     };
-  }, [xs, ys, series, height, from, to, colours]);
+  }, [xs, ys, series, height, from, to, colours, marks, hoverNote]);
   return (
-    <div
-      ref={box}
-      class="chart"
-      role="img"
-      aria-label={label}
-      data-testid="chart"
-      data-scheme={colours}
-      data-values={series
-        .map((s, i) => `${s.label}: ${ys[i]?.filter((v) => v !== null).length ?? 0}`)
-        .join('; ')}
-    />
+    <>
+      <div
+        ref={box}
+        class="chart"
+        role="img"
+        aria-label={label}
+        data-testid="chart"
+        data-scheme={colours}
+        data-values={series
+          .map((s, i) => `${s.label}: ${ys[i]?.filter((v) => v !== null).length ?? 0}`)
+          .join('; ')}
+        data-anomalies={marks?.anomalies.length ?? 0}
+      />
+      {hoverNote && (
+        <p class="muted hover-note" data-testid="hover-note" aria-live="polite">
+          {note ?? 'Hover a point for its change against last week.'}
+        </p>
+      )}
+    </>
   );
 }
