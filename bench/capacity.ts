@@ -50,7 +50,7 @@ export function anomalyQuality(seeds: number): AnomalyQuality {
     }
     injected += at.size;
     const t0 = performance.now();
-    const b = fitBaseline({ values, candidates: [24, 168], z: 4.5, minHalf: 0.15, min: 0, max: Infinity });
+    const b = fitBaseline({ values, candidates: [24, 168], z: 5.5, minHalf: 0.15, min: 0, max: Infinity });
     fits.push(performance.now() - t0);
     b.score.forEach((s, i) => {
       if (Math.abs(s) <= 1) return;
