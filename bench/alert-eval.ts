@@ -73,6 +73,7 @@ const QUIET: Record<AlertMetric, number> = {
   cpu: 1e4,
   memory: 1e15,
   status_offline: 2,
+  anomaly_score: 1e6,
 };
 
 export async function alertEval(opts: { rules: number; servers: number; ticks: number; intervalMs: number }) {
@@ -146,6 +147,7 @@ export async function alertEval(opts: { rules: number; servers: number; ticks: n
       ruleInputSchema.parse({
         name: `rule ${i}`,
         metric,
+        ...(metric === 'anomaly_score' ? { series: 'requests' } : {}),
         condition: 'gt',
         threshold: QUIET[metric],
         evaluation_period: [0, 60, 300][i % 3],

@@ -20,6 +20,8 @@
 // runs with --cpu-prof into that folder.
 // BENCH_ONLY=forecast: backtest MAPE over BENCH_FORECAST_SEEDS (10) synthetic series, cold and cached
 // latency over BENCH_FORECAST_RUNS (50) forecasts.
+// BENCH_ONLY=capacity: anomaly precision/recall over BENCH_ANOMALY_SEEDS (10) series; forecast cold/cached;
+// the capacity view and the live bands of rule anomaly_score for BENCH_CAPACITY_SERVERS (1000) servers.
 import { cpus, totalmem } from 'node:os';
 import { crashLoss } from './crash-loss.js';
 import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
@@ -27,6 +29,7 @@ import { stdioSection } from './gateway-stdio-report.js';
 import { hostileUpstream } from './hostile-upstream.js';
 import { alertEvalRows } from './alert-eval.js';
 import { benchForecast } from './forecast.js';
+import { anomalyQuality, fleetCost } from './capacity.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
 import { queryScale } from './query-scale.js';
@@ -248,6 +251,27 @@ if (only === 'forecast') {
     '| MAPE next 7 d, mean / max | 95 % band holds the truth, mean / min | [24, 168] found | fit in-process p50 | cold p50 / p99 | cached p50 / p99 |',
     '| --- | --- | --- | --- | --- | --- |',
     `| **${r.mapeMean.toFixed(1)} %** / ${r.mapeMax.toFixed(1)} % (goal ≤ 10 %) | ${(r.coverageMean * 100).toFixed(0)} % / ${(r.coverageMin * 100).toFixed(0)} % | ${r.seasonalityFound} of ${r.seeds} | ${ms(r.fitP50Ms)} ms | ${ms(r.coldP50Ms)} / **${ms(r.coldP99Ms)} ms** (goal ≤ 100) | ${ms(r.cachedP50Ms)} / **${ms(r.cachedP99Ms)} ms** (goal ≤ 5) |`,
+  ]);
+}
+
+if (only === 'capacity') {
+  const seeds = Number(process.env.BENCH_ANOMALY_SEEDS ?? 10);
+  const servers = Number(process.env.BENCH_CAPACITY_SERVERS ?? 1000);
+  process.stderr.write(
+    `anomalies: ${seeds} synthetic series; capacity and live bands: ${servers} servers…\n`,
+  );
+  const q = anomalyQuality(seeds);
+  const f = await benchForecast(3, 30);
+  const c = await fleetCost(servers);
+  const ms = (x: number) => x.toFixed(x < 10 ? 2 : 0);
+  out([
+    `## Anomalies and capacity — ${day}, ${machine}`,
+    '',
+    `\`BENCH_ONLY=capacity BENCH_ANOMALY_SEEDS=${seeds} BENCH_CAPACITY_SERVERS=${servers} npm run bench\``,
+    '',
+    `| anomalies: precision / recall (${q.injected} injected in ${q.seeds} series, ${q.falsePositives} false) | baseline fit p50 | forecast cold p99 / cached p99 | capacity view, ${c.servers} servers: cold / cached | live bands ${c.bands} (${c.servers} × 3): filled in / lag p99, max meanwhile | one tick's scoring of all |`,
+    '| --- | --- | --- | --- | --- | --- |',
+    `| **${q.precision.toFixed(2)} / ${q.recall.toFixed(2)}** (goal ≥ 0.9) | ${ms(q.fitP50Ms)} ms | **${ms(f.coldP99Ms)} / ${ms(f.cachedP99Ms)} ms** (goals 100 / 5) | **${ms(c.capacityColdMs)} / ${ms(c.capacityCachedMs)} ms** (goals 2,000 / 200) | ${(c.bandsFillMs / 1000).toFixed(0)} s / **${ms(c.lagP99DuringFillMs)}** / ${ms(c.lagMaxDuringFillMs)} ms (goal p99 < 50) | **${ms(c.scoreAllMs)} ms** (goal < 1,000) |`,
   ]);
 }
 

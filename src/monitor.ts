@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AlertsService } from './alerts/service.js';
 import { Checker } from './checker/checker.js';
-import { Forecasts } from './forecasts/index.js';
+import { Forecasts, liveScore } from './forecasts/index.js';
 import { Gateway } from './gateway/gateway.js';
 import { openSession } from './mcp/open-session.js';
 import type { ProbeTarget, ServerSession, SessionHooks } from './model/probe.js';
@@ -212,6 +212,16 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
+  const forecasts = new Forecasts({
+    db: () => store.db,
+    servers: () =>
+      registry.list().map((s) => ({
+        id: s.id,
+        name: s.name,
+        capacity: s.overrides.capacity,
+        p95WarningMs: s.overrides.response_time_warning_ms ?? config.response_time_warning_ms,
+      })),
+  });
   const alerts = new AlertsService({
     db: store.db,
     secrets,
@@ -220,6 +230,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     servers: () => registry.list(),
     live: (id) => aggregator.live(id),
     activeConnections,
+    anomalyScore: (id, series, value) => {
+      const band = forecasts.liveBand(id, series);
+      return band && liveScore(band, value);
+    },
     baseUrl: () => publicUrl(),
     intervalMs: options.alertIntervalMs ?? config.alert_evaluation_interval * 1000,
     configRules: config.alert_rules,
@@ -229,7 +243,6 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     scrubber,
   });
   await alerts.start();
-  const forecasts = new Forecasts({ db: () => store.db });
   const metrics = new MetricsReader(store.db, { retention, maxPoints: config.max_timeline_points });
   const incidents = new IncidentsService({
     store,

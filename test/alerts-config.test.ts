@@ -50,6 +50,7 @@ alert_rules:
       name: 'Slow p95',
       description: null,
       metric: 'response_time_p95',
+      series: null,
       condition: 'gt',
       threshold: 500,
       evaluation_period: 300,

@@ -56,6 +56,7 @@ export const rulesRepo = {
         name: r.name,
         description: r.description,
         metric_name: r.metric_name,
+        series: r.series,
         condition: r.condition,
         threshold: r.threshold,
         evaluation_period: r.evaluation_period,

@@ -17,7 +17,7 @@ import { Notifier, type ServerRef } from './notifier.js';
 import { compare, ruleAppliesTo } from './rule.js';
 import { type AlertRule, type RuleInput } from '../model/alert-rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
-import { TickMetrics } from './tick-metrics.js';
+import { TickMetrics, type MetricDeps } from './tick-metrics.js';
 
 export interface EvaluatorDeps {
   db: Db;
@@ -28,6 +28,8 @@ export interface EvaluatorDeps {
   servers: () => ServerRecord[];
   live: (serverId: string) => LiveStats;
   activeConnections: (serverId: string) => number;
+  /** Rule metric `anomaly_score` (tick-metrics.ts `MetricDeps`); without it such rules have no data. */
+  anomalyScore?: MetricDeps['anomalyScore'];
   /** Where people reach the dashboard (`public_url`, else the listening address), for links. */
   baseUrl: string | (() => string);
   /** Tick period (`alert_evaluation_interval`); default 15 s. */

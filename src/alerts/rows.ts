@@ -9,6 +9,7 @@ import {
   type RuleInput,
   type RuleSource,
 } from '../model/alert-rule.js';
+import { ANOMALY_SERIES } from '../model/forecast.js';
 import type { AlertStateName, InstanceState } from './state-machine.js';
 
 /** Row ↔ model mapping for rules and instance states; the one place column names differ. */
@@ -26,6 +27,7 @@ export function ruleToRow(
     name: rule.name,
     description: rule.description,
     metric_name: rule.metric,
+    series: rule.series,
     condition: rule.condition,
     threshold: rule.threshold,
     evaluation_period: rule.evaluation_period,
@@ -45,6 +47,7 @@ export function ruleFromRow(row: Selectable<AlertRulesTable>): AlertRule {
     name: row.name,
     description: row.description,
     metric: oneOf(ALERT_METRICS, row.metric_name, 'status_offline'),
+    series: row.series === null ? null : oneOf(ANOMALY_SERIES, row.series, 'requests'),
     condition: oneOf(ALERT_CONDITIONS, row.condition, 'gt'),
     threshold: row.threshold,
     evaluation_period: row.evaluation_period,

@@ -40,12 +40,16 @@ const CONDITION_WORDS: Record<AlertCondition, string> = {
 
 /** "error_rate > 5 % for 5 min", "status offline" — for subjects, logs and the UI. */
 export function describeRule(
-  rule: Pick<RuleInput, 'metric' | 'condition' | 'threshold' | 'evaluation_period'>,
+  rule: Pick<RuleInput, 'metric' | 'condition' | 'threshold' | 'evaluation_period'> & {
+    series?: RuleInput['series'];
+  },
 ): string {
   const what =
     rule.metric === 'status_offline'
       ? 'server offline'
-      : `${rule.metric} ${CONDITION_WORDS[rule.condition]} ${rule.threshold}${METRIC_UNITS[rule.metric] ? ` ${METRIC_UNITS[rule.metric]}` : ''}`;
+      : rule.metric === 'anomaly_score'
+        ? `anomaly_score of ${rule.series ?? 'requests'} ${CONDITION_WORDS[rule.condition]} ${rule.threshold} band widths`
+        : `${rule.metric} ${CONDITION_WORDS[rule.condition]} ${rule.threshold}${METRIC_UNITS[rule.metric] ? ` ${METRIC_UNITS[rule.metric]}` : ''}`;
   if (rule.evaluation_period === 0) return what;
   const p = rule.evaluation_period;
   const period = p % 60 === 0 ? `${p / 60} min` : `${p} s`;
@@ -58,6 +62,7 @@ export const DEFAULT_RULES: readonly RuleInput[] = [
     name: 'Server offline',
     description: 'The health checker marked the server Offline (after consecutive failed checks).',
     metric: 'status_offline',
+    series: null,
     condition: 'eq',
     threshold: 1,
     evaluation_period: 0,
@@ -71,6 +76,7 @@ export const DEFAULT_RULES: readonly RuleInput[] = [
     name: 'Error rate above 5%',
     description: 'More than 5 % of requests failed, held for 5 minutes.',
     metric: 'error_rate',
+    series: null,
     condition: 'gt',
     threshold: 5,
     evaluation_period: 300,

@@ -5,7 +5,7 @@
  * over the part's repositories. It owns the evaluator, and starts and stops it.
  */
 import type { AckInput, CommentInput, SilenceActionInput } from '../model/alert-action.js';
-import type { AlertRule, RuleInput, RulePatch } from '../model/alert-rule.js';
+import { seriesProblem, type AlertRule, type RuleInput, type RulePatch } from '../model/alert-rule.js';
 import type { SilenceInput } from '../model/silence.js';
 import type { Scrubber } from '../shared/scrubber.js';
 import { AppError, notFound, validationError } from '../shared/errors.js';
@@ -72,7 +72,12 @@ export class AlertsService {
       return created;
     },
     update: async (id: number, patch: RulePatch): Promise<AlertRule> => {
-      const next = applyRulePatch(editable(await this.rules.get(id)), patch, Date.now());
+      const before = editable(await this.rules.get(id));
+      // a metric changed to or from anomaly_score takes its series along unless the patch says
+      const series = patch.metric !== undefined && patch.series === undefined ? { series: null } : {};
+      const next = applyRulePatch(before, { ...series, ...patch }, Date.now());
+      const problem = seriesProblem(next);
+      if (problem) throw validationError([{ field: 'series', message: problem }]);
       await rulesRepo.update(this.deps.db, next);
       this.changed();
       return next;

@@ -5,12 +5,21 @@ import type { Db } from '../store/tables.js';
 import type { MetricSnapshot } from './history-repo.js';
 import { latencySketches, latestGauges, sketchQuantile } from '../metrics/index.js';
 import type { AlertRule } from '../model/alert-rule.js';
+import type { AnomalySeries } from '../model/forecast.js';
 
 export interface MetricDeps {
   db: Db;
   live: (serverId: string) => LiveStats;
   activeConnections: (serverId: string) => number;
+  /**
+   * Rule metric `anomaly_score`: the live value's distance from the series' seasonal baseline of
+   * the hour, in band half-widths (the forecasts part; its bands are fitted in the background, so
+   * this never waits); undefined while there is no band.
+   */
+  anomalyScore?: (serverId: string, series: AnomalySeries, value: number) => number | undefined;
 }
+
+const HOUR_S = 3600;
 
 /**
  * The window a rule's value is read over: its evaluation period, at least a minute (the
@@ -39,7 +48,10 @@ export class TickMetrics {
 
   /** Rules whose metric `load` reads from the store (the others come from memory). */
   static readsStore(rule: AlertRule): boolean {
-    return ['response_time_p95', 'response_time_p99', 'cpu', 'memory'].includes(rule.metric);
+    return (
+      ['response_time_p95', 'response_time_p99', 'cpu', 'memory'].includes(rule.metric) ||
+      (rule.metric === 'anomaly_score' && rule.series === 'p95')
+    );
   }
 
   static async load(deps: MetricDeps, rules: readonly AlertRule[], now: number): Promise<TickMetrics> {
@@ -47,7 +59,11 @@ export class TickMetrics {
     const gauges = new Map<string, Map<string, number>>();
     for (const rule of rules) {
       const w = windowMs(rule);
-      if (rule.metric === 'response_time_p95' || rule.metric === 'response_time_p99') {
+      if (
+        rule.metric === 'response_time_p95' ||
+        rule.metric === 'response_time_p99' ||
+        (rule.metric === 'anomaly_score' && rule.series === 'p95')
+      ) {
         if (!sketches.has(w)) sketches.set(w, await latencySketches(deps.db, now - w, now));
       } else if (rule.metric === 'cpu' || rule.metric === 'memory') {
         const k = `${rule.metric}:${w}`;
@@ -100,7 +116,30 @@ export class TickMetrics {
       case 'cpu':
       case 'memory':
         return this.gauge(rule.metric, rule, server.id);
+      case 'anomaly_score':
+        return this.anomalyScore(rule, server.id);
     }
+  }
+
+  /**
+   * The series now, in the units of its hourly baseline (requests an hour from the last five
+   * minutes' rate; p95 over the rule's window; the last five minutes' error rate), scored. No
+   * request in five minutes is no data, as for p95 and the error rate: a few requests an hour
+   * would otherwise read as a dip whenever the window falls between two (a server gone quiet
+   * because it is down is what `status_offline` watches).
+   */
+  private anomalyScore(rule: AlertRule, serverId: string): number | null {
+    const series = rule.series ?? 'requests';
+    const live = this.live(serverId).last5m;
+    if (live.requests === 0) return null;
+    const value =
+      series === 'requests'
+        ? live.rps * HOUR_S
+        : series === 'p95'
+          ? this.quantile(rule, serverId, 0.95)
+          : live.errorRatePercent;
+    if (value === null) return null;
+    return this.deps.anomalyScore?.(serverId, series, value) ?? null;
   }
 
   /** The related metrics at alert time, for the history entry. */

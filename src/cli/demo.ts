@@ -3,6 +3,7 @@ import { serverInput } from '../config/server-input.js';
 import type { SettingKey } from '../config/schema.js';
 import { startDemoFleet } from '../demo/fleet.js';
 import { startDemoTraffic, type TrafficTarget } from '../demo/traffic.js';
+import { backfillDemoHistory } from '../demo/history.js';
 import { serve } from './serve.js';
 
 /** What the demo's clients call through the gateway; unknown tools and bad arguments make errors on purpose. */
@@ -41,6 +42,9 @@ const tokenHeader = (token: string | undefined) =>
 /** The demo fleet is checked every 5 s so that every status shows up within minutes. */
 const DEMO_INTERVAL_S = 5;
 
+/** What the demo's HTTP server declares it can take (the others' capacity is learned or unknown). */
+const DEMO_CAPACITY: Record<string, { max_rps: number }> = { 'everything-http': { max_rps: 0.25 } };
+
 /** `mcp-health demo` (what `npm start` runs): a demo fleet of real MCP servers and the monitor watching it. */
 export async function runDemo(
   file: string | undefined,
@@ -52,7 +56,11 @@ export async function runDemo(
   );
   const fleet = await startDemoFleet();
   const demoServers = fleet.servers.map((s) =>
-    serverInput.parse({ ...s, health_check_interval: DEMO_INTERVAL_S }),
+    serverInput.parse({
+      ...s,
+      health_check_interval: DEMO_INTERVAL_S,
+      ...(DEMO_CAPACITY[s.name] ? { capacity: DEMO_CAPACITY[s.name] } : {}),
+    }),
   );
   const names = new Set(base.servers.map((s) => s.name.toLowerCase()));
   const config = {
@@ -65,6 +73,18 @@ export async function runDemo(
       await traffic.stop?.();
       await fleet.stop();
     });
+    // Four weeks of demo history at the first start, for forecasts, capacity and anomalies.
+    const t0 = performance.now();
+    const posted = await backfillDemoHistory({
+      baseUrl: running.url,
+      serverIds: DEMO_TRAFFIC.map((t) => t.serverId),
+      ...tokenHeader(config.api_token),
+    });
+    if (posted > 0)
+      process.stderr.write(
+        `mcp-health: backfilled four weeks of demo history in ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+          `(${posted} requests, client "demo-history")\n`,
+      );
     traffic.stop = startDemoTraffic({
       baseUrl: running.url,
       targets: DEMO_TRAFFIC,

@@ -11,6 +11,15 @@ export const serverOverridesShape = {
   response_time_critical_ms: z.number().positive().optional(),
   error_rate_warning_percent: z.number().min(0).max(100).optional(),
   error_rate_critical_percent: z.number().min(0).max(100).optional(),
+  /** What the server can take; `GET /api/v1/capacity` learns what is left out. */
+  capacity: z
+    .strictObject({
+      max_rps: z.number().positive().max(1e9).optional(),
+      max_connections: z.number().int().positive().max(1e9).optional(),
+      max_cpu_percent: z.number().positive().max(100_000).optional(),
+      max_memory_mb: z.number().positive().max(1e9).optional(),
+    })
+    .optional(),
 };
 // Fails to compile when the shape and the model's type name different keys.
 const sameKeys: Record<keyof typeof serverOverridesShape, true> & Record<keyof ServerOverrides, true> = {
@@ -21,6 +30,7 @@ const sameKeys: Record<keyof typeof serverOverridesShape, true> & Record<keyof S
   response_time_critical_ms: true,
   error_rate_warning_percent: true,
   error_rate_critical_percent: true,
+  capacity: true,
 };
 // safe because: sameKeys lists exactly the shape's keys (checked above).
 export const overrideKeys = Object.keys(sameKeys) as (keyof ServerOverrides)[];

@@ -11,7 +11,7 @@ import { MSTL, initSync as initMstl } from '@bsull/augurs/mstl';
 let loaded = false;
 
 /** `@bsull/augurs/mstl` → the path of its `mstl_bg.wasm`. */
-const wasmOf = (module: string): Buffer =>
+export const wasmOf = (module: string): Buffer =>
   readFileSync(
     createRequire(import.meta.url)
       .resolve(`@bsull/augurs/${module}`)

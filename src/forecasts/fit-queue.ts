@@ -9,20 +9,21 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../shared/errors.js';
+import type { BaselineJob, BaselineResult } from './baseline.js';
 import type { FitJob, FitResult } from './fit.js';
-import type { FitRequest } from './fit-worker.js';
+import type { FitRequest, WorkerJob, WorkerResult } from './fit-worker.js';
 
 /** `.ts` when running from source (tsx), `.js` when built. */
 const EXT = extname(fileURLToPath(import.meta.url));
 const WORKER = new URL(`./fit-worker${EXT}`, import.meta.url);
 
 interface Queued {
-  job: FitJob;
-  resolve: (r: FitResult) => void;
+  job: WorkerJob;
+  resolve: (r: WorkerResult) => void;
   reject: (err: Error) => void;
 }
 
-type Answer = { id: number; result: FitResult } | { id: number; error: string };
+type Answer = { id: number; result: WorkerResult } | { id: number; error: string };
 
 export class FitQueue {
   private worker: Worker | undefined;
@@ -34,6 +35,16 @@ export class FitQueue {
   constructor(private readonly options: { timeoutMs?: number; maxQueued?: number } = {}) {}
 
   fit(job: FitJob): Promise<FitResult> {
+    // safe because: the worker answers a forecast job with fitForecast's result
+    return this.run({ kind: 'forecast', ...job }) as Promise<FitResult>;
+  }
+
+  baseline(job: BaselineJob): Promise<BaselineResult> {
+    // safe because: the worker answers a baseline job with fitBaseline's result
+    return this.run({ kind: 'baseline', ...job }) as Promise<BaselineResult>;
+  }
+
+  private run(job: WorkerJob): Promise<WorkerResult> {
     if (this.closed) return Promise.reject(new AppError('unavailable', 'the monitor is stopping'));
     if (this.queue.length >= (this.options.maxQueued ?? 64))
       return Promise.reject(
@@ -62,7 +73,7 @@ export class FitQueue {
     worker.postMessage({ id, job: item.job } satisfies FitRequest);
   }
 
-  private settle(id: number, outcome: FitResult | Error): void {
+  private settle(id: number, outcome: WorkerResult | Error): void {
     const c = this.current;
     if (c?.id !== id) return;
     clearTimeout(c.timer);

@@ -3,24 +3,26 @@
  * horizons beyond a week) through the metrics front door, its gaps filled, too short a history
  * answered as such, the fit done in the worker and kept for the hour.
  */
-import { DAY_TIER_DAYS, stepSeries, type StepMetric, type StepPoint } from '../metrics/index.js';
+import { DAY_TIER_DAYS, stepSeries } from '../metrics/index.js';
+import { METRICS, filled } from './history.js';
 import type { Db } from '../store/tables.js';
-import type { ForecastAnswer, ForecastMetric, ForecastQuery } from './answer.js';
+import type { ForecastAnswer, ForecastQuery } from './answer.js';
+import {
+  Anomalies,
+  type AnomalyAnswer,
+  type AnomalyQuery,
+  type LevelShift,
+  type LiveBand,
+} from './anomalies.js';
+import type { AnomalySeries } from '../model/forecast.js';
 import { HourCache } from './cache.js';
+import { Capacity, type CapacityAnswer, type CapacityServer } from './capacity.js';
 import { FitQueue } from './fit-queue.js';
+
+export { filled };
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-/** Where each metric is read, what a step without data means, and its bounds. */
-const METRICS = {
-  requests: { read: 'requests', gap: 'zero', max: Infinity },
-  p95: { read: 'latency_p95', gap: 'interpolate', max: Infinity },
-  error_rate: { read: 'error_rate', gap: 'interpolate', max: 100 },
-  connections: { read: 'active_connections', gap: 'interpolate', max: Infinity },
-  cpu: { read: 'cpu', gap: 'interpolate', max: Infinity },
-  memory: { read: 'memory', gap: 'interpolate', max: Infinity },
-} as const satisfies Record<ForecastMetric, { read: StepMetric; gap: 'zero' | 'interpolate'; max: number }>;
 
 /** Per step: how far back the history goes, how much is needed, the candidate periods, a week. */
 const STEPS = {
@@ -29,34 +31,57 @@ const STEPS = {
   '1d': { ms: DAY_MS, historyMs: DAY_TIER_DAYS * DAY_MS, neededHours: 14 * 24, periods: [7], week: 7 },
 } as const;
 
-/** The history from its first step with data, gaps filled: 0 requests, else a line between the neighbours. */
-export function filled(points: StepPoint[], gap: 'zero' | 'interpolate'): { t: number; value: number }[] {
-  const first = points.findIndex((p) => p.value !== null);
-  if (first < 0) return [];
-  const kept = points.slice(first);
-  const v = kept.map((p) => p.value ?? (gap === 'zero' ? 0 : NaN));
-  let last = 0; // the last step with a value; the first one has one
-  for (let i = 1; i < v.length; i++) {
-    if (!Number.isNaN(v[i])) {
-      last = i;
-      continue;
-    }
-    let next = i;
-    while (next < v.length && Number.isNaN(v[next])) next++;
-    const a = v[last] ?? 0;
-    const b = next < v.length ? (v[next] ?? a) : a; // a gap at the end holds the last value
-    for (let j = i; j < next; j++) v[j] = a + ((b - a) * (j - last)) / (next - last);
-    i = next - 1;
-  }
-  return kept.map((p, i) => ({ t: p.t, value: v[i] ?? 0 }));
-}
-
 export class Forecasts {
   private readonly fits: FitQueue;
+  /** The live bands of rule `anomaly_score` are fitted by a worker of their own, a fleet's worth an hour, so the API's fits never queue behind them. */
+  private readonly bandFits: FitQueue;
   private readonly cache = new HourCache<ForecastAnswer>();
+  private readonly anomalyBands: Anomalies;
 
-  constructor(private readonly deps: { db: () => Db; now?: () => number; fitTimeoutMs?: number }) {
+  private readonly planner: Capacity;
+
+  constructor(
+    private readonly deps: {
+      db: () => Db;
+      now?: () => number;
+      fitTimeoutMs?: number;
+      /** The servers capacity is planned for, with what they declare. */
+      servers?: () => CapacityServer[];
+    },
+  ) {
     this.fits = new FitQueue({ timeoutMs: deps.fitTimeoutMs });
+    this.bandFits = new FitQueue({ timeoutMs: deps.fitTimeoutMs, maxQueued: 100_000 });
+    this.anomalyBands = new Anomalies({
+      db: deps.db,
+      now: deps.now ?? Date.now,
+      fits: this.fits,
+      bandFits: this.bandFits,
+    });
+    this.planner = new Capacity({
+      db: deps.db,
+      now: deps.now ?? Date.now,
+      servers: deps.servers ?? (() => []),
+    });
+  }
+
+  /** Every server's load against its capacity now and at next week's peak, most urgent first; kept for the hour. */
+  capacity(): Promise<CapacityAnswer> {
+    return this.planner.fleet();
+  }
+
+  /** A server's series per hour against its seasonal baseline band: the points, the anomalies, the level shifts. */
+  anomalies(q: AnomalyQuery): Promise<AnomalyAnswer> {
+    return this.anomalyBands.anomalies(q);
+  }
+
+  /** The level shifts (changepoints) of a server's series in [from, to), oldest first. */
+  levelShifts(q: AnomalyQuery): Promise<LevelShift[]> {
+    return this.anomalyBands.levelShifts(q);
+  }
+
+  /** The band the hour in progress is scored against (rule metric `anomaly_score`); never waits. */
+  liveBand(serverId: string, series: AnomalySeries): LiveBand | undefined {
+    return this.anomalyBands.liveBand(serverId, series);
   }
 
   forecast(q: ForecastQuery): Promise<ForecastAnswer> {
@@ -117,7 +142,7 @@ export class Forecasts {
     };
   }
 
-  close(): Promise<void> {
-    return this.fits.close();
+  async close(): Promise<void> {
+    await Promise.all([this.fits.close(), this.bandFits.close()]);
   }
 }

@@ -38,7 +38,7 @@ function autocorrelation(d: readonly number[], lag: number): number {
 }
 
 /** `d` minus its mean profile over `period` (the mean at each phase). */
-function withoutProfile(d: readonly number[], period: number): number[] {
+export function withoutProfile(d: readonly number[], period: number): number[] {
   const sums = new Array<number>(period).fill(0);
   const counts = new Array<number>(period).fill(0);
   d.forEach((v, i) => {

@@ -10,4 +10,10 @@ export { endpointOf, outcomeOf } from './ingest/classify.js';
 export { MetricsReader } from './read/reader.js';
 export { requestsPerStep } from './read/requests-per-step.js';
 export { DAY_TIER_DAYS } from './read/tiers.js';
-export { stepSeries, type StepMetric, type StepPoint, type StepSeriesQuery } from './read/step-series.js';
+export {
+  fleetStepRequests,
+  stepSeries,
+  type StepMetric,
+  type StepPoint,
+  type StepSeriesQuery,
+} from './read/step-series.js';

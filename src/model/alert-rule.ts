@@ -1,8 +1,13 @@
 /** An alert rule (DESIGN §5): what it watches, and the shapes the API and the config file take. */
 import { z } from 'zod';
+import { ANOMALY_SERIES } from './forecast.js';
 import { RULE_DEFAULTS } from './rule-defaults.js';
 
-/** Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0. */
+/**
+ * Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0.
+ * `anomaly_score` (issue 13): how far the `series` it watches is from its seasonal baseline now,
+ * in band half-widths (beyond 1 is outside the band).
+ */
 export const ALERT_METRICS = [
   'response_time_avg',
   'response_time_p95',
@@ -13,6 +18,7 @@ export const ALERT_METRICS = [
   'cpu',
   'memory',
   'status_offline',
+  'anomaly_score',
 ] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
@@ -33,6 +39,7 @@ export const METRIC_UNITS: Record<AlertMetric, string> = {
   cpu: '%',
   memory: 'bytes',
   status_offline: '',
+  anomaly_score: 'band widths',
 };
 
 const serverId = z.string().trim().min(1).max(255);
@@ -44,6 +51,8 @@ const fields = {
   name: z.string().trim().min(1).max(255),
   description: z.string().max(2000).nullable(),
   metric: z.enum(ALERT_METRICS),
+  /** What `anomaly_score` watches; null for every other metric. */
+  series: z.enum(ANOMALY_SERIES).nullable(),
   condition: z.enum(ALERT_CONDITIONS),
   threshold: z.number(),
   evaluation_period: seconds(7 * 86_400),
@@ -67,6 +76,14 @@ const fields = {
   enabled: z.boolean(),
 };
 
+/** `series` goes with `anomaly_score` and with it only (the API and the config file; a PATCH checks the rule it makes). */
+export function seriesProblem(r: { metric: AlertMetric; series: string | null }): string | undefined {
+  if (r.metric === 'anomaly_score' && r.series === null)
+    return `give the series anomaly_score watches: ${ANOMALY_SERIES.join(', ')}`;
+  if (r.metric !== 'anomaly_score' && r.series !== null) return 'series goes only with metric anomaly_score';
+  return undefined;
+}
+
 /**
  * `POST /api/v1/alerts/rules` body. Unknown fields are errors. Defaults: no description,
  * evaluation period and severity from RULE_DEFAULTS (shared with the dashboard's form: at once,
@@ -77,6 +94,7 @@ export const ruleInputSchema = z
     name: fields.name,
     description: fields.description.default(null),
     metric: fields.metric,
+    series: fields.series.default(null),
     condition: fields.condition,
     threshold: fields.threshold,
     evaluation_period: fields.evaluation_period.default(RULE_DEFAULTS.evaluation_period),
@@ -86,7 +104,11 @@ export const ruleInputSchema = z
     repeat_interval: fields.repeat_interval.default(null),
     enabled: fields.enabled.default(true),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    const problem = seriesProblem(r);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['series'], message: problem });
+  });
 export type RuleInput = z.output<typeof ruleInputSchema>;
 
 /** `PATCH /api/v1/alerts/rules/:id` body: any subset of the fields, no defaults applied. */
@@ -95,6 +117,7 @@ export const rulePatchSchema = z
     name: fields.name,
     description: fields.description,
     metric: fields.metric,
+    series: fields.series,
     condition: fields.condition,
     threshold: fields.threshold,
     evaluation_period: fields.evaluation_period,

@@ -10,6 +10,16 @@ export interface ServerOverrides {
   response_time_critical_ms?: number;
   error_rate_warning_percent?: number;
   error_rate_critical_percent?: number;
+  /** What the server can take (DESIGN §11); what is not declared is learned from its history. */
+  capacity?: ServerCapacity;
+}
+
+/** A server's declared capacity: requests per second, concurrent connections, CPU (% of a core), memory. */
+export interface ServerCapacity {
+  max_rps?: number | undefined;
+  max_connections?: number | undefined;
+  max_cpu_percent?: number | undefined;
+  max_memory_mb?: number | undefined;
 }
 
 export type Transport = 'stdio' | 'streamable-http' | 'sse';

@@ -10,7 +10,8 @@ export function specFromInput(input: ServerInput): ServerSpec {
 
 export function overridesFromInput(input: ServerInput): ServerOverrides {
   const out: ServerOverrides = {};
-  for (const k of overrideKeys) if (input[k] !== undefined) out[k] = input[k];
+  // safe because: out[k] and input[k] are the same key of the same shape (server-input.ts sameKeys)
+  for (const k of overrideKeys) if (input[k] !== undefined) (out as Record<string, unknown>)[k] = input[k];
   return out;
 }
 

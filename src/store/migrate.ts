@@ -12,6 +12,7 @@ import * as notifications from './migrations/010-notifications.js';
 import * as errorGroups from './migrations/011-error-groups.js';
 import * as incidents from './migrations/012-incidents.js';
 import * as users from './migrations/016-users.js';
+import * as capacity from './migrations/013-capacity.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -29,6 +30,7 @@ const migrations: [string, DialectMigration][] = [
   ['011-error-groups', errorGroups],
   ['012-incidents', incidents],
   ['016-users', users],
+  ['013-capacity', capacity],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

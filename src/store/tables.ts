@@ -88,6 +88,8 @@ export interface AlertRulesTable {
   repeat_interval: number | null;
   /** 'api' or 'config' (declared in the config file's `alert_rules`, read-only through the API). */
   source: Generated<string>;
+  /** What an `anomaly_score` rule watches: requests, p95, error_rate (013); null for other metrics. */
+  series: string | null;
 }
 
 /**

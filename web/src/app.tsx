@@ -18,9 +18,10 @@ import { IncidentsPage } from './views/incidents/incidents-page.js';
 import { AuditPage } from './views/team/audit-page.js';
 import { TokensPage } from './views/team/tokens-page.js';
 import { UsersPage } from './views/team/users-page.js';
+import { CapacityPage } from './views/capacity/capacity-page.js';
 import { loadMe, me } from './lib/session.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/users`, `/tokens`, `/audit`. */
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/capacity`, `/users`, `/tokens`, `/audit`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -29,6 +30,7 @@ function Page() {
   if (server?.[1])
     return <ServerDetail id={decodeURIComponent(server[1])} tab={server[2] ?? 'diagnostics'} />;
   if (path === '/usage') return <UsagePage />;
+  if (path === '/capacity') return <CapacityPage />;
   const errors = /^\/errors(?:\/(\d+))?\/?$/.exec(path);
   if (errors) return <ErrorsPage {...(errors[1] ? { groupId: Number(errors[1]) } : {})} />;
   if (path === '/incidents/window') return <IncidentsPage window />;

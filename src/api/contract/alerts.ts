@@ -1,5 +1,6 @@
 /** `/api/v1/alerts/…`: rules, channels, the alerts firing now, history with its actions, silences. */
 import { z } from 'zod';
+import { ANOMALY_SERIES } from '../../model/forecast.js';
 import { ALERT_CONDITIONS, ALERT_METRICS, SEVERITIES } from '../../model/alert-rule.js';
 import {
   ACTION_KINDS,
@@ -20,6 +21,8 @@ export const alertRule = z.object({
   name: z.string(),
   description: z.string().nullable(),
   metric: z.enum(ALERT_METRICS),
+  /** The series `anomaly_score` watches; null for other metrics. */
+  series: z.enum(ANOMALY_SERIES).nullable(),
   condition: z.enum(ALERT_CONDITIONS),
   threshold: z.number(),
   /** Seconds the condition must hold before the alert fires. */

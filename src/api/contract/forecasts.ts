@@ -5,7 +5,8 @@
  * dashboard can say "forecasts start after 2 days of traffic" instead of showing a failure.
  */
 import { z } from 'zod';
-import { FORECAST_METRICS } from '../../model/forecast.js';
+import { ANOMALY_SERIES, FORECAST_METRICS } from '../../model/forecast.js';
+import { queryTime } from './common.js';
 
 const MAX_HORIZON_HOURS = 30 * 24;
 
@@ -67,3 +68,83 @@ export type NotEnoughHistory = z.infer<typeof notEnoughHistory>;
 
 export const forecastAnswer = z.discriminatedUnion('status', [forecasted, notEnoughHistory]);
 export type ForecastAnswer = z.infer<typeof forecastAnswer>;
+
+/** `GET /api/v1/servers/:id/anomalies`: a series per hour over [from, to) (default the last 7 days, at most 28). */
+export const anomalyQuery = z.strictObject({
+  metric: z.enum(ANOMALY_SERIES),
+  from: queryTime.optional(),
+  to: queryTime.optional(),
+});
+export type AnomalyQueryInput = z.input<typeof anomalyQuery>;
+
+const anomalyPoint = {
+  t: z.number(),
+  value: z.number(),
+  /** The seasonal baseline and its band, in the metric's units. */
+  baseline: z.number(),
+  lower: z.number(),
+  upper: z.number(),
+  /** Distance from the baseline in band half-widths, signed: beyond ±1 is outside the band. */
+  score: z.number(),
+};
+
+const anomalyScope = {
+  server: z.string(),
+  metric: z.enum(ANOMALY_SERIES),
+  step: z.literal('1h'),
+  /** The whole hours scored, epoch ms; the hour in progress is not. */
+  from: z.number(),
+  to: z.number(),
+};
+
+export const anomalyAnswer = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('ok'),
+    ...anomalyScope,
+    points: z.array(z.object(anomalyPoint)),
+    /** The points outside the band. */
+    anomalies: z.array(z.object({ ...anomalyPoint, direction: z.enum(['up', 'down']) })),
+    /** Where the level moved by more than two band half-widths: medians of the day before and after. */
+    level_shifts: z.array(
+      z.object({ t: z.number(), before: z.number(), after: z.number(), score: z.number() }),
+    ),
+    /** Periods found, in hours. */
+    seasonality: z.array(z.number().int()),
+  }),
+  z.object({
+    status: z.literal('not_enough_history'),
+    ...anomalyScope,
+    needed_hours: z.number(),
+    have_hours: z.number(),
+    message: z.string(),
+  }),
+]);
+export type AnomalyAnswer = z.infer<typeof anomalyAnswer>;
+
+const urgency = z.enum(['critical', 'soon', 'watch', 'ok', 'unknown']);
+
+/** `GET /api/v1/capacity`: every server, most urgent first (critical, soon, watch, ok, unknown). */
+export const capacityAnswer = z.object({
+  generated_at: z.number(),
+  servers: z.array(
+    z.object({
+      server: z.string(),
+      name: z.string(),
+      urgency,
+      /** Requests per second the server can take: declared (`capacity.max_rps`) or learned from latency; null: unknown. */
+      max_rps: z.number().nullable(),
+      max_rps_source: z.enum(['declared', 'learned']).nullable(),
+      /** Busiest hour of the last 7 days, req/s; next week's, grown at the weekly rate. */
+      peak_rps: z.number(),
+      forecast_peak_rps: z.number(),
+      utilisation_percent: z.number().nullable(),
+      forecast_utilisation_percent: z.number().nullable(),
+      growth_week_percent: z.number().nullable(),
+      growth_month_percent: z.number().nullable(),
+      /** 0: at capacity now; null: not growing, or capacity unknown. */
+      days_until_saturation: z.number().nullable(),
+      recommendation: z.string(),
+    }),
+  ),
+});
+export type CapacityAnswer = z.infer<typeof capacityAnswer>;

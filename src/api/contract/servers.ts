@@ -67,6 +67,15 @@ export const serverView = z.object({
   response_time_critical_ms: z.number().optional(),
   error_rate_warning_percent: z.number().optional(),
   error_rate_critical_percent: z.number().optional(),
+  /** The declared capacity, when set (`GET /api/v1/capacity` learns what is not). */
+  capacity: z
+    .object({
+      max_rps: z.number().optional(),
+      max_connections: z.number().optional(),
+      max_cpu_percent: z.number().optional(),
+      max_memory_mb: z.number().optional(),
+    })
+    .optional(),
   /** `config`: from the config file (read-only here); `api`: added through the API or the dashboard. */
   source: z.enum(['config', 'api']),
   enabled: z.boolean(),

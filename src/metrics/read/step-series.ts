@@ -68,3 +68,24 @@ export async function stepSeries(db: Db, q: StepSeriesQuery): Promise<StepPoint[
   for (let t = q.from; t < q.to; t += tier.ms) points.push({ t, value: values.get(t) ?? null });
   return points;
 }
+
+/** Requests per step of every server over [from, to): one query for the fleet (capacity planning). */
+export async function fleetStepRequests(
+  db: Db,
+  q: { step: '1h' | '1d'; from: number; to: number },
+): Promise<Map<string, Map<number, number>>> {
+  // safe because TIERS holds both resolutions
+  const tier = TIERS.find((t) => t.resolution === q.step) as Tier;
+  const range = { from: q.from, to: q.to, endpoint: SERVER_TOTAL };
+  const out = new Map<string, Map<number, number>>();
+  for (const r of await rollupsRepo.sums(db, tier.resolution, tier.finer, range, [
+    'server_id',
+    'bucket_start',
+  ])) {
+    let m = out.get(r.server_id);
+    if (!m) out.set(r.server_id, (m = new Map<number, number>()));
+    const t = floorTo(r.bucket_start, tier.ms);
+    m.set(t, (m.get(t) ?? 0) + r.count);
+  }
+  return out;
+}

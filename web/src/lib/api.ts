@@ -1,6 +1,9 @@
 import { qs, request } from './http.js';
 import type {
   ActiveAlerts,
+  AnomalyAnswer,
+  CapacityAnswer,
+  ForecastAnswer,
   AlertRule,
   AuditList,
   LoginInput,
@@ -88,7 +91,19 @@ export const api = {
       request<GaugeSeries>(`${path('servers', id, 'metrics')}${qs(q)}`),
     endpoints: (id: string, q: Range) =>
       request<EndpointTable>(`${path('servers', id, 'endpoints')}${qs(q)}`),
+    anomalies: (id: string, q: Range & { metric: 'requests' | 'p95' | 'error_rate' }) =>
+      request<AnomalyAnswer>(`${path('servers', id, 'anomalies')}${qs(q)}`),
   },
+
+  /** A server's forecast (`server`), else the fleet's. */
+  forecast: (q: { server?: string; metric: string; horizon: string }) => {
+    const { server, ...query } = q;
+    return request<ForecastAnswer>(
+      `${server ? path('servers', server, 'forecast') : path('forecast')}${qs(query)}`,
+    );
+  },
+
+  capacity: () => request<CapacityAnswer>(path('capacity')),
 
   usage: (q: Range & { server?: string; limit: number; time_zone: string }) => {
     const { server, ...query } = q;
@@ -185,6 +200,9 @@ export type {
   MeView as Me,
   TokenView as Token,
   UserView as User,
+  AnomalyAnswer,
+  CapacityAnswer,
+  ForecastAnswer,
   AlertRule,
   ChannelView as Channel,
   CheckView as Check,

@@ -12,6 +12,7 @@ const connectionText = { connecting: 'connecting…', live: 'live', reconnecting
 const sections = [
   ['/', 'Servers', 'viewer'],
   ['/usage', 'Usage', 'viewer'],
+  ['/capacity', 'Capacity', 'viewer'],
   ['/errors', 'Errors', 'viewer'],
   ['/incidents', 'Incidents', 'viewer'],
   ['/alerts', 'Alerts', 'viewer'],

@@ -1,5 +1,6 @@
 import { RULE_DEFAULTS } from '../../../../src/model/rule-defaults.js';
 import type { AlertCondition, AlertMetric, AlertRule, Severity } from '../../lib/api.js';
+import type { AnomalySeries } from '../../../../src/model/forecast.js';
 import { MB } from './rule-text.js';
 
 export const periodUnits = [
@@ -16,6 +17,8 @@ export interface Draft {
   name: string;
   description: string;
   metric: AlertMetric;
+  /** What `anomaly_score` watches. */
+  series: AnomalySeries;
   condition: AlertCondition;
   /** In the form's unit (MB for memory). */
   threshold: string;
@@ -42,6 +45,7 @@ export const emptyDraft = (): Draft => ({
   name: '',
   description: '',
   metric: 'response_time_avg',
+  series: 'requests',
   condition: 'gt',
   threshold: '',
   ...periodOf(RULE_DEFAULTS.evaluation_period),
@@ -56,6 +60,7 @@ export const draftOf = (r: AlertRule): Draft => ({
   name: r.name,
   description: r.description ?? '',
   metric: r.metric,
+  series: r.series ?? 'requests',
   condition: r.condition,
   threshold:
     r.metric === 'status_offline' ? '' : String(r.metric === 'memory' ? r.threshold / MB : r.threshold),
@@ -76,6 +81,7 @@ export function bodyOf(d: Draft): Record<string, unknown> {
     name: d.name.trim(),
     description: d.description.trim() || null,
     metric: d.metric,
+    series: d.metric === 'anomaly_score' ? d.series : null,
     condition: offline ? 'eq' : d.condition,
     threshold: offline ? 1 : threshold !== null && d.metric === 'memory' ? threshold * MB : threshold,
     evaluation_period: Math.round(Number(d.period || '0') * d.periodUnit),

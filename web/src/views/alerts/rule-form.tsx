@@ -87,6 +87,17 @@ export function RuleForm({ channels, rule, onSaved, onCancel }: Props) {
               </option>
             ))}
           </select>
+          {d.metric === 'anomaly_score' && (
+            <select
+              aria-label="Series"
+              value={d.series}
+              onChange={(e) => set('series', e.currentTarget.value as Draft['series'])}
+            >
+              <option value="requests">of requests</option>
+              <option value="p95">of p95 latency</option>
+              <option value="error_rate">of error rate</option>
+            </select>
+          )}
           {d.metric !== 'status_offline' && (
             <>
               <select
@@ -115,6 +126,7 @@ export function RuleForm({ channels, rule, onSaved, onCancel }: Props) {
           )}
         </div>
         {problem('threshold')}
+        {problem('series')}
       </div>
       <div class="field">
         <label for={id('period')}>

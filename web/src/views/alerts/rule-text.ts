@@ -12,6 +12,7 @@ export const metricInfo: Record<AlertMetric, { label: string; unit: string }> = 
   cpu: { label: 'CPU', unit: '% of a core' },
   memory: { label: 'Memory', unit: 'MB' },
   status_offline: { label: 'Server is Offline', unit: '' },
+  anomaly_score: { label: 'Anomaly score', unit: 'band widths' },
 };
 
 export const conditionText: Record<AlertCondition, string> = {
@@ -38,7 +39,7 @@ export function ruleSentence(r: AlertRule): string {
   const what =
     r.metric === 'status_offline'
       ? 'Server is Offline'
-      : `${m.label} ${conditionText[r.condition]} ${r.metric === 'memory' ? r.threshold / MB : r.threshold}${m.unit ? ` ${m.unit}` : ''}`;
+      : `${m.label}${r.metric === 'anomaly_score' ? ` of ${r.series ?? 'requests'}` : ''} ${conditionText[r.condition]} ${r.metric === 'memory' ? r.threshold / MB : r.threshold}${m.unit ? ` ${m.unit}` : ''}`;
   const when = r.evaluation_period === 0 ? 'at once' : `for ${duration(r.evaluation_period)}`;
   const where =
     r.servers === null

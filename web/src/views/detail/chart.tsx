@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { useObservable } from '../../lib/observable.js';
 import { scheme } from '../../lib/theme.js';
@@ -26,6 +26,10 @@ interface Props {
   markers?: ChartMarker[] | undefined;
   /** A range brushed (or a point clicked: the step around it), epoch ms: "click a spike". */
   onSelect?: ((from: number, to: number) => void) | undefined;
+  /** Anomalies (a ring at the value) and level shifts (a dashed vertical line), epoch ms. */
+  marks?: { anomalies: { t: number; value: number }[]; shifts: number[] };
+  /** A line under the chart for the point under the cursor (the % change against last week). */
+  hoverNote?: (index: number) => string | null;
 }
 
 export interface ChartMarker {
@@ -58,6 +62,34 @@ function markerPlugin(markers: ChartMarker[]): uPlot.Plugin {
   };
 }
 
+const MARK = '#dc2626';
+
+/** Draws the marks on the plot's canvas after each redraw. */
+function drawMarks(u: uPlot, marks: NonNullable<Props['marks']>): void {
+  const ctx = u.ctx;
+  const dpr = devicePixelRatio || 1;
+  ctx.save();
+  ctx.strokeStyle = MARK;
+  ctx.lineWidth = 2 * dpr;
+  for (const a of marks.anomalies) {
+    const x = u.valToPos(a.t / 1000, 'x', true);
+    const y = u.valToPos(a.value, 'y', true);
+    ctx.beginPath();
+    ctx.arc(x, y, 5 * dpr, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+  ctx.setLineDash([4 * dpr, 4 * dpr]);
+  ctx.lineWidth = 1 * dpr;
+  for (const t of marks.shifts) {
+    const x = u.valToPos(t / 1000, 'x', true);
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
 /** Indexes of the values with no value beside them (null when none). */
 function isolated(ys: ArrayLike<number | null | undefined> | undefined): number[] | null {
   if (!ys) return null;
@@ -68,8 +100,21 @@ function isolated(ys: ArrayLike<number | null | undefined> | undefined): number[
 }
 
 /** A uPlot time-series chart that fills its box and shows exact values in its legend on hover. */
-export function Chart({ xs, ys, series, height = 220, label, from, to, markers, onSelect }: Props) {
+export function Chart({
+  xs,
+  ys,
+  series,
+  height = 220,
+  label,
+  from,
+  to,
+  markers,
+  onSelect,
+  marks,
+  hoverNote,
+}: Props) {
   const box = useRef<HTMLDivElement>(null);
+  const [note, setNote] = useState<string | null>(null);
   const colours = useObservable(scheme);
   // the latest handler, so that a new function each render does not redraw the chart
   const selected = useRef(onSelect);
@@ -95,20 +140,26 @@ export function Chart({ xs, ys, series, height = 220, label, from, to, markers, 
         legend: { live: true },
         cursor: { drag: { x: selectable, y: false } },
         plugins: markers && markers.length > 0 ? [markerPlugin(markers)] : [],
-        hooks: selectable
-          ? {
-              setSelect: [
-                (u) => {
-                  if (u.select.width < 2) return;
-                  const a = u.posToVal(u.select.left, 'x') * 1000;
-                  const b = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
-                  dragged = true;
-                  u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-                  selected.current?.(Math.round(a), Math.round(b));
-                },
-              ],
-            }
-          : {},
+        hooks: {
+          ...(marks ? { draw: [(u: uPlot) => drawMarks(u, marks)] } : {}),
+          ...(hoverNote
+            ? { setCursor: [(u: uPlot) => setNote(u.cursor.idx == null ? null : hoverNote(u.cursor.idx))] }
+            : {}),
+          ...(selectable
+            ? {
+                setSelect: [
+                  (u) => {
+                    if (u.select.width < 2) return;
+                    const a = u.posToVal(u.select.left, 'x') * 1000;
+                    const b = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
+                    dragged = true;
+                    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                    selected.current?.(Math.round(a), Math.round(b));
+                  },
+                ],
+              }
+            : {}),
+        },
         scales: {
           x: { time: true, range: (): uPlot.Range.MinMax => [from / 1000, to / 1000] },
           y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
@@ -162,20 +213,28 @@ export function Chart({ xs, ys, series, height = 220, label, from, to, markers, 
       resize.disconnect();
       plot.destroy();
     };
-  }, [xs, ys, series, height, from, to, colours, markers, selectable]);
+  }, [xs, ys, series, height, from, to, colours, markers, selectable, marks, hoverNote]);
   return (
-    <div
-      ref={box}
-      class="chart"
-      role="img"
-      aria-label={label}
-      data-testid="chart"
-      data-scheme={colours}
-      data-markers={markers?.length ?? 0}
-      title={onSelect ? 'Drag across a spike, or click it, to see what happened then' : undefined}
-      data-values={series
-        .map((s, i) => `${s.label}: ${ys[i]?.filter((v) => v !== null).length ?? 0}`)
-        .join('; ')}
-    />
+    <>
+      <div
+        ref={box}
+        class="chart"
+        role="img"
+        aria-label={label}
+        data-testid="chart"
+        data-scheme={colours}
+        data-markers={markers?.length ?? 0}
+        title={onSelect ? 'Drag across a spike, or click it, to see what happened then' : undefined}
+        data-values={series
+          .map((s, i) => `${s.label}: ${ys[i]?.filter((v) => v !== null).length ?? 0}`)
+          .join('; ')}
+        data-anomalies={marks?.anomalies.length ?? 0}
+      />
+      {hoverNote && (
+        <p class="muted hover-note" data-testid="hover-note" aria-live="polite">
+          {note ?? 'Hover a point for its change against last week.'}
+        </p>
+      )}
+    </>
   );
 }

@@ -30,6 +30,40 @@ interface Panel {
   empty?: string;
   /** When this panel's data starts in the range (epoch ms); none without data. */
   first?: number;
+  /** The anomaly series of this panel (requests, p95, error rate), and how to scale it to the chart. */
+  anomaly?: { metric: AnomalyMetric; scale: number };
+  marks?: { anomalies: { t: number; value: number }[]; shifts: number[] };
+  hoverNote?: (i: number) => string | null;
+}
+
+type AnomalyMetric = 'requests' | 'p95' | 'error_rate';
+const HOUR = 3_600_000;
+/** Anomalies are scored per hour over at most 28 days. */
+const ANOMALY_RANGE = 28 * 86_400_000;
+
+/** The panel with its anomalies marked, and in compare mode a hover note with the % change of each series. */
+async function withAnomalies(id: string, p: Panel, r: Range, compare: boolean): Promise<Panel> {
+  const hover = (ranges: { t: number }[]) => (i: number) => {
+    const t = p.xs[i];
+    if (t === undefined) return null;
+    const half = p.series.length / 2;
+    const parts = p.series.slice(0, half).map((s, k) => {
+      const change = changeOf(p.ys[k]?.[i] ?? null, p.ys[k + half]?.[i] ?? null);
+      return `${s.label} ${change === null ? 'n/a' : `${change > 0 ? '+' : ''}${change.toFixed(1)}%`}`;
+    });
+    const unusual = ranges.some((a) => t >= a.t && t < a.t + HOUR);
+    return `${new Date(t).toLocaleString()} vs last week: ${parts.join(', ')}${unusual ? ' — anomaly' : ''}`;
+  };
+  if (!p.anomaly || p.empty || r.to - r.from > ANOMALY_RANGE)
+    return compare ? { ...p, hoverNote: hover([]) } : p;
+  const a = await api.servers.anomalies(id, { metric: p.anomaly.metric, from: r.from, to: r.to });
+  if (a.status !== 'ok') return compare ? { ...p, hoverNote: hover([]) } : p;
+  const scale = p.anomaly.scale;
+  const marks = {
+    anomalies: a.anomalies.map((x) => ({ t: x.t + HOUR / 2, value: x.value * scale })),
+    shifts: a.level_shifts.map((x) => x.t),
+  };
+  return { ...p, marks, ...(compare ? { hoverNote: hover(a.anomalies) } : {}) };
 }
 
 /** Points of several series on one x axis (the union of their times), gaps as null. */
@@ -95,17 +129,27 @@ async function trafficPanels(
     };
   };
   return [
-    panel(
-      'Latency',
-      [
-        [p50, 'p50', colours.p50],
-        [p95, 'p95', colours.p95],
-        [p99, 'p99', colours.p99],
-      ],
-      ms,
-    ),
-    panel('Requests per second', [[rps, 'requests/s', colours.rps]], rate),
-    panel('Error rate', [[err, 'error rate', colours.err]], percent),
+    {
+      ...panel(
+        'Latency',
+        [
+          [p50, 'p50', colours.p50],
+          [p95, 'p95', colours.p95],
+          [p99, 'p99', colours.p99],
+        ],
+        ms,
+      ),
+      anomaly: { metric: 'p95', scale: 1 },
+    },
+    // requests per hour on a chart of requests per second
+    {
+      ...panel('Requests per second', [[rps, 'requests/s', colours.rps]], rate),
+      anomaly: { metric: 'requests', scale: 1 / 3600 },
+    },
+    {
+      ...panel('Error rate', [[err, 'error rate', colours.err]], percent),
+      anomaly: { metric: 'error_rate', scale: 1 },
+    },
   ];
 }
 
@@ -174,7 +218,10 @@ export function Performance({ server }: { server: Server }) {
   useEffect(() => {
     let stale = false;
     Promise.all([
-      trafficPanels(server.id, range, endpoint, compare, young),
+      trafficPanels(server.id, range, endpoint, compare, young).then((ps) =>
+        // anomalies are the server's, not an endpoint's
+        endpoint ? ps : Promise.all(ps.map((p) => withAnomalies(server.id, p, range, compare))),
+      ),
       ...(['active_connections', 'cpu', 'memory'] as const).map((m) =>
         gaugePanel(server.id, m, range, compare),
       ),
@@ -262,6 +309,8 @@ export function Performance({ server }: { server: Server }) {
                       ? (from, to) => navigate(windowLink(from, to, server.id))
                       : undefined
                   }
+                  {...(p.marks ? { marks: p.marks } : {})}
+                  {...(p.hoverNote ? { hoverNote: p.hoverNote } : {})}
                 />
               )}
             </section>

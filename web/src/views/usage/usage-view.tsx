@@ -4,6 +4,7 @@ import { count, percent } from '../../lib/format.js';
 import { useApi } from '../../lib/use-api.js';
 import { Chart } from '../detail/chart.js';
 import { ErrorNote } from '../error-note.js';
+import { ForecastChart } from '../capacity/forecast-chart.js';
 
 const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const spans = [
@@ -94,6 +95,7 @@ export function UsageView({ serverId }: { serverId?: string }) {
               />
             )}
           </section>
+          <DailyForecast server={serverId} />
           <section class="panel">
             <h2>Busiest hours</h2>
             <Bars
@@ -147,5 +149,27 @@ export function UsageView({ serverId }: { serverId?: string }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** The daily requests of the last weeks and the next 30 days, with the forecast's band. */
+function DailyForecast({ server }: { server: string | undefined }) {
+  const { data } = useApi(api.forecast, [
+    { ...(server ? { server } : {}), metric: 'requests', horizon: '30d' },
+  ]);
+  return (
+    <section class="panel" data-testid="usage-forecast">
+      <h2>Requests per day: forecast</h2>
+      {data ? (
+        <ForecastChart
+          forecast={data}
+          label="Requests per day, forecast"
+          format={(v) => (v === null ? '—' : count(v))}
+          historyHours={28 * 24}
+        />
+      ) : (
+        <p class="muted loading">Fitting the forecast…</p>
+      )}
+    </section>
   );
 }
