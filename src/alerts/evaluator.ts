@@ -37,6 +37,8 @@ export interface EvaluatorDeps {
   /** How long `stop()` waits for deliveries still retrying; default 10 s. */
   shutdownGraceMs?: number;
   channelDeps?: Partial<ChannelDeps>;
+  /** The maintenance window covering a server at a time, if any: it holds notifications back. */
+  maintenanceAt?: (server: ServerRef, at: number) => Promise<{ id: number } | undefined>;
   now?: () => number;
 }
 
