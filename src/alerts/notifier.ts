@@ -93,8 +93,8 @@ export class Notifier {
   }
 
   /**
-   * Sends a firing alert to further channels (an escalation step), unless something holds it
-   * back now. Resolves to whether it was sent (tried), for the caller to record the step.
+   * Sends a firing alert to further channels (an escalation step) unless something holds it back
+   * now, once `claim` (recording the step) says it is the first to.
    */
   async escalate(
     rule: AlertRule,
@@ -102,14 +102,15 @@ export class Notifier {
     n: PendingNotification,
     historyId: number,
     channelIds: readonly number[],
-  ): Promise<boolean> {
-    if (await this.heldBy(rule, server, n, historyId)) return false;
+    claim: () => Promise<boolean>,
+  ): Promise<void> {
+    if (await this.heldBy(rule, server, n, historyId)) return;
+    if (!(await claim())) return;
     const channels = await this.channelsOf(channelIds);
     const base = typeof this.deps.baseUrl === 'function' ? this.deps.baseUrl() : this.deps.baseUrl;
     const message = buildAlertMessage(rule, server, n, base, historyId);
     const escalated = { ...message, summary: message.summary.replace(/^\[[A-Z ]+\]/, '[ESCALATED]') };
-    await this.dispatchTo(channels, [{ rule, server, n, historyId, message: escalated }]);
-    return true;
+    this.track(this.dispatchTo(channels, [{ rule, server, n, historyId, message: escalated }]), rule);
   }
 
   private track(p: Promise<void>, rule: AlertRule): void {
