@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AlertsService } from './alerts/service.js';
+import { MaintenanceService } from './maintenance/index.js';
 import { Checker } from './checker/checker.js';
 import { Forecasts } from './forecasts/index.js';
 import { Gateway } from './gateway/gateway.js';
@@ -69,6 +70,8 @@ export interface Monitor {
   gauges: GaugeSampler;
   /** Alert rules, channels, history, silences and the bell; evaluates the rules and notifies. */
   alerts: AlertsService;
+  /** Maintenance windows: which servers are in maintenance now (alerts hold back, cards say so). */
+  maintenance: MaintenanceService;
   /** Error groups: the list, the trend, a group, status changes (DESIGN §10). */
   errors: ErrorsService;
   /** Metric forecasts, fitted in a worker thread and kept for the hour. */
@@ -206,6 +209,12 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
+  const maintenance = new MaintenanceService({
+    db: store.db,
+    tagsOf: (id) => registry.find(id)?.tags,
+    configWindows: config.maintenance,
+  });
+  await maintenance.start();
   const alerts = new AlertsService({
     db: store.db,
     secrets,
@@ -221,6 +230,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     shutdownGraceMs: 2000,
     channelDeps: { scrub: (text) => scrubber.scrub(text) },
     scrubber,
+    // During a window the servers' notifications are held back (recorded as suppressed).
+    maintenanceAt: (server, at) => Promise.resolve(maintenance.activeMaintenance(server.id, at) ?? undefined),
   });
   await alerts.start();
   const forecasts = new Forecasts({ db: () => store.db });
@@ -231,6 +242,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     (quiet ??= (async () => {
       checker.stopChecks();
       gauges.stop();
+      maintenance.stop();
       stopRetention();
       stopRollups();
       // Deliveries still retrying get a short grace; the gateway's sessions and streams end meanwhile.
@@ -253,6 +265,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     gauges,
     errors,
     alerts,
+    maintenance,
     forecasts,
     activeConnections,
     publicUrl,

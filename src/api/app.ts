@@ -22,6 +22,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { importRoutes } from './routes/import.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { serverRoutes } from './routes/servers.js';
 
 const packageVersion = (
@@ -87,6 +88,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   forecastRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
+  maintenanceRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access };
