@@ -14,8 +14,9 @@ import { AddServer } from './views/add-server.js';
 import { AlertsPage } from './views/alerts/alerts-page.js';
 import { UsagePage } from './views/usage/usage-page.js';
 import { ErrorsPage } from './views/errors/errors-page.js';
+import { MaintenancePage } from './views/maintenance/maintenance-page.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`. */
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/maintenance`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -28,6 +29,7 @@ function Page() {
   if (errors) return <ErrorsPage {...(errors[1] ? { groupId: Number(errors[1]) } : {})} />;
   const alerts = /^\/alerts(?:\/(rules|channels|history|silences))?\/?$/.exec(path);
   if (alerts) return <AlertsPage tab={alerts[1] ?? 'history'} />;
+  if (/^\/maintenance\/?$/.test(path)) return <MaintenancePage />;
   return <NotFound />;
 }
 

@@ -21,6 +21,8 @@ import type {
   ImportBody,
   ImportReport,
   Info,
+  MaintenanceList,
+  MaintenanceView,
   MarkReadResult,
   NotificationList,
   RuleList,
@@ -118,6 +120,14 @@ export const api = {
     update: (id: number, body: GroupPatch) => patch<ErrorGroup>(path('errors', 'groups', id), body),
   },
 
+  maintenance: {
+    list: () => request<MaintenanceList>(path('maintenance')),
+    create: (body: Record<string, unknown>) => post<MaintenanceView>(path('maintenance'), body),
+    update: (id: number, body: Record<string, unknown>) =>
+      patch<MaintenanceView>(path('maintenance', id), body),
+    remove: (id: number) => remove(path('maintenance', id)),
+  },
+
   notifications: {
     list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
     readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
@@ -148,6 +158,7 @@ export type {
   ImportOutcome,
   Info,
   LogLine,
+  MaintenanceView as MaintenanceWindow,
   NotificationTry,
   SeriesPoint,
   ServerEvent,

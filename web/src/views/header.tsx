@@ -12,6 +12,7 @@ const sections = [
   ['/usage', 'Usage'],
   ['/errors', 'Errors'],
   ['/alerts', 'Alerts'],
+  ['/maintenance', 'Maintenance'],
 ] as const;
 
 export function Header({ info }: { info: Info | undefined }) {
