@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AlertsService } from './alerts/service.js';
+import { MaintenanceService } from './maintenance/index.js';
 import { Checker } from './checker/checker.js';
 import { Forecasts, liveScore } from './forecasts/index.js';
 import { Gateway } from './gateway/gateway.js';
@@ -71,6 +72,8 @@ export interface Monitor {
   gauges: GaugeSampler;
   /** Alert rules, channels, history, silences and the bell; evaluates the rules and notifies. */
   alerts: AlertsService;
+  /** Maintenance windows: which servers are in maintenance now (alerts hold back, cards say so). */
+  maintenance: MaintenanceService;
   /** Error groups: the list, the trend, a group, status changes (DESIGN §10). */
   errors: ErrorsService;
   /** Incidents (open and close by themselves) and the window analysis of "click a spike" (DESIGN §10). */
@@ -222,6 +225,12 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
         p95WarningMs: s.overrides.response_time_warning_ms ?? config.response_time_warning_ms,
       })),
   });
+  const maintenance = new MaintenanceService({
+    db: store.db,
+    tagsOf: (id) => registry.find(id)?.tags,
+    configWindows: config.maintenance,
+  });
+  await maintenance.start();
   const alerts = new AlertsService({
     db: store.db,
     secrets,
@@ -241,6 +250,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     shutdownGraceMs: 2000,
     channelDeps: { scrub: (text) => scrubber.scrub(text) },
     scrubber,
+    // During a window the servers' notifications are held back (recorded as suppressed).
+    maintenanceAt: (server, at) => Promise.resolve(maintenance.activeMaintenance(server.id, at) ?? undefined),
   });
   await alerts.start();
   const metrics = new MetricsReader(store.db, { retention, maxPoints: config.max_timeline_points });
@@ -285,6 +296,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     (quiet ??= (async () => {
       checker.stopChecks();
       gauges.stop();
+      maintenance.stop();
       stopRetention();
       stopRollups();
       // Deliveries still retrying get a short grace; the gateway's sessions and streams end meanwhile.
@@ -308,6 +320,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     errors,
     incidents,
     alerts,
+    maintenance,
     forecasts,
     users,
     activeConnections,

@@ -148,7 +148,11 @@ for (const kind of kinds)
       const rules = (await api('GET', '/api/v1/alerts/rules')).json().rules as { id: number; name: string }[];
       const offline = rules.find((r) => r.name === 'Server offline');
       assert.ok(offline);
-      await api('PATCH', `/api/v1/alerts/rules/${offline.id}`, { channels: channels.map((c) => c.id) });
+      // group_wait 0: each notification at once (grouping has its own test, alerts-grouping)
+      await api('PATCH', `/api/v1/alerts/rules/${offline.id}`, {
+        channels: channels.map((c) => c.id),
+        group_wait: 0,
+      });
       const { url, port } = await unusedPortUrl();
       const made = await api('POST', '/api/v1/servers', {
         name: 'Flaky',

@@ -59,6 +59,9 @@ alert_rules:
       channels: [1],
       repeat_interval: null,
       enabled: true,
+      group_wait: 30,
+      group_interval: 300,
+      escalation: [],
     },
   ]);
   const d = loadConfig({ env: {} });

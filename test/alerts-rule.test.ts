@@ -23,6 +23,9 @@ const fullBody = {
   channels: [1, 2],
   repeat_interval: 3600,
   enabled: false,
+  group_wait: 10,
+  group_interval: 120,
+  escalation: [{ after_minutes: 15, channels: [3] }],
 };
 
 describe('alert rule validation', () => {
@@ -31,7 +34,7 @@ describe('alert rule validation', () => {
     assert.deepEqual(r, fullBody);
   });
 
-  test('applies defaults: all servers, fire at once, warning, no channels, no repeat, enabled', () => {
+  test('applies defaults: all servers, fire at once, warning, no channels, no repeat, enabled, grouped for 30 s', () => {
     const r = ruleInputSchema.parse({ name: 'x', metric: 'rps', condition: 'lt', threshold: 1 });
     assert.deepEqual(r, {
       name: 'x',
@@ -46,6 +49,9 @@ describe('alert rule validation', () => {
       channels: [],
       repeat_interval: null,
       enabled: true,
+      group_wait: 30,
+      group_interval: 300,
+      escalation: [],
     });
   });
 

@@ -126,6 +126,8 @@ for (const kind of kinds)
           condition: 'eq',
           threshold: 1,
           channels: [channel.id],
+          // each notification at once: these tests are about silences, not grouping
+          group_wait: 0,
         }),
         now,
       );

@@ -65,6 +65,9 @@ export const rulesRepo = {
         channels: r.channels,
         repeat_interval: r.repeat_interval,
         enabled: r.enabled,
+        group_wait: r.group_wait,
+        group_interval: r.group_interval,
+        escalation: r.escalation,
         updated_at: r.updated_at,
       })
       .where('id', '=', rule.id)

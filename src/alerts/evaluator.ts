@@ -13,6 +13,7 @@ import {
   type StoredState,
 } from './history-repo.js';
 import type { SecretBox } from '../shared/secrets/secret-box.js';
+import { escalateDue, type FiringAlert } from './escalation.js';
 import { Notifier, type ServerRef } from './notifier.js';
 import { compare, ruleAppliesTo } from './rule.js';
 import { type AlertRule, type RuleInput } from '../model/alert-rule.js';
@@ -39,6 +40,8 @@ export interface EvaluatorDeps {
   /** How long `stop()` waits for deliveries still retrying; default 10 s. */
   shutdownGraceMs?: number;
   channelDeps?: Partial<ChannelDeps>;
+  /** The maintenance window covering a server at a time, if any: it holds notifications back. */
+  maintenanceAt?: (server: ServerRef, at: number) => Promise<{ id: number } | undefined>;
   now?: () => number;
 }
 
@@ -220,6 +223,23 @@ export class AlertEvaluator {
     await this.dropUncovered(allRules, allServers, now);
     let firing: Set<number> | undefined;
     await this.notifier.release(now, (historyId) => (firing ??= this.firingHistory()).has(historyId));
+    await escalateDue(this.deps.db, this.notifier, this.escalating(rules, servers), now);
+  }
+
+  /** The firing instances of the rules that escalate. */
+  private escalating(rules: AlertRule[], servers: ServerRecord[]): FiringAlert[] {
+    const out: FiringAlert[] = [];
+    let byId: Map<string, ServerRecord> | undefined;
+    for (const rule of rules) {
+      if (rule.escalation.length === 0) continue;
+      byId ??= new Map(servers.map((s) => [s.id, s]));
+      for (const [serverId, inst] of this.instances.get(rule.id) ?? []) {
+        const server = byId.get(serverId);
+        if (inst.state.state === 'firing' && inst.historyId !== null && server)
+          out.push({ rule, server: refOf(server), historyId: inst.historyId, state: inst.state });
+      }
+    }
+    return out;
   }
 
   /** Synchronous unless something is to be written or sent (the common case at scale is neither). */

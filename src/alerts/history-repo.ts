@@ -40,7 +40,7 @@ export interface HistoryEntry {
   snapshot: MetricSnapshot | null;
 }
 
-/** One delivery try, or a notification held back ('suppressed', try 0) by a silence or silence action. */
+/** One delivery try, or a notification held back ('suppressed', try 0) by a silence, a silence action or a maintenance window. */
 export interface NotificationView {
   id: number;
   channel_id: number | null;
@@ -54,6 +54,8 @@ export interface NotificationView {
   duration_ms: number;
   silence_id: number | null;
   action_id: number | null;
+  /** The maintenance window that held it back. */
+  maintenance_id: number | null;
 }
 
 export type ResolveReason =
@@ -224,6 +226,7 @@ export const notificationsRepo = {
       at: number;
       silenceId: number | null;
       actionId: number | null;
+      maintenanceId?: number | null;
     },
   ): Promise<void> {
     await db
@@ -241,6 +244,7 @@ export const notificationsRepo = {
         duration_ms: 0,
         silence_id: n.silenceId,
         action_id: n.actionId,
+        maintenance_id: n.maintenanceId ?? null,
       })
       .execute();
   },
@@ -266,6 +270,7 @@ export const notificationsRepo = {
       duration_ms: r.duration_ms,
       silence_id: r.silence_id,
       action_id: r.action_id,
+      maintenance_id: r.maintenance_id,
     }));
   },
 };

@@ -44,6 +44,19 @@ export function buildAlertMessage(
 
 /** Plain-text details, shared by email and logs. */
 export function messageText(m: AlertMessage): string {
+  if (m.alerts)
+    return [
+      m.summary,
+      '',
+      `Rule:      ${m.rule.name} (#${m.rule.id})`,
+      `Severity:  ${m.severity}`,
+      `Metric:    ${m.metric} ${m.condition} ${m.threshold}`,
+      '',
+      ...m.alerts.map(
+        (a) =>
+          `${a.state === 'resolved' ? 'RESOLVED' : 'FIRING  '}  ${a.server.name} (${a.server.id})  value ${a.value ?? 'n/a'}  since ${a.triggered_at}  ${a.alert_url ?? a.url}`,
+      ),
+    ].join('\n');
   return [
     m.summary,
     '',

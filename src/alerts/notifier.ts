@@ -2,11 +2,14 @@ import type { Logger } from 'pino';
 import type { Bus } from '../shared/bus.js';
 import type { SecretBox } from '../shared/secrets/secret-box.js';
 import type { Db } from '../store/tables.js';
+import type { AlertMessage, DeliveryAttempt } from '../model/notification.js';
 import { actionsRepo } from './actions.js';
 import type { ChannelDeps } from './channels/channel.js';
-import { dispatch, type ChannelTarget, type TargetResult } from './channels/registry.js';
+import { dispatch, isKeyed, type ChannelTarget, type TargetResult } from './channels/registry.js';
 import { channelsRepo, type StoredChannel } from './config-repo.js';
 import { historyRepo, notificationsRepo } from './history-repo.js';
+import { groupMessage } from './group-message.js';
+import { AlertGroups, type GroupMember } from './grouping.js';
 import { buildAlertMessage } from './message.js';
 import { postNotification } from './notifications-repo.js';
 import type { AlertRule } from '../model/alert-rule.js';
@@ -29,18 +32,23 @@ export interface NotifierDeps {
   /** Where people reach the dashboard (`public_url`, else the listening address), for links. */
   baseUrl: string | (() => string);
   channelDeps?: Partial<ChannelDeps>;
+  /** The maintenance window covering a server at a time, if any: it holds notifications back. */
+  maintenanceAt?: (server: ServerRef, at: number) => Promise<{ id: number } | undefined>;
 }
 
-/** What held a notification back: a silence, or a silence action on the history entry. */
+/** What held a notification back: a silence, a silence action on the history entry, or a maintenance window. */
 interface Hold {
   silenceId: number | null;
   actionId: number | null;
+  maintenanceId: number | null;
 }
 
 /**
  * Delivers the evaluator's notifications in the background (a slow webhook never delays the
- * next evaluation), unless a silence or a silence action holds them back — then each of the
- * rule's channels gets a 'suppressed' row naming what held it back.
+ * next evaluation), unless a silence, a silence action or a maintenance window holds them back —
+ * then each of the rule's channels gets a 'suppressed' row naming what held it back. Each alert
+ * goes in the bell at once; its rule's channels get it at once too, or, when the rule has a
+ * group wait, with the other alerts of its group (grouping.ts).
  */
 export class Notifier {
   private readonly deliveries = new Set<Promise<void>>();
@@ -51,6 +59,14 @@ export class Notifier {
    * firing alert whose latest notification was suppressed.
    */
   private readonly held = new Map<number, { rule: AlertRule; server: ServerRef; n: PendingNotification }>();
+  /** The last send of each alert instance still in progress, by rule and server. */
+  private readonly order = new Map<string, Promise<void>>();
+  private readonly groups = new AlertGroups((rule, members) =>
+    this.track(
+      this.channelsOf(rule.channels).then((channels) => this.dispatchTo(channels, members)),
+      rule,
+    ),
+  );
 
   constructor(private readonly deps: NotifierDeps) {}
 
@@ -64,27 +80,72 @@ export class Notifier {
   }
 
   deliver(rule: AlertRule, server: ServerRef, n: PendingNotification, historyId: number | null): void {
-    const p = this.send(rule, server, n, historyId)
-      .catch((err: unknown) =>
-        this.deps.log.error({ err, rule: rule.id, server: server.id }, 'alert delivery failed'),
-      )
-      .finally(() => this.deliveries.delete(p));
-    this.deliveries.add(p);
+    // One alert's notifications in the order they came (a resolve never overtakes its firing).
+    const key = `${rule.id}\u0000${server.id}`;
+    const run = () => this.send(rule, server, n, historyId);
+    const next = (this.order.get(key) ?? Promise.resolve()).then(run, run);
+    this.order.set(key, next);
+    const forget = () => {
+      if (this.order.get(key) === next) this.order.delete(key);
+    };
+    next.then(forget, forget);
+    this.track(next, rule);
   }
 
-  /** Waits for the deliveries in flight, at most `graceMs`; reports what it did not wait for. */
+  /**
+   * Sends a firing alert to further channels (an escalation step) unless something holds it back
+   * now, once `claim` (recording the step) says it is the first to.
+   */
+  async escalate(
+    rule: AlertRule,
+    server: ServerRef,
+    n: PendingNotification,
+    historyId: number,
+    channelIds: readonly number[],
+    claim: () => Promise<boolean>,
+  ): Promise<void> {
+    if (await this.heldBy(rule, server, n, historyId)) return;
+    if (!(await claim())) return;
+    const channels = await this.channelsOf(channelIds);
+    const base = typeof this.deps.baseUrl === 'function' ? this.deps.baseUrl() : this.deps.baseUrl;
+    const message = buildAlertMessage(rule, server, n, base, historyId);
+    const escalated = { ...message, summary: message.summary.replace(/^\[[A-Z ]+\]/, '[ESCALATED]') };
+    this.track(this.dispatchTo(channels, [{ rule, server, n, historyId, message: escalated }]), rule);
+  }
+
+  private track(p: Promise<void>, rule: AlertRule): void {
+    const tracked = p
+      .catch((err: unknown) => this.deps.log.error({ err, rule: rule.id }, 'alert delivery failed'))
+      .finally(() => this.deliveries.delete(tracked));
+    this.deliveries.add(tracked);
+  }
+
+  /**
+   * Waits for the sends in progress (which may join a group), sends what the groups hold, and
+   * waits for those deliveries too: at most `graceMs` in all; reports what it did not wait for.
+   */
   async drain(graceMs: number): Promise<void> {
-    if (this.deliveries.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)));
-    const done = Promise.all([...this.deliveries]).then(() => false);
-    const late = await Promise.race([done, timedOut]);
-    clearTimeout(timer);
-    if (late)
+    const deadline = Date.now() + graceMs;
+    await this.settle(deadline);
+    this.groups.flushAll();
+    if (await this.settle(deadline))
       this.deps.log.warn(
         { deliveries: this.deliveries.size, grace_ms: graceMs },
         'alert deliveries still retrying at shutdown; not waiting longer',
       );
+  }
+
+  /** Waits for the deliveries in flight until `deadline`; whether some were still going then. */
+  private async settle(deadline: number): Promise<boolean> {
+    if (this.deliveries.size === 0) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>(
+      (r) => (timer = setTimeout(() => r(true), Math.max(0, deadline - Date.now()))),
+    );
+    const done = Promise.all([...this.deliveries]).then(() => false);
+    const late = await Promise.race([done, timedOut]);
+    clearTimeout(timer);
+    return late;
   }
 
   /** Sends the held-back notifications no silence holds any more, of alerts still firing. */
@@ -116,19 +177,43 @@ export class Notifier {
     const silence = (await silencesRepo.activeAt(this.deps.db, n.at)).find((s) =>
       silenceMatches(s, target, n.at),
     );
-    if (silence) return { silenceId: silence.id, actionId: null };
+    if (silence) return { silenceId: silence.id, actionId: null, maintenanceId: null };
+    const window = await this.deps.maintenanceAt?.(server, n.at);
+    if (window) return { silenceId: null, actionId: null, maintenanceId: window.id };
     if (historyId === null) return undefined;
     const action = await actionsRepo.silenceAt(this.deps.db, historyId, n.at);
-    return action ? { silenceId: null, actionId: action.id } : undefined;
+    return action ? { silenceId: null, actionId: action.id, maintenanceId: null } : undefined;
   }
 
+  private async channelsOf(ids: readonly number[]): Promise<StoredChannel[]> {
+    return (await channelsRepo.list(this.deps.db, this.deps.secrets)).filter(
+      (c) => c.enabled && ids.includes(c.id),
+    );
+  }
+
+  /** Past its holds and in the bell: to the rule's channels at once, or into its group. */
   private async send(
     rule: AlertRule,
     server: ServerRef,
     n: PendingNotification,
     historyId: number | null,
   ): Promise<void> {
-    const db = this.deps.db;
+    const channels = await this.channelsOf(rule.channels);
+    const message = await this.admit(rule, server, n, historyId, channels);
+    if (!message) return;
+    const member = { rule, server, n, historyId, message };
+    if (rule.group_wait > 0) this.groups.add(member);
+    else await this.dispatchTo(channels, [member]);
+  }
+
+  /** The message for one alert, in the bell; or undefined when something holds it back (recorded). */
+  private async admit(
+    rule: AlertRule,
+    server: ServerRef,
+    n: PendingNotification,
+    historyId: number | null,
+    channels: StoredChannel[],
+  ): Promise<AlertMessage | undefined> {
     const hold = await this.heldBy(rule, server, n, historyId);
     if (historyId !== null)
       if (hold && n.kind !== 'resolved') this.held.set(historyId, { rule, server, n });
@@ -138,25 +223,69 @@ export class Notifier {
     // Every alert that fires or resolves goes in the bell, whatever channels its rule names (a
     // reminder does not: the bell lists the alert as firing already).
     if (!hold && n.kind !== 'repeat')
-      await postNotification(db, this.deps.bus, { title: message.summary, message }, n.at, historyId);
-    const channels = (await channelsRepo.list(db, this.deps.secrets)).filter(
-      (c) => c.enabled && rule.channels.includes(c.id),
-    );
-    if (hold) return this.suppress(rule, server, n, historyId, channels, hold);
-    if (channels.length === 0) return;
-    const targets: ChannelTarget[] = channels.map((c) => ({ id: c.id, kind: c.kind, config: c.config }));
+      await postNotification(
+        this.deps.db,
+        this.deps.bus,
+        { title: message.summary, message },
+        n.at,
+        historyId,
+      );
+    if (!hold) return message;
+    await this.suppress(rule, server, n, historyId, channels, hold);
+    return undefined;
+  }
+
+  /**
+   * One message for all the alerts to each channel (a keyed provider: one per alert); every try
+   * is recorded against each alert the message told of.
+   */
+  private async dispatchTo(channels: StoredChannel[], admitted: readonly GroupMember[]): Promise<void> {
+    if (channels.length === 0 || admitted.length === 0) return;
+    const db = this.deps.db;
     const writes: Promise<void>[] = [];
     const deps: ChannelDeps = {
       ...alertChannelDeps(db, this.deps.log, this.deps.bus),
-      // The alert is in the bell already (above): a dashboard channel's delivery is that.
+      // The alert is in the bell already (admit): a dashboard channel's delivery is that.
       notify: () => undefined,
       ...this.deps.channelDeps,
     };
-    const results: TargetResult[] = await dispatch(targets, message, deps, (channelId, attempt) =>
-      writes.push(notificationsRepo.record(db, { historyId, channelId, notification: n.kind, attempt })),
-    );
+    const recordFor = (told: readonly GroupMember[]) => (channelId: number, attempt: DeliveryAttempt) => {
+      for (const a of told)
+        writes.push(
+          notificationsRepo.record(db, {
+            historyId: a.historyId,
+            channelId,
+            notification: a.n.kind,
+            attempt,
+          }),
+        );
+    };
+    const targets: ChannelTarget[] = channels.map((c) => ({ id: c.id, kind: c.kind, config: c.config }));
+    const together = targets.filter((t) => !isKeyed(t.kind));
+    const each = targets.filter((t) => isKeyed(t.kind));
+    const sends: Promise<{ results: TargetResult[]; told: readonly GroupMember[] }>[] = [];
+    if (together.length > 0) {
+      const message = groupMessage(admitted.map((a) => a.message));
+      sends.push(
+        dispatch(together, message, deps, recordFor(admitted)).then((results) => ({
+          results,
+          told: admitted,
+        })),
+      );
+    }
+    if (each.length > 0)
+      for (const a of admitted)
+        sends.push(
+          dispatch(each, a.message, deps, recordFor([a])).then((results) => ({ results, told: [a] })),
+        );
+    const done = await Promise.all(sends);
     await Promise.all(writes);
-    if (historyId !== null && n.kind === 'firing') await historyRepo.markSent(db, historyId, results);
+    for (const a of admitted) {
+      const { historyId, n } = a;
+      if (historyId === null || n.kind !== 'firing') continue;
+      const results = done.filter((d) => d.told.includes(a)).flatMap((d) => d.results);
+      await historyRepo.markSent(db, historyId, results);
+    }
   }
 
   private async suppress(
@@ -183,8 +312,11 @@ export class Notifier {
         notification: n.kind,
         silence: hold.silenceId,
         action: hold.actionId,
+        maintenance: hold.maintenanceId,
       },
-      'alert notification suppressed by a silence',
+      hold.maintenanceId === null
+        ? 'alert notification suppressed by a silence'
+        : 'alert notification suppressed by a maintenance window',
     );
   }
 }

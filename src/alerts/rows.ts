@@ -6,6 +6,7 @@ import {
   ALERT_METRICS,
   SEVERITIES,
   type AlertRule,
+  type EscalationStep,
   type RuleInput,
   type RuleSource,
 } from '../model/alert-rule.js';
@@ -36,6 +37,9 @@ export function ruleToRow(
     channels: toJson(rule.channels),
     repeat_interval: rule.repeat_interval,
     enabled: rule.enabled ? 1 : 0,
+    group_wait: rule.group_wait,
+    group_interval: rule.group_interval,
+    escalation: rule.escalation.length === 0 ? null : toJson(rule.escalation),
     created_at: now,
     updated_at: now,
   };
@@ -56,6 +60,9 @@ export function ruleFromRow(row: Selectable<AlertRulesTable>): AlertRule {
     channels: fromJson<number[]>(row.channels, []),
     repeat_interval: row.repeat_interval,
     enabled: row.enabled === 1,
+    group_wait: row.group_wait,
+    group_interval: row.group_interval,
+    escalation: row.escalation === null ? [] : fromJson<EscalationStep[]>(row.escalation, []),
     source: row.source === 'config' ? 'config' : 'api',
     created_at: row.created_at,
     updated_at: row.updated_at,

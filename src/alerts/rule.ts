@@ -5,6 +5,7 @@ import {
   type RuleInput,
   type RulePatch,
 } from '../model/alert-rule.js';
+import { RULE_DEFAULTS } from '../model/rule-defaults.js';
 
 export function applyRulePatch(rule: AlertRule, patch: RulePatch, now: number): AlertRule {
   return { ...rule, ...patch, updated_at: now };
@@ -71,6 +72,9 @@ export const DEFAULT_RULES: readonly RuleInput[] = [
     channels: [],
     repeat_interval: null,
     enabled: true,
+    group_wait: RULE_DEFAULTS.group_wait,
+    group_interval: RULE_DEFAULTS.group_interval,
+    escalation: [],
   },
   {
     name: 'Error rate above 5%',
@@ -85,5 +89,8 @@ export const DEFAULT_RULES: readonly RuleInput[] = [
     channels: [],
     repeat_interval: null,
     enabled: true,
+    group_wait: RULE_DEFAULTS.group_wait,
+    group_interval: RULE_DEFAULTS.group_interval,
+    escalation: [],
   },
 ];

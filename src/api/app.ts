@@ -25,6 +25,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { importRoutes } from './routes/import.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { serverRoutes } from './routes/servers.js';
 import { userRoutes } from './routes/users.js';
 
@@ -98,6 +99,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
   userRoutes(app, monitor);
+  maintenanceRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access, roles };

@@ -10,7 +10,11 @@ export type { ServerView };
 export const logLineView = (l: LogLine): LogLineView => ({ at: iso(l.at), stream: l.stream, line: l.line });
 
 /** A server as the API and the live hub show it: secrets replaced by a marker, times in ISO 8601. */
-export function serverView(s: ServerRecord, activeConnections = 0): ServerView {
+export function serverView(
+  s: ServerRecord,
+  activeConnections = 0,
+  maintenance: ServerView['maintenance'] = null,
+): ServerView {
   const spec = s.spec;
   // safe because: each transport's view gives that transport's fields of ServerView (contract/servers.ts).
   const transportFields = memberOf(spec).view(spec) as Partial<ServerView>;
@@ -40,6 +44,7 @@ export function serverView(s: ServerRecord, activeConnections = 0): ServerView {
     server_info: st.serverInfo,
     capabilities: st.capabilities,
     tool_count: st.toolCount,
+    maintenance,
     created_at: iso(s.createdAt),
     updated_at: iso(s.updatedAt),
   };

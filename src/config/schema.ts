@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ruleInputSchema } from '../model/alert-rule.js';
+import { maintenanceInputSchema } from '../model/maintenance.js';
 import { serverInput } from './server-input.js';
 import { roles } from '../model/role.js';
 import { parseCidr } from '../shared/cidr.js';
@@ -149,6 +150,8 @@ export const configSchema = z
     servers: z.array(serverInput).default([]),
     /** Alert rules as code: the API's rule body; synced at start, read-only through the API. */
     alert_rules: z.array(ruleInputSchema).default([]),
+    /** Maintenance windows as code: the API's window body; synced at start (by title), read-only through the API. */
+    maintenance: z.array(maintenanceInputSchema).max(1000).default([]),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -200,6 +203,16 @@ export const configSchema = z
           message: `duplicate alert rule name "${r.name}"`,
         });
       ruleNames.add(r.name);
+    });
+    const titles = new Set<string>();
+    c.maintenance.forEach((w, i) => {
+      if (titles.has(w.title))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maintenance', i, 'title'],
+          message: `duplicate maintenance window title "${w.title}"`,
+        });
+      titles.add(w.title);
     });
   });
 

@@ -74,6 +74,30 @@ const fields = {
     .max(30 * 86_400)
     .nullable(),
   enabled: z.boolean(),
+  group_wait: seconds(3600),
+  group_interval: z.number().int().min(1).max(86_400),
+  escalation: z
+    .array(
+      z
+        .object({
+          after_minutes: z
+            .number()
+            .int()
+            .min(1)
+            .max(7 * 1440),
+          channels: z
+            .array(channelId)
+            .min(1)
+            .max(100)
+            .refine((a) => new Set(a).size === a.length, 'channel ids must be unique'),
+        })
+        .strict(),
+    )
+    .max(10)
+    .refine(
+      (steps) => steps.every((s, i) => i === 0 || (steps[i - 1]?.after_minutes ?? 0) < s.after_minutes),
+      'steps must come in increasing after_minutes',
+    ),
 };
 
 /** `series` goes with `anomaly_score` and with it only (the API and the config file; a PATCH checks the rule it makes). */
@@ -84,10 +108,17 @@ export function seriesProblem(r: { metric: AlertMetric; series: string | null })
   return undefined;
 }
 
+/** A step of a rule's escalation: further channels, when a firing alert is not acknowledged in time. */
+export interface EscalationStep {
+  after_minutes: number;
+  channels: number[];
+}
+
 /**
  * `POST /api/v1/alerts/rules` body. Unknown fields are errors. Defaults: no description,
  * evaluation period and severity from RULE_DEFAULTS (shared with the dashboard's form: at once,
- * warning), all servers (null, including ones added later), no channels, no repeat, enabled.
+ * warning), all servers (null, including ones added later), no channels, no repeat, enabled,
+ * grouped (30 s wait, 5 min interval), no escalation.
  */
 export const ruleInputSchema = z
   .object({
@@ -103,6 +134,9 @@ export const ruleInputSchema = z
     channels: fields.channels.default([]),
     repeat_interval: fields.repeat_interval.default(null),
     enabled: fields.enabled.default(true),
+    group_wait: fields.group_wait.default(RULE_DEFAULTS.group_wait),
+    group_interval: fields.group_interval.default(RULE_DEFAULTS.group_interval),
+    escalation: fields.escalation.default([]),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -126,6 +160,9 @@ export const rulePatchSchema = z
     channels: fields.channels,
     repeat_interval: fields.repeat_interval,
     enabled: fields.enabled,
+    group_wait: fields.group_wait,
+    group_interval: fields.group_interval,
+    escalation: fields.escalation,
   })
   .partial()
   .strict()

@@ -64,6 +64,24 @@ export interface AlertMessage {
   summary: string;
   /** Set for "send test notification". */
   test?: boolean;
+  /**
+   * Set when the message tells of several servers of one rule at once (grouping, issue 17): each
+   * alert of the group, firing ones first. The fields above are then the first alert's, and
+   * `summary` names the group.
+   */
+  alerts?: GroupedAlert[];
+}
+
+/** One alert of a grouped notification. */
+export interface GroupedAlert {
+  server: { id: string; name: string };
+  state: 'firing' | 'resolved';
+  notification: NotificationKind;
+  value: number | null;
+  triggered_at: string;
+  resolved_at: string | null;
+  url: string;
+  alert_url: string | null;
 }
 
 /** One delivery try, reported as it ends (for `alert_notifications`). */

@@ -10,4 +10,11 @@ export const RULE_DEFAULTS = {
    */
   evaluation_period: 0,
   severity: 'warning',
+  /**
+   * Seconds a rule waits for more servers to fire before it notifies them together, and then
+   * between the group's later updates (Alertmanager's group_wait and group_interval); a group
+   * wait of 0 notifies each alert at once, on its own.
+   */
+  group_wait: 30,
+  group_interval: 300,
 } as const;

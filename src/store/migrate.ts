@@ -13,6 +13,7 @@ import * as errorGroups from './migrations/011-error-groups.js';
 import * as incidents from './migrations/012-incidents.js';
 import * as users from './migrations/016-users.js';
 import * as capacity from './migrations/013-capacity.js';
+import * as maintenance from './migrations/015-maintenance.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -31,6 +32,7 @@ const migrations: [string, DialectMigration][] = [
   ['012-incidents', incidents],
   ['016-users', users],
   ['013-capacity', capacity],
+  ['015-maintenance', maintenance],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

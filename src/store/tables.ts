@@ -90,6 +90,11 @@ export interface AlertRulesTable {
   source: Generated<string>;
   /** What an `anomaly_score` rule watches: requests, p95, error_rate (013); null for other metrics. */
   series: string | null;
+  /** Seconds (015): how long a group waits for more servers, and between its later updates. */
+  group_wait: Generated<number>;
+  group_interval: Generated<number>;
+  /** JSON `[{ after_minutes, channels }]` or null (015). */
+  escalation: string | null;
 }
 
 /**
@@ -157,6 +162,34 @@ export interface AlertNotificationsTable {
   duration_ms: number;
   silence_id: number | null;
   action_id: number | null;
+  /** The maintenance window that held the notification back (015). */
+  maintenance_id: Generated<number | null>;
+}
+
+/** The escalation steps sent for a history entry (015): one row per step, never sent twice. */
+export interface AlertEscalationsTable {
+  history_id: number;
+  step: number;
+  at: number;
+}
+
+/**
+ * Maintenance windows (015): servers or tags (JSON), the first start, its length, an optional
+ * recurrence (JSON `{ rrule }` or `{ cron }`) read in `time_zone`; `source` 'api' or 'config'.
+ */
+export interface MaintenanceWindowsTable {
+  id: Generated<number>;
+  title: string;
+  servers: string | null;
+  tags: string | null;
+  starts_at: number;
+  duration_ms: number;
+  recurrence: string | null;
+  time_zone: string;
+  source: Generated<string>;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** Acknowledge, silence until, comment on a history entry: who (`actor`) and when. */
@@ -366,6 +399,8 @@ export interface Database {
   alert_notifications: AlertNotificationsTable;
   alert_actions: AlertActionsTable;
   alert_silences: AlertSilencesTable;
+  alert_escalations: AlertEscalationsTable;
+  maintenance_windows: MaintenanceWindowsTable;
   events: EventsTable;
   audit_log: AuditLogTable;
   request_rollups: RequestRollupsTable;

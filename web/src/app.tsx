@@ -19,9 +19,10 @@ import { AuditPage } from './views/team/audit-page.js';
 import { TokensPage } from './views/team/tokens-page.js';
 import { UsersPage } from './views/team/users-page.js';
 import { CapacityPage } from './views/capacity/capacity-page.js';
+import { MaintenancePage } from './views/maintenance/maintenance-page.js';
 import { loadMe, me } from './lib/session.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/capacity`, `/users`, `/tokens`, `/audit`. */
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/capacity`, `/maintenance`, `/users`, `/tokens`, `/audit`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -41,6 +42,7 @@ function Page() {
   if (path === '/users') return <UsersPage />;
   if (path === '/tokens') return <TokensPage />;
   if (path === '/audit') return <AuditPage />;
+  if (/^\/maintenance\/?$/.test(path)) return <MaintenancePage />;
   return <NotFound />;
 }
 

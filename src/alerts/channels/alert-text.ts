@@ -27,8 +27,31 @@ const withUnit = (v: number, m: AlertMessage): string => {
   return unit ? `${v} ${unit}` : String(v);
 };
 
-/** The alert's details as label/value pairs, in the order people read them. */
+/** How many servers a grouped message names one by one; the rest are counted. */
+export const GROUP_LISTED = 50;
+
+/** "chaos (firing, 12 %)" — one line per server of a group, the rest counted. */
+export function groupLines(m: AlertMessage): string[] {
+  const alerts = m.alerts ?? [];
+  const lines = alerts
+    .slice(0, GROUP_LISTED)
+    .map((a) => `${a.server.name} (${a.state}${a.value === null ? '' : `, ${withUnit(a.value, m)}`})`);
+  if (alerts.length > GROUP_LISTED) lines.push(`and ${alerts.length - GROUP_LISTED} more`);
+  return lines;
+}
+
+/** The alert's details as label/value pairs, in the order people read them (a group: its servers). */
 export function alertFacts(m: AlertMessage): Fact[] {
+  if (m.alerts)
+    return [
+      { label: `Servers (${m.alerts.length})`, value: groupLines(m).join('\n') },
+      { label: 'Rule', value: m.rule.name },
+      { label: 'Severity', value: m.severity },
+      {
+        label: 'Condition',
+        value: `${m.metric} ${CONDITION_SIGNS[m.condition]} ${withUnit(m.threshold, m)}`,
+      },
+    ];
   return [
     { label: 'Server', value: `${m.server.name} (${m.server.id})` },
     { label: 'Rule', value: m.rule.name },

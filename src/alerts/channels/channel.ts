@@ -43,6 +43,12 @@ export interface Channel<C> {
   configSchema: z.ZodType<C>;
   /** Config fields that are secrets (redacted in API answers and logs). */
   secretFields: readonly string[];
+  /**
+   * The provider keeps one incident per alert (`alertKey`: PagerDuty's dedup_key, Opsgenie's
+   * alias), so a grouped notification goes to it as one message per alert: each resolve then
+   * closes exactly the incident its trigger opened.
+   */
+  keyed?: boolean;
   send(config: C, message: AlertMessage, ctx: SendContext): Promise<DeliveryResult>;
 }
 

@@ -150,12 +150,14 @@ export function httpChannel<C extends { timeout_ms: number; retries: number }>(d
   kind: ChannelKind;
   configSchema: z.ZodType<C>;
   secretFields: readonly string[];
+  keyed?: boolean;
   request: (config: C, message: AlertMessage) => HttpRequest;
 }): Channel<C> {
   return {
     kind: def.kind,
     configSchema: def.configSchema,
     secretFields: def.secretFields,
+    ...(def.keyed ? { keyed: true } : {}),
     send: (config, message, ctx) =>
       postWithRetries(def.kind, def.request(config, message), { ...config, explain: true }, ctx),
   };

@@ -69,5 +69,6 @@ export const opsgenieChannel = httpChannel<OpsgenieConfig>({
   kind: 'opsgenie',
   configSchema: opsgenieConfigSchema,
   secretFields: ['api_key'],
+  keyed: true,
   request: opsgenieRequest,
 });

@@ -63,5 +63,6 @@ export const pagerdutyChannel = httpChannel<PagerdutyConfig>({
   kind: 'pagerduty',
   configSchema: pagerdutyConfigSchema,
   secretFields: ['routing_key'],
+  keyed: true,
   request: (config, m) => jsonRequest(config.url, pagerdutyEvent(config.routing_key, m)),
 });

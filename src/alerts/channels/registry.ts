@@ -37,6 +37,10 @@ export const channelRegistry = {
   pushover: pushoverChannel,
 } satisfies Record<ChannelKind, Channel<unknown>>;
 
+/** Whether a kind keeps one incident per alert, so a group goes to it one alert at a time. */
+export const isKeyed = (kind: ChannelKind): boolean =>
+  (channelRegistry[kind] as Channel<unknown>).keyed === true;
+
 /** `POST /api/v1/alerts/channels` body; `config` is checked against the kind's own schema. */
 export const channelInputSchema = channelFieldsSchema.superRefine((c, ctx) => {
   const parsed = channelRegistry[c.kind].configSchema.safeParse(c.config);

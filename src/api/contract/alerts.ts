@@ -34,6 +34,12 @@ export const alertRule = z.object({
   /** Seconds between repeated notifications while firing; null: none. */
   repeat_interval: z.number().int().nullable(),
   enabled: z.boolean(),
+  /** Seconds a group waits for more servers before its first notification; 0: one per alert, at once. */
+  group_wait: z.number().int(),
+  /** Seconds between a group's later notifications (servers firing or resolving). */
+  group_interval: z.number().int(),
+  /** Further channels when a firing alert is not acknowledged within `after_minutes`. */
+  escalation: z.array(z.object({ after_minutes: z.number().int(), channels: z.array(z.number().int()) })),
   /** `config`: from the config file's alert_rules (read-only here). */
   source: z.enum(['api', 'config']),
   /** Epoch ms. */
@@ -174,7 +180,7 @@ export type HistoryItem = z.infer<typeof historyItem>;
 export const historyList = z.object({ history: z.array(historyItem) });
 export type HistoryList = z.infer<typeof historyList>;
 
-/** One delivery try, or a notification held back ('suppressed', try 0) by a silence or silence action. */
+/** One delivery try, or a notification held back ('suppressed', try 0) by a silence, a silence action or a maintenance window. */
 export const notificationTry = z.object({
   id: z.number().int(),
   channel_id: z.number().int().nullable(),
@@ -188,6 +194,8 @@ export const notificationTry = z.object({
   duration_ms: z.number(),
   silence_id: z.number().int().nullable(),
   action_id: z.number().int().nullable(),
+  /** The maintenance window that held it back. */
+  maintenance_id: z.number().int().nullable(),
 });
 export type NotificationTry = z.infer<typeof notificationTry>;
 

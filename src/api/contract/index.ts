@@ -15,3 +15,4 @@ export * from './errors.js';
 export * from './forecasts.js';
 export * from './incidents.js';
 export * from './users.js';
+export * from './maintenance.js';

@@ -94,6 +94,8 @@ export const serverView = z.object({
   server_info: z.object({ name: z.string(), version: z.string() }).nullable(),
   capabilities: z.record(z.string(), z.unknown()).nullable(),
   tool_count: z.number().int().nullable(),
+  /** The maintenance window the server is in now (its status still comes from checks); null when none. */
+  maintenance: z.object({ id: z.number().int(), title: z.string(), until: isoTime }).nullable(),
   created_at: isoTime,
   updated_at: isoTime,
 });

@@ -42,7 +42,11 @@ export class LiveHub {
   }
 
   private view(s: ServerRecord) {
-    return serverView(s, this.monitor.activeConnections(s.id));
+    return serverView(
+      s,
+      this.monitor.activeConnections(s.id),
+      this.monitor.maintenance.activeMaintenance(s.id),
+    );
   }
 
   get size(): number {

@@ -28,7 +28,8 @@ const partAudited = { config: { audit: false } };
 export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { registry, checker } = monitor;
-  const view = (s: ServerRecord) => viewOf(s, monitor.activeConnections(s.id));
+  const view = (s: ServerRecord) =>
+    viewOf(s, monitor.activeConnections(s.id), monitor.maintenance.activeMaintenance(s.id));
   const params = serverIdParams;
 
   api.get(

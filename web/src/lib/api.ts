@@ -41,6 +41,8 @@ import type {
   ImportBody,
   ImportReport,
   Info,
+  MaintenanceList,
+  MaintenanceView,
   MarkReadResult,
   NotificationList,
   RuleList,
@@ -163,6 +165,14 @@ export const api = {
   /** Deployments and config changes: the charts' markers. */
   changes: (q: Range & { server?: string | undefined }) => request<ChangeList>(`${path('changes')}${qs(q)}`),
 
+  maintenance: {
+    list: () => request<MaintenanceList>(path('maintenance')),
+    create: (body: Record<string, unknown>) => post<MaintenanceView>(path('maintenance'), body),
+    update: (id: number, body: Record<string, unknown>) =>
+      patch<MaintenanceView>(path('maintenance', id), body),
+    remove: (id: number) => remove(path('maintenance', id)),
+  },
+
   notifications: {
     list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
     readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
@@ -225,6 +235,7 @@ export type {
   ImportOutcome,
   Info,
   LogLine,
+  MaintenanceView as MaintenanceWindow,
   NotificationTry,
   SeriesPoint,
   ServerEvent,

@@ -16,6 +16,7 @@ const sections = [
   ['/errors', 'Errors', 'viewer'],
   ['/incidents', 'Incidents', 'viewer'],
   ['/alerts', 'Alerts', 'viewer'],
+  ['/maintenance', 'Maintenance', 'viewer'],
   ['/tokens', 'Tokens', 'viewer'],
   ['/users', 'Users', 'admin'],
   ['/audit', 'Audit', 'admin'],

@@ -16,21 +16,37 @@ interface Props {
 function Card({ server: s, now, firing }: Props) {
   const source = s.response_time_source === 'traffic' ? 'traffic, 1 min avg' : 'probe';
   // Why the server is in its status (the checker's words); a disabled one says why it was disabled.
-  const reason =
+  const checked =
     s.status === 'disabled' ? (s.disabled_reason ?? 'checks paused') : (s.status_reason ?? 'not checked yet');
+  // In maintenance the card says so, with until when; what checks find stays in the tooltip.
+  const m = s.maintenance;
+  const reason = m
+    ? `${m.title} until ${new Date(m.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
+    : checked;
   return (
     <a
-      class={`card status-${s.status}`}
+      class={`card status-${m ? 'maintenance' : s.status}`}
       href={`/servers/${encodeURIComponent(s.id)}`}
       data-testid="server-card"
       data-server={s.id}
       data-status={s.status}
+      data-maintenance={m ? 'true' : undefined}
     >
       <div class="card-head">
         <span class="card-name">{s.name}</span>
-        <span class={`status-badge status-${s.status}`} data-testid="status">
-          <span aria-hidden="true">{statusIcon[s.status]}</span> {statusLabel[s.status]}
-        </span>
+        {m ? (
+          <span
+            class="status-badge status-maintenance"
+            data-testid="status"
+            title={`checks go on: ${statusLabel[s.status]} (${checked})`}
+          >
+            <span aria-hidden="true">⚒</span> Maintenance
+          </span>
+        ) : (
+          <span class={`status-badge status-${s.status}`} data-testid="status">
+            <span aria-hidden="true">{statusIcon[s.status]}</span> {statusLabel[s.status]}
+          </span>
+        )}
       </div>
       <div class="card-endpoint muted" title={s.endpoint}>
         {s.endpoint}
