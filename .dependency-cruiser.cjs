@@ -1,12 +1,13 @@
 /**
  * The layers of src/ and the rules between them (run by `npm run verify`; docs/ARCHITECTURE.md
  * draws them). From the bottom: model (nouns) → shared (utilities) → mcp (the transport family)
- * → config → store → the parts (servers, checker, gateway, metrics, errors, alerts, secrets, instrument, forecasts)
+ * → config → store → the parts (servers, checker, gateway, metrics, errors, alerts, secrets, instrument, forecasts,
+ * federation)
  * → monitor.ts (their assembly) → api → cli and demo. A layer imports only layers below it; a
  * part reaches another only through its front door (its index.ts); nothing imports in a cycle.
  * Tests may import anything.
  */
-const PARTS = '(servers|checker|gateway|metrics|errors|alerts|secrets|instrument|forecasts)';
+const PARTS = '(servers|checker|gateway|metrics|errors|alerts|secrets|instrument|forecasts|federation)';
 const notTest = '\\.test\\.ts$';
 
 module.exports = {

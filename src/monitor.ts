@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AlertsService } from './alerts/service.js';
@@ -20,6 +21,7 @@ import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './model/request-event.js';
 import type { CheckRow } from './model/check.js';
 import { ErrorsService, type ProbeError } from './errors/index.js';
+import { Federation } from './federation/index.js';
 import { requestsPerStep } from './metrics/index.js';
 import { openSecrets } from './secrets/at-rest.js';
 import type { SecretBox } from './shared/secrets/secret-box.js';
@@ -32,6 +34,10 @@ import { lockDataDir } from './store/instance-lock.js';
 import { openStore, type Store } from './store/open-store.js';
 import { ensurePrivateDir } from './shared/private-files.js';
 import { startRetention } from './store/retention.js';
+
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface MonitorOptions {
   config: Config;
@@ -73,6 +79,8 @@ export interface Monitor {
   errors: ErrorsService;
   /** Metric forecasts, fitted in a worker thread and kept for the hour. */
   forecasts: Forecasts;
+  /** Peers, their poller, this instance's summary and the federated view (DESIGN §6). */
+  federation: Federation;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -206,7 +214,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
-  const alerts = new AlertsService({
+  const alerts: AlertsService = new AlertsService({
     db: store.db,
     secrets,
     bus,
@@ -221,7 +229,22 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     shutdownGraceMs: 2000,
     channelDeps: { scrub: (text) => scrubber.scrub(text) },
     scrubber,
+    peers: () => federation.peerLinks(),
   });
+  const federation: Federation = new Federation({
+    db: store.db,
+    secrets,
+    scrubber,
+    bus,
+    log: log.child({ part: 'federation' }),
+    version: packageVersion,
+    settings: config,
+    servers: () => registry.list(),
+    activeAlerts: () => alerts.active(),
+    errors,
+    publicUrl: () => publicUrl(),
+  });
+  await federation.start();
   await alerts.start();
   const forecasts = new Forecasts({ db: () => store.db });
   log.info({ servers: registry.list().length }, 'checking servers');
@@ -234,7 +257,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       stopRetention();
       stopRollups();
       // Deliveries still retrying get a short grace; the gateway's sessions and streams end meanwhile.
-      await Promise.all([alerts.stop(), gateway.close()]);
+      await Promise.all([alerts.stop(), gateway.close(), federation.stop()]);
     })());
   return {
     config,
@@ -254,6 +277,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     errors,
     alerts,
     forecasts,
+    federation,
     activeConnections,
     publicUrl,
     listeningAt(url) {

@@ -45,7 +45,9 @@ export function describeRule(
   const what =
     rule.metric === 'status_offline'
       ? 'server offline'
-      : `${rule.metric} ${CONDITION_WORDS[rule.condition]} ${rule.threshold}${METRIC_UNITS[rule.metric] ? ` ${METRIC_UNITS[rule.metric]}` : ''}`;
+      : rule.metric === 'peer_unreachable'
+        ? 'peer unreachable'
+        : `${rule.metric} ${CONDITION_WORDS[rule.condition]} ${rule.threshold}${METRIC_UNITS[rule.metric] ? ` ${METRIC_UNITS[rule.metric]}` : ''}`;
   if (rule.evaluation_period === 0) return what;
   const p = rule.evaluation_period;
   const period = p % 60 === 0 ? `${p / 60} min` : `${p} s`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ruleInputSchema } from '../model/alert-rule.js';
+import { peerInputSchema } from '../model/peer.js';
 import { serverInput } from './server-input.js';
 
 /** Every setting of DESIGN §7, with the seed's defaults. Seconds unless the name says ms. */
@@ -86,6 +87,10 @@ export const settingsShape = {
    * PostgreSQL store needs the same key.
    */
   secret_key: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How often each federation peer's summary is read, seconds (DESIGN §6). */
+  federation_poll_interval: z.number().min(1).max(3_600).default(15),
+  /** This instance's name in a federated view; default: the host name. */
+  instance_name: z.string().trim().min(1).max(255).optional(),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
@@ -95,6 +100,8 @@ export const configSchema = z
     servers: z.array(serverInput).default([]),
     /** Alert rules as code: the API's rule body; synced at start, read-only through the API. */
     alert_rules: z.array(ruleInputSchema).default([]),
+    /** Federation peers as code: the API's peer body; synced at start, read-only through the API. */
+    federation_peers: z.array(peerInputSchema).max(1000).default([]),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -135,6 +142,16 @@ export const configSchema = z
           message: `duplicate alert rule name "${r.name}"`,
         });
       ruleNames.add(r.name);
+    });
+    const peerNames = new Set<string>();
+    c.federation_peers.forEach((p, i) => {
+      if (peerNames.has(p.name.toLowerCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['federation_peers', i, 'name'],
+          message: `duplicate peer name "${p.name}"`,
+        });
+      peerNames.add(p.name.toLowerCase());
     });
   });
 

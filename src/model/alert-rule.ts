@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { RULE_DEFAULTS } from './rule-defaults.js';
 
-/** Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0. */
+/**
+ * Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0;
+ * `peer_unreachable` watches federation peers (not servers): 1 while a peer is unreachable.
+ */
 export const ALERT_METRICS = [
   'response_time_avg',
   'response_time_p95',
@@ -13,6 +16,7 @@ export const ALERT_METRICS = [
   'cpu',
   'memory',
   'status_offline',
+  'peer_unreachable',
 ] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
@@ -33,6 +37,7 @@ export const METRIC_UNITS: Record<AlertMetric, string> = {
   cpu: '%',
   memory: 'bytes',
   status_offline: '',
+  peer_unreachable: '',
 };
 
 const serverId = z.string().trim().min(1).max(255);

@@ -286,6 +286,26 @@ export interface MetricFlushesTable {
   committed_at: number;
 }
 
+/** A peer instance this one polls (DESIGN §6). */
+export interface FederationPeersTable {
+  id: string;
+  name: string;
+  url: string;
+  /** The peer's api_token, sealed (src/shared/secrets/secret-box.ts); never returned by the API. */
+  token: string;
+  enabled: number;
+  /** `config`: from the config file's federation_peers (read-only through the API); `api`. */
+  source: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The one row holding this instance's stable id. */
+export interface FederationInstanceTable {
+  id: string;
+  created_at: number;
+}
+
 export interface Database {
   servers: ServersTable;
   server_health: ServerHealthTable;
@@ -306,6 +326,8 @@ export interface Database {
   error_counts: ErrorCountsTable;
   metric_flushes: MetricFlushesTable;
   notifications: NotificationsTable;
+  federation_peers: FederationPeersTable;
+  federation_instance: FederationInstanceTable;
 }
 
 export type Db = Kysely<Database>;
