@@ -176,7 +176,10 @@ for (const kind of await storeKinds())
       const statuses = (v: FederatedView) => v.instances.map((i) => `${i.name}:${i.status}`).join(' ');
       const view = await waitFor('both peers polled', async () => {
         const v = (await call(hub, 'GET', '/api/v1/federation')).json<FederatedView>();
-        return statuses(v) === 'hub:healthy b:degraded c:healthy' && v.totals.instances === 3 ? v : null;
+        const servers = Object.values(v.totals.servers_by_status).reduce((a, n) => a + n, 0);
+        return statuses(v) === 'hub:healthy b:degraded c:healthy' && v.totals.instances === 3 && servers === 3
+          ? v
+          : null;
       });
       assert.deepEqual(
         view.instances.map((i) => [i.name, i.local]),
