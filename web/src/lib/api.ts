@@ -14,6 +14,8 @@ import type {
   ErrorList,
   ErrorListQuery,
   ErrorTrend,
+  FederatedView,
+  FederationMetrics,
   GroupPatch,
   GaugeSeries,
   HistoryDetail,
@@ -118,6 +120,12 @@ export const api = {
     update: (id: number, body: GroupPatch) => patch<ErrorGroup>(path('errors', 'groups', id), body),
   },
 
+  federation: {
+    view: () => request<FederatedView>(path('federation')),
+    metrics: (q: Range & { metric: FederationMetrics['metric'] }) =>
+      request<FederationMetrics>(`${path('federation', 'metrics')}${qs(q)}`),
+  },
+
   notifications: {
     list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
     readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
@@ -130,6 +138,8 @@ export const liveUrl = (token: string | null): string =>
 
 // The server's types under the dashboard's names (type-only: no server code reaches the browser).
 export type {
+  FederatedView,
+  InstanceView,
   ActiveAlert,
   AlertMessage,
   AlertRule,

@@ -12,6 +12,7 @@ const sections = [
   ['/usage', 'Usage'],
   ['/errors', 'Errors'],
   ['/alerts', 'Alerts'],
+  ['/federation', 'Federation'],
 ] as const;
 
 export function Header({ info }: { info: Info | undefined }) {
