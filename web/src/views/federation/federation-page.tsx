@@ -35,7 +35,7 @@ function InstanceCard({ i, now }: { i: InstanceView; now: number }) {
         <span class={`status-badge ${STATUS_CLASS[i.status]}`}>{STATUS_WORDS[i.status]}</span>
       </div>
       <span class="card-endpoint">{i.local ? 'this instance' : i.url}</span>
-      <dl class="card-figures">
+      <dl class="fed-figures">
         <dt>Servers</dt>
         <dd>{byStatus(i.servers_by_status)}</dd>
         <dt>Requests/s</dt>
@@ -76,7 +76,7 @@ function Totals({ t }: { t: FederatedView['totals'] }) {
   return (
     <section class="panel" aria-label="Fleet totals" data-testid="fleet-totals">
       <h2>Fleet</h2>
-      <dl class="card-figures">
+      <dl class="fed-figures">
         <dt>Instances</dt>
         <dd>{t.instances}</dd>
         <dt>Servers</dt>
