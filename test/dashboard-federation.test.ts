@@ -65,7 +65,9 @@ test(
       // The peers' token is nowhere the browser can read.
       const html = await page.content();
       assert.ok(!html.includes(PEER_TOKEN));
-      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + document.cookie);
+      const stored = await page.evaluate(
+        () => JSON.stringify(Object.keys(localStorage).map((k) => localStorage.getItem(k))) + document.cookie,
+      );
       assert.ok(!stored.includes(PEER_TOKEN));
       assert.deepEqual(await page.context().cookies(), []);
       assert.deepEqual(b.errors, []);
