@@ -18,6 +18,7 @@ import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
 import { errorRoutes } from './routes/errors.js';
 import { federationRoutes } from './routes/federation.js';
+import { peerProxyRoutes } from './peer-proxy.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -89,6 +90,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
   federationRoutes(app, monitor);
+  peerProxyRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './lib/api.js';
+import { VIA } from './lib/base.js';
 import { authNeeded } from './lib/http.js';
 import { live } from './lib/live.js';
 import { useObservable } from './lib/observable.js';
@@ -52,6 +53,14 @@ export function App() {
       <a class="skip" href="#main">
         Skip to content
       </a>
+      {VIA && (
+        <div class="via-banner" role="note" data-testid="via-banner">
+          Viewing <strong>{VIA.peer}</strong> through <strong>{VIA.hub}</strong> ·{' '}
+          <a href="/federation" data-leave>
+            back to {VIA.hub}
+          </a>
+        </div>
+      )}
       <Header info={info} />
       <main id="main" tabIndex={-1}>
         {needLogin ? <Login /> : <Page />}

@@ -1,3 +1,4 @@
+import { withBase } from './base.js';
 import { qs, request } from './http.js';
 import type {
   ActiveAlerts,
@@ -134,7 +135,7 @@ export const api = {
 
 /** The live hub's WebSocket URL (the browser's WebSocket cannot send a header, hence the token in the query). */
 export const liveUrl = (token: string | null): string =>
-  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path('live')}${qs({ token })}`;
+  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${withBase(path('live'))}${qs({ token })}`;
 
 // The server's types under the dashboard's names (type-only: no server code reaches the browser).
 export type {

@@ -61,6 +61,16 @@ function InstanceCard({ i, now }: { i: InstanceView; now: number }) {
             )}
           </>
         )}
+        {!i.local && (
+          <>
+            <dt>Dashboard</dt>
+            <dd>
+              <a href={`/federation/peers/${encodeURIComponent(i.id)}/`} data-leave>
+                Open {i.name}
+              </a>
+            </dd>
+          </>
+        )}
         {i.covers > 1 && (
           <>
             <dt>Covers</dt>
