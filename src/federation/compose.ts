@@ -54,7 +54,8 @@ export interface Totals {
 export const addBase64 = (into: DDSketch, b64: string): boolean =>
   b64 === '' || addEncoded(into, Buffer.from(b64, 'base64'));
 
-export function totalsOf(parts: Iterable<InstancePart>): Totals {
+/** The parts summed; `hour: false` leaves the 1-hour sketch empty (the view shows the 5 minutes only). */
+export function totalsOf(parts: Iterable<InstancePart>, opts: { hour: boolean } = { hour: true }): Totals {
   const t: Totals = {
     servers_by_status: emptyByStatus(),
     rps: 0,
@@ -74,7 +75,7 @@ export function totalsOf(parts: Iterable<InstancePart>): Totals {
     t.active_alerts += p.active_alerts;
     t.critical_alerts += p.critical_alerts;
     addBase64(t.sketch5m, p.sketch_5m);
-    addBase64(t.sketch1h, p.sketch_1h);
+    if (opts.hour) addBase64(t.sketch1h, p.sketch_1h);
   }
   t.error_rate = errorRate(t.errors, t.requests);
   return t;

@@ -200,7 +200,7 @@ export class Federation {
   async view(): Promise<FederatedView> {
     const own = await this.localPart();
     const parts = await this.parts();
-    const totals = totalsOf(parts.values());
+    const totals = totalsOf(parts.values(), { hour: false });
     const ownSketch = newSketch();
     addBase64(ownSketch, own.sketch_5m);
     const local: InstanceView = {
@@ -303,7 +303,7 @@ export class Federation {
         error_rate: own.requests > 0 ? (own.errors / own.requests) * 100 : null,
         ...percentiles(ownSketch),
       });
-      const totals = totalsOf((await this.parts()).values());
+      const totals = totalsOf((await this.parts()).values(), { hour: false });
       this.history.add(FLEET, {
         t: own.at,
         rps: totals.rps,
