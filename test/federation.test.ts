@@ -177,7 +177,13 @@ for (const kind of await storeKinds())
       const view = await waitFor('both peers polled', async () => {
         const v = (await call(hub, 'GET', '/api/v1/federation')).json<FederatedView>();
         const servers = Object.values(v.totals.servers_by_status).reduce((a, n) => a + n, 0);
-        return statuses(v) === 'hub:healthy b:degraded c:healthy' && v.totals.instances === 3 && servers === 3
+        // Every instance's traffic is in the store and in its latest summary (a flush may land after a poll).
+        const summary = (await call(hub, 'GET', '/api/v1/federation/summary')).json<FederationSummary>();
+        const requests = summary.parts.reduce((n, p) => n + p.requests, 0);
+        return statuses(v) === 'hub:healthy b:degraded c:healthy' &&
+          v.totals.instances === 3 &&
+          servers === 3 &&
+          requests === raw.length
           ? v
           : null;
       });
