@@ -74,6 +74,7 @@ const QUIET: Record<AlertMetric, number> = {
   memory: 1e15,
   status_offline: 2,
   anomaly_score: 1e6,
+  peer_unreachable: 2,
 };
 
 export async function alertEval(opts: { rules: number; servers: number; ticks: number; intervalMs: number }) {

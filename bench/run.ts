@@ -18,6 +18,8 @@
 // rounds of BENCH_STDIO_CALLS (300) sequential calls and BENCH_STDIO_SECONDS (3) s of
 // BENCH_STDIO_CLIENTS (16) concurrent clients per path; BENCH_STDIO_PROFILE=<dir>: the monitor
 // runs with --cpu-prof into that folder.
+// BENCH_ONLY=federation: a hub polling BENCH_FED_PEERS (50) recorded-summary peers every
+// BENCH_FED_INTERVAL (15) s: its CPU, `GET /api/v1/federation` p99, polls until unreachable.
 // BENCH_ONLY=forecast: backtest MAPE over BENCH_FORECAST_SEEDS (10) synthetic series, cold and cached
 // latency over BENCH_FORECAST_RUNS (50) forecasts.
 // BENCH_ONLY=capacity: anomaly precision/recall over BENCH_ANOMALY_SEEDS (10) series; forecast cold/cached;
@@ -30,6 +32,7 @@ import { hostileUpstream } from './hostile-upstream.js';
 import { alertEvalRows } from './alert-eval.js';
 import { benchForecast } from './forecast.js';
 import { anomalyQuality, fleetCost } from './capacity.js';
+import { benchFederation } from './federation.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
 import { queryScale } from './query-scale.js';
@@ -233,6 +236,24 @@ if (only === 'crash') {
     '| load | ingest sent | acknowledged (202) | stored after restart | acknowledged lost | gateway calls answered | stored | lost (s of traffic) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     `| ${r.seconds} s | ${r.ingestSent} | ${r.ingestAcknowledged} | ${r.ingestStored} | **${Math.max(0, r.ingestAcknowledged - r.ingestStored)}** | ${r.gatewayAnswered} | ${r.gatewayStored} | **${r.gatewayLossS} s** |`,
+  ]);
+}
+if (only === 'federation') {
+  const peers = Number(process.env.BENCH_FED_PEERS ?? 50);
+  const interval = Number(process.env.BENCH_FED_INTERVAL ?? 15);
+  const seconds = Number(process.env.BENCH_FED_SECONDS ?? 60);
+  process.stderr.write(`federation: a hub polling ${peers} recorded-summary peers every ${interval} s…\n`);
+  const r = await benchFederation(peers, interval, seconds);
+  out([
+    `### Federation: a hub polling ${r.peers} peers every ${r.intervalS} s (${day}, ${machine})`,
+    '',
+    `\`BENCH_ONLY=federation BENCH_FED_PEERS=${r.peers} BENCH_FED_INTERVAL=${r.intervalS} BENCH_FED_SECONDS=${r.seconds} npm run bench\``,
+    '',
+    'Each peer answers a recorded summary of a real instance (5,000 requests, errors) from a child process, with its own instance id; the hub keeps its SQLite store and polls them all.',
+    '',
+    '| hub CPU (% of a core) | `GET /api/v1/federation` p50 | p99 | peers stopped → all unreachable |',
+    '| ---: | ---: | ---: | ---: |',
+    `| ${r.cpuPercent.toFixed(2)} % | ${r.viewP50Ms.toFixed(2)} ms | ${r.viewP99Ms.toFixed(2)} ms | within ${r.unreachablePolls} polls |`,
   ]);
 }
 if (only === 'forecast') {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AlertsService } from './alerts/service.js';
@@ -22,6 +23,7 @@ import type { RequestEventSink } from './model/request-event.js';
 import type { CheckRow } from './model/check.js';
 import { ErrorsService, type ProbeError } from './errors/index.js';
 import { IncidentsService } from './incidents/index.js';
+import { Federation } from './federation/index.js';
 import { requestsPerStep } from './metrics/index.js';
 import { openSecrets } from './secrets/at-rest.js';
 import type { SecretBox } from './shared/secrets/secret-box.js';
@@ -35,6 +37,10 @@ import { openStore, type Store } from './store/open-store.js';
 import { ensurePrivateDir } from './shared/private-files.js';
 import { startRetention } from './store/retention.js';
 import { redactWith, UsersService } from './users/index.js';
+
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface MonitorOptions {
   config: Config;
@@ -82,6 +88,8 @@ export interface Monitor {
   forecasts: Forecasts;
   /** Users, sessions, API tokens and the audit log (DESIGN §12). */
   users: UsersService;
+  /** Peers, their poller, this instance's summary and the federated view (DESIGN §6). */
+  federation: Federation;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -231,7 +239,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     configWindows: config.maintenance,
   });
   await maintenance.start();
-  const alerts = new AlertsService({
+  const alerts: AlertsService = new AlertsService({
     db: store.db,
     secrets,
     bus,
@@ -252,7 +260,22 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     scrubber,
     // During a window the servers' notifications are held back (recorded as suppressed).
     maintenanceAt: (server, at) => Promise.resolve(maintenance.activeMaintenance(server.id, at) ?? undefined),
+    peers: () => federation.peerLinks(),
   });
+  const federation: Federation = new Federation({
+    db: store.db,
+    secrets,
+    scrubber,
+    bus,
+    log: log.child({ part: 'federation' }),
+    version: packageVersion,
+    settings: config,
+    servers: () => registry.list(),
+    activeAlerts: () => alerts.active(),
+    errors,
+    publicUrl: () => publicUrl(),
+  });
+  await federation.start();
   await alerts.start();
   const metrics = new MetricsReader(store.db, { retention, maxPoints: config.max_timeline_points });
   const incidents = new IncidentsService({
@@ -300,7 +323,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       stopRetention();
       stopRollups();
       // Deliveries still retrying get a short grace; the gateway's sessions and streams end meanwhile.
-      await Promise.all([alerts.stop(), gateway.close(), incidents.stop()]);
+      await Promise.all([alerts.stop(), gateway.close(), incidents.stop(), federation.stop()]);
     })());
   return {
     config,
@@ -323,6 +346,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     maintenance,
     forecasts,
     users,
+    federation,
     activeConnections,
     publicUrl,
     listeningAt(url) {

@@ -18,7 +18,8 @@ import { Notifier, type ServerRef } from './notifier.js';
 import { compare, ruleAppliesTo } from './rule.js';
 import { type AlertRule, type RuleInput } from '../model/alert-rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
-import { TickMetrics, type MetricDeps } from './tick-metrics.js';
+import { TickMetrics, type AlertSubject, type MetricDeps } from './tick-metrics.js';
+import { initialState } from '../model/server.js';
 
 export interface EvaluatorDeps {
   db: Db;
@@ -27,6 +28,8 @@ export interface EvaluatorDeps {
   bus: Bus;
   log: Logger;
   servers: () => ServerRecord[];
+  /** The federation peers, for rules of metric `peer_unreachable` (null: not polled yet). */
+  peers?: () => { id: string; name: string; unreachable: boolean | null }[];
   live: (serverId: string) => LiveStats;
   activeConnections: (serverId: string) => number;
   /** Rule metric `anomaly_score` (tick-metrics.ts `MetricDeps`); without it such rules have no data. */
@@ -64,9 +67,21 @@ const sameShape = (a: InstanceState, b: InstanceState): boolean =>
   a.resolvedAt === b.resolvedAt;
 
 /** A disabled server raises no alerts. */
-const watched = (s: ServerRecord): boolean => s.enabled && s.state.status !== 'disabled';
+const watched = (s: AlertSubject): boolean => s.enabled && s.state.status !== 'disabled';
 
-const refOf = (s: ServerRecord): ServerRef => ({ id: s.id, name: s.name, tags: s.tags });
+const refOf = (s: AlertSubject): ServerRef => ({ id: s.id, name: s.name, tags: s.tags });
+
+/** A peer as a rule's subject: id `peer:<id>`, `offline` while unreachable. */
+const peerSubject = (p: { id: string; name: string; unreachable: boolean | null }): AlertSubject => ({
+  id: `peer:${p.id}`,
+  name: `peer ${p.name}`,
+  tags: [],
+  enabled: true,
+  state: {
+    ...initialState(),
+    status: p.unreachable === null ? 'unknown' : p.unreachable ? 'offline' : 'healthy',
+  },
+});
 
 /**
  * Evaluates every enabled rule against every applicable server on a fixed cadence and at once
@@ -207,11 +222,13 @@ export class AlertEvaluator {
     // the changed servers are taken as the bus gave them: never a walk of the fleet per change
     const allServers = only ?? this.deps.servers();
     const servers = allServers.filter(watched);
+    // Peers are read on the tick only (their links change on the poller's cadence, not on a status change).
+    const peers = only === undefined ? (this.deps.peers?.() ?? []).map(peerSubject) : [];
     const metrics = await TickMetrics.load(this.deps, rules, now);
     this.dirty = [];
     for (const rule of rules) {
       const byServer = this.instances.get(rule.id);
-      for (const server of servers) {
+      for (const server of rule.metric === 'peer_unreachable' ? peers : servers) {
         if (rule.servers !== null && !ruleAppliesTo(rule, server.id)) continue;
         const pending = this.evaluateOne(rule, server, byServer?.get(server.id), metrics, now);
         if (pending) await pending;
@@ -220,7 +237,7 @@ export class AlertEvaluator {
     if (this.dirty.length > 0) await statesRepo.saveMany(this.deps.db, this.dirty, now);
     this.dirty = [];
     if (only !== undefined) return;
-    await this.dropUncovered(allRules, allServers, now);
+    await this.dropUncovered(allRules, [...allServers, ...peers], now);
     let firing: Set<number> | undefined;
     await this.notifier.release(now, (historyId) => (firing ??= this.firingHistory()).has(historyId));
     await escalateDue(this.deps.db, this.notifier, this.escalating(rules, servers), now);
@@ -245,7 +262,7 @@ export class AlertEvaluator {
   /** Synchronous unless something is to be written or sent (the common case at scale is neither). */
   private evaluateOne(
     rule: AlertRule,
-    server: ServerRecord,
+    server: AlertSubject,
     prev: Instance | undefined,
     metrics: TickMetrics,
     now: number,
@@ -276,7 +293,7 @@ export class AlertEvaluator {
 
   private async apply(
     rule: AlertRule,
-    server: ServerRecord,
+    server: AlertSubject,
     metrics: TickMetrics,
     next: Instance,
     notifications: PendingNotification[],
@@ -307,7 +324,7 @@ export class AlertEvaluator {
   }
 
   /** Drops the instances no rule covers any more; a firing one is resolved and notified. */
-  private async dropUncovered(allRules: AlertRule[], allServers: ServerRecord[], now: number): Promise<void> {
+  private async dropUncovered(allRules: AlertRule[], allServers: AlertSubject[], now: number): Promise<void> {
     const rules = new Map(allRules.map((r) => [r.id, r]));
     const servers = new Map(allServers.map((s) => [s.id, s]));
     for (const [ruleId, byServer] of [...this.instances])
@@ -321,7 +338,7 @@ export class AlertEvaluator {
     serverId: string,
     inst: Instance,
     rule: AlertRule | undefined,
-    server: ServerRecord | undefined,
+    server: AlertSubject | undefined,
     now: number,
   ): Promise<void> {
     const reason: ResolveReason | null = !rule

@@ -50,7 +50,9 @@ export function describeRule(
       ? 'server offline'
       : rule.metric === 'anomaly_score'
         ? `anomaly_score of ${rule.series ?? 'requests'} ${CONDITION_WORDS[rule.condition]} ${rule.threshold} band widths`
-        : `${rule.metric} ${CONDITION_WORDS[rule.condition]} ${rule.threshold}${METRIC_UNITS[rule.metric] ? ` ${METRIC_UNITS[rule.metric]}` : ''}`;
+        : rule.metric === 'peer_unreachable'
+          ? 'peer unreachable'
+          : `${rule.metric} ${CONDITION_WORDS[rule.condition]} ${rule.threshold}${METRIC_UNITS[rule.metric] ? ` ${METRIC_UNITS[rule.metric]}` : ''}`;
   if (rule.evaluation_period === 0) return what;
   const p = rule.evaluation_period;
   const period = p % 60 === 0 ? `${p / 60} min` : `${p} s`;

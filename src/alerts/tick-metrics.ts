@@ -1,6 +1,9 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import type { LiveStats } from '../metrics/index.js';
 import type { ServerRecord } from '../model/server.js';
+
+/** What a rule instance watches: a server, or (rule metric `peer_unreachable`) a federation peer. */
+export type AlertSubject = Pick<ServerRecord, 'id' | 'name' | 'tags' | 'enabled' | 'state'>;
 import type { Db } from '../store/tables.js';
 import type { MetricSnapshot } from './history-repo.js';
 import { latencySketches, latestGauges, sketchQuantile } from '../metrics/index.js';
@@ -97,9 +100,10 @@ export class TickMetrics {
   }
 
   /** The rule's value for a server now; null is no data. */
-  value(rule: AlertRule, server: ServerRecord): number | null {
+  value(rule: AlertRule, server: AlertSubject): number | null {
     switch (rule.metric) {
       case 'status_offline':
+      case 'peer_unreachable': // a peer subject is `offline` while unreachable (see evaluator.ts)
         return server.state.status === 'unknown' ? null : server.state.status === 'offline' ? 1 : 0;
       case 'response_time_avg':
         return server.state.responseTimeMs;
@@ -143,7 +147,7 @@ export class TickMetrics {
   }
 
   /** The related metrics at alert time, for the history entry. */
-  snapshot(server: ServerRecord): MetricSnapshot {
+  snapshot(server: AlertSubject): MetricSnapshot {
     const live = this.live(server.id);
     return {
       status: server.state.status,

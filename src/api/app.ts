@@ -20,6 +20,8 @@ import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
 import { errorRoutes } from './routes/errors.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { federationRoutes } from './routes/federation.js';
+import { peerProxyRoutes } from './peer-proxy.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -100,6 +102,8 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   notificationRoutes(app, monitor);
   userRoutes(app, monitor);
   maintenanceRoutes(app, monitor);
+  federationRoutes(app, monitor);
+  peerProxyRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access, roles };

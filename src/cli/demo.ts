@@ -4,6 +4,7 @@ import type { SettingKey } from '../config/schema.js';
 import { startDemoFleet } from '../demo/fleet.js';
 import { startDemoTraffic, type TrafficTarget } from '../demo/traffic.js';
 import { backfillDemoHistory } from '../demo/history.js';
+import { DEMO_PEER_NAME, startDemoPeer } from './demo-peer.js';
 import { serve } from './serve.js';
 
 /** What the demo's clients call through the gateway; unknown tools and bad arguments make errors on purpose. */
@@ -63,14 +64,41 @@ export async function runDemo(
     }),
   );
   const names = new Set(base.servers.map((s) => s.name.toLowerCase()));
+  // A second instance on loopback, a federation peer of this one (its HTTP servers only: stdio
+  // servers would be a second set of children).
+  const peerServers = demoServers.filter((s) => s.transport !== 'stdio' && s.name !== 'chaos');
+  let peer: Awaited<ReturnType<typeof startDemoPeer>> | undefined;
+  try {
+    peer = await startDemoPeer(base, peerServers);
+  } catch (err) {
+    process.stderr.write(
+      `mcp-health: the demo's second instance did not start (${(err as Error).message})\n`,
+    );
+  }
   const config = {
     ...base,
     servers: [...base.servers, ...demoServers.filter((s) => !names.has(s.name.toLowerCase()))],
+    federation_peers:
+      peer && !base.federation_peers.some((p) => p.name === DEMO_PEER_NAME)
+        ? [
+            ...base.federation_peers,
+            { name: DEMO_PEER_NAME, url: peer.url, token: peer.token, enabled: true },
+          ]
+        : base.federation_peers,
   };
+  const peerTraffic: { stop?: () => Promise<void> } = {};
+  if (peer)
+    peerTraffic.stop = startDemoTraffic({
+      baseUrl: peer.url,
+      targets: DEMO_TRAFFIC.filter((t) => peerServers.some((s) => s.name === t.serverId)),
+      ...tokenHeader(peer.token),
+    });
   try {
     const traffic: { stop?: () => Promise<void> } = {};
     const running = await serve(config, async () => {
       await traffic.stop?.();
+      await peerTraffic.stop?.();
+      await peer?.stop();
       await fleet.stop();
     });
     // Four weeks of demo history at the first start, for forecasts, capacity and anomalies.
@@ -92,9 +120,15 @@ export async function runDemo(
     });
     process.stderr.write(
       `mcp-health: dashboard and API at ${running.url} — watching ${config.servers.length} servers ` +
-        `(${fleet.servers.map((s) => s.name).join(', ')}). Ctrl-C stops everything.\n`,
+        `(${fleet.servers.map((s) => s.name).join(', ')})` +
+        (peer
+          ? `; a second instance "${peer.name}" at ${peer.url} is its federation peer (/federation)`
+          : '') +
+        '. Ctrl-C stops everything.\n',
     );
   } catch (err) {
+    await peerTraffic.stop?.();
+    await peer?.stop();
     await fleet.stop();
     throw err;
   }

@@ -28,7 +28,7 @@ export async function runRotateSecretKey(
     const newSecret = env[NEW_KEY_ENV] === '' ? undefined : env[NEW_KEY_ENV];
     const r = await rotateSecretKey(config, store, log, newSecret);
     out.write(
-      `mcp-health: re-encrypted ${sealedValues(r)} secret values (${r.servers} of servers, ${r.channels} of channels) ` +
+      `mcp-health: re-encrypted ${sealedValues(r)} secret values (${r.servers} of servers, ${r.channels} of channels${r.peers > 0 ? `, ${r.peers} of peers` : ''}) ` +
         `with key ${r.to.id} (was ${r.from.id}), in ${store.location}\n`,
     );
     for (const line of r.todo) out.write(`mcp-health: now ${line}\n`);

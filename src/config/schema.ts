@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ruleInputSchema } from '../model/alert-rule.js';
 import { maintenanceInputSchema } from '../model/maintenance.js';
+import { peerInputSchema } from '../model/peer.js';
 import { serverInput } from './server-input.js';
 import { roles } from '../model/role.js';
 import { parseCidr } from '../shared/cidr.js';
@@ -141,6 +142,10 @@ export const settingsShape = {
    * PostgreSQL store needs the same key.
    */
   secret_key: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How often each federation peer's summary is read, seconds (DESIGN §6). */
+  federation_poll_interval: z.number().min(1).max(3_600).default(15),
+  /** This instance's name in a federated view; default: the host name. */
+  instance_name: z.string().trim().min(1).max(255).optional(),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
@@ -152,6 +157,8 @@ export const configSchema = z
     alert_rules: z.array(ruleInputSchema).default([]),
     /** Maintenance windows as code: the API's window body; synced at start (by title), read-only through the API. */
     maintenance: z.array(maintenanceInputSchema).max(1000).default([]),
+    /** Federation peers as code: the API's peer body; synced at start, read-only through the API. */
+    federation_peers: z.array(peerInputSchema).max(1000).default([]),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -213,6 +220,16 @@ export const configSchema = z
           message: `duplicate maintenance window title "${w.title}"`,
         });
       titles.add(w.title);
+    });
+    const peerNames = new Set<string>();
+    c.federation_peers.forEach((p, i) => {
+      if (peerNames.has(p.name.toLowerCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['federation_peers', i, 'name'],
+          message: `duplicate peer name "${p.name}"`,
+        });
+      peerNames.add(p.name.toLowerCase());
     });
   });
 

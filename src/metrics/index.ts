@@ -8,6 +8,8 @@ export { latencySketches, latestGauges, sketchQuantile } from './read/rule-reads
 export { ingestBatch, ingestEvent, toRequestEvent, type IngestEvent } from './ingest/ingest-schema.js';
 export { endpointOf, outcomeOf } from './ingest/classify.js';
 export { MetricsReader } from './read/reader.js';
+export { fleetWindows, type FleetWindow } from './read/fleet-window.js';
+export { encodeSketch, addEncoded, newSketch, quantile } from './sketch/sketch-codec.js';
 export { requestsPerStep } from './read/requests-per-step.js';
 export { DAY_TIER_DAYS } from './read/tiers.js';
 export {

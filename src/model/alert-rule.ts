@@ -7,6 +7,8 @@ import { RULE_DEFAULTS } from './rule-defaults.js';
  * Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0.
  * `anomaly_score` (issue 13): how far the `series` it watches is from its seasonal baseline now,
  * in band half-widths (beyond 1 is outside the band).
+ * Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0;
+ * `peer_unreachable` watches federation peers (not servers): 1 while a peer is unreachable.
  */
 export const ALERT_METRICS = [
   'response_time_avg',
@@ -19,6 +21,7 @@ export const ALERT_METRICS = [
   'memory',
   'status_offline',
   'anomaly_score',
+  'peer_unreachable',
 ] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
@@ -40,6 +43,7 @@ export const METRIC_UNITS: Record<AlertMetric, string> = {
   memory: 'bytes',
   status_offline: '',
   anomaly_score: 'band widths',
+  peer_unreachable: '',
 };
 
 const serverId = z.string().trim().min(1).max(255);

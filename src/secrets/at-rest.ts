@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { resealChannelSecrets } from '../alerts/index.js';
+import { resealPeerSecrets } from '../federation/index.js';
 import type { Store } from '../store/open-store.js';
 import { serversRepo } from '../store/servers-repo.js';
 import type { Db } from '../store/tables.js';
@@ -12,9 +13,10 @@ import { loadSecretKeys, type KeySettings } from '../shared/secrets/secret-key.j
 export interface SealCounts {
   servers: number;
   channels: number;
+  peers: number;
 }
 
-export const sealedValues = (c: SealCounts): number => c.servers + c.channels;
+export const sealedValues = (c: SealCounts): number => c.servers + c.channels + c.peers;
 
 const PAGE = 500;
 /** PostgreSQL advisory lock held while sealing: two monitors starting on one store take turns. */
@@ -72,6 +74,9 @@ async function resealTables(inTransaction: InTransaction, box: SecretBox): Promi
     channels: await resealTable(inTransaction, (db, after: number | undefined) =>
       resealChannelSecrets(db, box, after, PAGE),
     ),
+    peers: await resealTable(inTransaction, (db, after: string | undefined) =>
+      resealPeerSecrets(db, box, after, PAGE),
+    ),
   };
 }
 
@@ -102,7 +107,7 @@ async function locked(store: Store, trx: Db): Promise<Db> {
  */
 async function wipeOldCopies(store: Store): Promise<void> {
   if (store.dialect === 'postgres') {
-    await sql`vacuum full servers, notification_channels`.execute(store.db);
+    await sql`vacuum full servers, notification_channels, federation_peers`.execute(store.db);
     return;
   }
   await sql`vacuum`.execute(store.db);

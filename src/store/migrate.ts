@@ -14,6 +14,7 @@ import * as incidents from './migrations/012-incidents.js';
 import * as users from './migrations/016-users.js';
 import * as capacity from './migrations/013-capacity.js';
 import * as maintenance from './migrations/015-maintenance.js';
+import * as federation from './migrations/017-federation.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -33,6 +34,7 @@ const migrations: [string, DialectMigration][] = [
   ['016-users', users],
   ['013-capacity', capacity],
   ['015-maintenance', maintenance],
+  ['017-federation', federation],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

@@ -100,6 +100,22 @@ export const rollupsRepo = {
       .execute();
   },
 
+  /** The fleet's '1m' server-total rows over [from, now]: counts and sketches (the federation summary). */
+  async fleetTotals(
+    db: Db,
+    from: number,
+    now: number,
+  ): Promise<{ count: number; errors: number; sketch: Uint8Array; bucket_start: number }[]> {
+    return db
+      .selectFrom('request_rollups')
+      .select(['count', 'errors', 'sketch', 'bucket_start'])
+      .where('resolution', '=', '1m')
+      .where('endpoint', '=', SERVER_TOTAL)
+      .where('bucket_start', '>=', from)
+      .where('bucket_start', '<=', now)
+      .execute();
+  },
+
   async insertMany(db: Db, rows: NewRollup[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK)
       await db

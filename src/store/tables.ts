@@ -387,6 +387,26 @@ export interface ApiTokensTable {
   last_used_at: number | null;
 }
 
+/** A peer instance this one polls (DESIGN §6). */
+export interface FederationPeersTable {
+  id: string;
+  name: string;
+  url: string;
+  /** The peer's api_token, sealed (src/shared/secrets/secret-box.ts); never returned by the API. */
+  token: string;
+  enabled: number;
+  /** `config`: from the config file's federation_peers (read-only through the API); `api`. */
+  source: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The one row holding this instance's stable id. */
+export interface FederationInstanceTable {
+  id: string;
+  created_at: number;
+}
+
 export interface Database {
   servers: ServersTable;
   server_health: ServerHealthTable;
@@ -413,6 +433,8 @@ export interface Database {
   users: UsersTable;
   user_sessions: UserSessionsTable;
   api_tokens: ApiTokensTable;
+  federation_peers: FederationPeersTable;
+  federation_instance: FederationInstanceTable;
 }
 
 export type Db = Kysely<Database>;

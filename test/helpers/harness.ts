@@ -35,6 +35,8 @@ export interface HarnessOptions {
   target?: StoreTarget;
   settings?: Record<string, unknown>;
   listen?: boolean;
+  /** The port to listen on (a restarted instance keeps its address); default any free one. */
+  port?: number;
   api?: ApiOptions;
 }
 
@@ -62,7 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { app, routes, roles, access } = await buildApi(monitor, { checkAnswers: true, ...options.api });
   let url = '';
   if (options.listen) {
-    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    url = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
     monitor.listeningAt(url);
   }
   let stopped = false;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './lib/api.js';
+import { VIA } from './lib/base.js';
 import { authNeeded } from './lib/http.js';
 import { live } from './lib/live.js';
 import { useObservable } from './lib/observable.js';
@@ -20,9 +21,10 @@ import { TokensPage } from './views/team/tokens-page.js';
 import { UsersPage } from './views/team/users-page.js';
 import { CapacityPage } from './views/capacity/capacity-page.js';
 import { MaintenancePage } from './views/maintenance/maintenance-page.js';
+import { FederationPage } from './views/federation/federation-page.js';
 import { loadMe, me } from './lib/session.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/capacity`, `/maintenance`, `/users`, `/tokens`, `/audit`. */
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/capacity`, `/maintenance`, `/federation`, `/users`, `/tokens`, `/audit`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -32,6 +34,7 @@ function Page() {
     return <ServerDetail id={decodeURIComponent(server[1])} tab={server[2] ?? 'diagnostics'} />;
   if (path === '/usage') return <UsagePage />;
   if (path === '/capacity') return <CapacityPage />;
+  if (path === '/federation' || path === '/federation/') return <FederationPage />;
   const errors = /^\/errors(?:\/(\d+))?\/?$/.exec(path);
   if (errors) return <ErrorsPage {...(errors[1] ? { groupId: Number(errors[1]) } : {})} />;
   if (path === '/incidents/window') return <IncidentsPage window />;
@@ -70,6 +73,14 @@ export function App() {
       <a class="skip" href="#main">
         Skip to content
       </a>
+      {VIA && (
+        <div class="via-banner" role="note" data-testid="via-banner">
+          Viewing <strong>{VIA.peer}</strong> through <strong>{VIA.hub}</strong> ·{' '}
+          <a href="/federation" data-leave>
+            back to {VIA.hub}
+          </a>
+        </div>
+      )}
       <Header info={info} />
       <main id="main" tabIndex={-1}>
         {needLogin ? <Login /> : <Page />}

@@ -16,3 +16,4 @@ export * from './forecasts.js';
 export * from './incidents.js';
 export * from './users.js';
 export * from './maintenance.js';
+export * from './federation.js';

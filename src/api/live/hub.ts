@@ -26,6 +26,7 @@ export class LiveHub {
     bus.on('server.saved', (s) => this.broadcast({ type: 'server', server: this.view(s) }, s.id));
     bus.on('server.removed', (id) => this.broadcast({ type: 'server.removed', id }, id));
     bus.on('notification', (notification) => this.broadcast({ type: 'notification', notification }));
+    bus.on('peer.status', (peer, previous) => this.broadcast({ type: 'peer', peer: { ...peer, previous } }));
     bus.on('server.checked', (s, check) => {
       this.dirty.set(s.id, s);
       this.toTailers(s.id, { type: 'check', server_id: s.id, check });

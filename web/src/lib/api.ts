@@ -1,3 +1,4 @@
+import { withBase } from './base.js';
 import { qs, request } from './http.js';
 import type {
   ActiveAlerts,
@@ -27,6 +28,8 @@ import type {
   ErrorList,
   ErrorListQuery,
   ErrorTrend,
+  FederatedView,
+  FederationMetrics,
   GroupPatch,
   GaugeSeries,
   ChangeList,
@@ -173,6 +176,12 @@ export const api = {
     remove: (id: number) => remove(path('maintenance', id)),
   },
 
+  federation: {
+    view: () => request<FederatedView>(path('federation')),
+    metrics: (q: Range & { metric: FederationMetrics['metric'] }) =>
+      request<FederationMetrics>(`${path('federation', 'metrics')}${qs(q)}`),
+  },
+
   notifications: {
     list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
     readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
@@ -200,10 +209,12 @@ export const api = {
 
 /** The live hub's WebSocket URL (the browser's WebSocket cannot send a header, hence the token in the query). */
 export const liveUrl = (token: string | null): string =>
-  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path('live')}${qs({ token })}`;
+  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${withBase(path('live'))}${qs({ token })}`;
 
 // The server's types under the dashboard's names (type-only: no server code reaches the browser).
 export type {
+  FederatedView,
+  InstanceView,
   ActiveAlert,
   AlertMessage,
   AuditEntry,

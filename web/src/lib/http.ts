@@ -1,3 +1,4 @@
+import { withBase } from './base.js';
 import { Observable } from './observable.js';
 
 const TOKEN_KEY = 'mcp-health.token';
@@ -46,7 +47,7 @@ export async function request<T>(path: string, init: { method?: string; body?: u
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(withBase(path), {
       method: init.method ?? 'GET',
       headers,
       body: init.body === undefined ? null : JSON.stringify(init.body),

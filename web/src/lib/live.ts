@@ -12,7 +12,8 @@ type LiveMessage =
   | { type: 'server.removed'; id: string }
   | { type: 'check'; server_id: string; check: Check }
   | { type: 'log'; server_id: string; line: LogLine }
-  | { type: 'notification'; notification: DashboardNotification };
+  | { type: 'notification'; notification: DashboardNotification }
+  | { type: 'peer'; peer: { id: string; status: string } };
 
 /** How many notifications the bell lists. */
 const NOTICES = 50;
@@ -33,6 +34,8 @@ export class Live {
   /** The bell's notifications, newest first, as the store keeps them (with their read state). */
   readonly notices = new Observable<DashboardNotification[]>([]);
   readonly unread = new Observable(0);
+  /** Bumped when a federation peer's status changes (the Federation view reloads). */
+  readonly peers = new Observable(0);
   /** Firing alerts by server id. */
   readonly firing = new Observable<Map<string, ActiveAlert[]>>(new Map());
   private socket: WebSocket | undefined;
@@ -115,6 +118,9 @@ export class Live {
         return;
       case 'log':
         for (const l of this.tailListeners) l({ kind: 'log', line: m.line });
+        return;
+      case 'peer':
+        this.peers.set(this.peers.get() + 1);
         return;
       case 'notification': {
         const n = m.notification;

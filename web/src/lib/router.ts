@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { withBase, withoutBase } from './base.js';
 
 /** The location as views read it: every view has a URL, and back/forward work. */
 export interface Route {
@@ -6,13 +7,17 @@ export interface Route {
   query: URLSearchParams;
 }
 
-const current = (): Route => ({ path: location.pathname, query: new URLSearchParams(location.search) });
+const current = (): Route => ({
+  path: withoutBase(location.pathname),
+  query: new URLSearchParams(location.search),
+});
 const listeners = new Set<() => void>();
 window.addEventListener('popstate', () => {
   for (const l of listeners) l();
 });
 
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+export function navigate(path: string, opts: { replace?: boolean } = {}): void {
+  const to = withBase(path);
   if (to === location.pathname + location.search) return;
   if (opts.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
@@ -28,7 +33,7 @@ export function setQuery(changes: Record<string, string | null>, opts: { push?: 
     else q.set(k, v);
   }
   const s = q.toString();
-  navigate(location.pathname + (s ? `?${s}` : ''), { replace: !opts.push });
+  navigate(withoutBase(location.pathname) + (s ? `?${s}` : ''), { replace: !opts.push });
 }
 
 export function useRoute(): Route {
@@ -46,7 +51,15 @@ export function onLinkClick(e: MouseEvent): void {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   const a = (e.target as Element).closest('a');
   const href = a?.getAttribute('href');
-  if (!a || !href?.startsWith('/') || a.target === '_blank' || href.startsWith('/api/')) return;
+  // `data-leave`: a link out of this dashboard (to the hub, from a drill-in): the browser follows it.
+  if (
+    !a ||
+    !href?.startsWith('/') ||
+    a.target === '_blank' ||
+    href.startsWith('/api/') ||
+    a.dataset.leave !== undefined
+  )
+    return;
   e.preventDefault();
   navigate(href);
 }

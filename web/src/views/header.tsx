@@ -17,6 +17,7 @@ const sections = [
   ['/incidents', 'Incidents', 'viewer'],
   ['/alerts', 'Alerts', 'viewer'],
   ['/maintenance', 'Maintenance', 'viewer'],
+  ['/federation', 'Federation', 'viewer'],
   ['/tokens', 'Tokens', 'viewer'],
   ['/users', 'Users', 'admin'],
   ['/audit', 'Audit', 'admin'],

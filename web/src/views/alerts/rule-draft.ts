@@ -1,7 +1,7 @@
 import { RULE_DEFAULTS } from '../../../../src/model/rule-defaults.js';
 import type { AlertCondition, AlertMetric, AlertRule, Severity } from '../../lib/api.js';
 import type { AnomalySeries } from '../../../../src/model/forecast.js';
-import { MB } from './rule-text.js';
+import { MB, isStateMetric } from './rule-text.js';
 
 export const periodUnits = [
   [1, 'seconds'],
@@ -62,8 +62,7 @@ export const draftOf = (r: AlertRule): Draft => ({
   metric: r.metric,
   series: r.series ?? 'requests',
   condition: r.condition,
-  threshold:
-    r.metric === 'status_offline' ? '' : String(r.metric === 'memory' ? r.threshold / MB : r.threshold),
+  threshold: isStateMetric(r.metric) ? '' : String(r.metric === 'memory' ? r.threshold / MB : r.threshold),
   ...periodOf(r.evaluation_period),
   allServers: r.servers === null,
   servers: r.servers ?? [],
@@ -74,7 +73,7 @@ export const draftOf = (r: AlertRule): Draft => ({
 
 /** The body of POST /api/v1/alerts/rules or PATCH /api/v1/alerts/rules/:id (every field given). */
 export function bodyOf(d: Draft): Record<string, unknown> {
-  const offline = d.metric === 'status_offline';
+  const offline = isStateMetric(d.metric);
   // An empty threshold is sent as such, for the API to name the field.
   const threshold = d.threshold.trim() === '' ? null : Number(d.threshold);
   return {

@@ -5,7 +5,7 @@ import { live } from '../../lib/live.js';
 import type { AlertCondition, AlertMetric, AlertRule, Channel, Severity } from '../../lib/api.js';
 import { ErrorNote } from '../error-note.js';
 import { bodyOf, draftOf, emptyDraft, periodUnits, type Draft } from './rule-draft.js';
-import { conditionText, metricInfo, ruleSentence } from './rule-text.js';
+import { conditionText, isStateMetric, metricInfo, ruleSentence } from './rule-text.js';
 
 interface Props {
   channels: Channel[];
@@ -98,7 +98,7 @@ export function RuleForm({ channels, rule, onSaved, onCancel }: Props) {
               <option value="error_rate">of error rate</option>
             </select>
           )}
-          {d.metric !== 'status_offline' && (
+          {!isStateMetric(d.metric) && (
             <>
               <select
                 aria-label="Condition"

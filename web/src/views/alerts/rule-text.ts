@@ -13,7 +13,11 @@ export const metricInfo: Record<AlertMetric, { label: string; unit: string }> = 
   memory: { label: 'Memory', unit: 'MB' },
   status_offline: { label: 'Server is Offline', unit: '' },
   anomaly_score: { label: 'Anomaly score', unit: 'band widths' },
+  peer_unreachable: { label: 'Federation peer is unreachable', unit: '' },
 };
+
+/** Metrics that are a state (1 or 0): no condition or threshold to give. */
+export const isStateMetric = (m: AlertMetric): boolean => m === 'status_offline' || m === 'peer_unreachable';
 
 export const conditionText: Record<AlertCondition, string> = {
   gt: '>',
@@ -37,16 +41,18 @@ export function duration(seconds: number): string {
 export function ruleSentence(r: AlertRule): string {
   const m = metricInfo[r.metric];
   const what =
-    r.metric === 'status_offline'
-      ? 'Server is Offline'
+    isStateMetric(r.metric)
+      ? m.label
       : `${m.label}${r.metric === 'anomaly_score' ? ` of ${r.series ?? 'requests'}` : ''} ${conditionText[r.condition]} ${r.metric === 'memory' ? r.threshold / MB : r.threshold}${m.unit ? ` ${m.unit}` : ''}`;
   const when = r.evaluation_period === 0 ? 'at once' : `for ${duration(r.evaluation_period)}`;
   const where =
-    r.servers === null
-      ? 'all servers'
-      : r.servers.length === 1
-        ? `server ${r.servers[0] ?? ''}`
-        : `${r.servers.length} servers`;
+    r.metric === 'peer_unreachable'
+      ? 'all peers'
+      : r.servers === null
+        ? 'all servers'
+        : r.servers.length === 1
+          ? `server ${r.servers[0] ?? ''}`
+          : `${r.servers.length} servers`;
   return `${what}, ${when}, on ${where}`;
 }
 
@@ -70,6 +76,8 @@ export function alertValue(metric: AlertMetric | null | undefined, v: number | n
       return `${(v / MB).toFixed(v >= 100 * MB ? 0 : 1)} MB`;
     case 'status_offline':
       return v >= 1 ? 'offline' : 'online';
+    case 'peer_unreachable':
+      return v >= 1 ? 'unreachable' : 'reachable';
     default:
       // A rule deleted since: its unit is unknown, the value is at least rounded.
       return String(Math.round(v * 100) / 100);
