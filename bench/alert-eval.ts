@@ -73,6 +73,7 @@ const QUIET: Record<AlertMetric, number> = {
   cpu: 1e4,
   memory: 1e15,
   status_offline: 2,
+  slo_burn_rate: 1e6,
 };
 
 export async function alertEval(opts: { rules: number; servers: number; ticks: number; intervalMs: number }) {

@@ -32,6 +32,8 @@ import { lockDataDir } from './store/instance-lock.js';
 import { openStore, type Store } from './store/open-store.js';
 import { ensurePrivateDir } from './shared/private-files.js';
 import { startRetention } from './store/retention.js';
+import { UptimeService } from './uptime/index.js';
+import { StatusPages } from './status-pages/index.js';
 
 export interface MonitorOptions {
   config: Config;
@@ -73,6 +75,10 @@ export interface Monitor {
   errors: ErrorsService;
   /** Metric forecasts, fitted in a worker thread and kept for the hour. */
   forecasts: Forecasts;
+  /** Uptime from checks, request success, SLOs, heartbeats and daily bars (issue 17). */
+  uptime: UptimeService;
+  /** Status pages: their definitions and what a page shows (issue 17). */
+  statusPages: StatusPages;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -206,8 +212,16 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
   const stopRetention = startRetention(store, config.metrics_retention_days, log);
+  const uptime = new UptimeService({
+    db: () => store.db,
+    retention,
+    servers: () => registry.list(),
+    server: (id) => registry.get(id),
+  });
+  const statusPages = new StatusPages({ db: () => store.db, registry, uptime });
   const alerts = new AlertsService({
     db: store.db,
+    retention,
     secrets,
     bus,
     log: log.child({ part: 'alerts' }),
@@ -254,6 +268,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     errors,
     alerts,
     forecasts,
+    uptime,
+    statusPages,
     activeConnections,
     publicUrl,
     listeningAt(url) {

@@ -18,6 +18,7 @@ import { compare, ruleAppliesTo } from './rule.js';
 import { type AlertRule, type RuleInput } from '../model/alert-rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
 import { TickMetrics } from './tick-metrics.js';
+import type { MetricsRetention } from '../metrics/index.js';
 
 export interface EvaluatorDeps {
   db: Db;
@@ -28,6 +29,8 @@ export interface EvaluatorDeps {
   servers: () => ServerRecord[];
   live: (serverId: string) => LiveStats;
   activeConnections: (serverId: string) => number;
+  /** How long the metrics' tiers are kept (the burn rates read the uptime roll-ups with it); default 30 days. */
+  retention?: MetricsRetention;
   /** Where people reach the dashboard (`public_url`, else the listening address), for links. */
   baseUrl: string | (() => string);
   /** Tick period (`alert_evaluation_interval`); default 15 s. */

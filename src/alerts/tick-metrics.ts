@@ -1,5 +1,6 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import type { LiveStats } from '../metrics/index.js';
+import type { LiveStats, MetricsRetention } from '../metrics/index.js';
+import { burnPairFor, burnRates } from '../uptime/index.js';
 import type { ServerRecord } from '../model/server.js';
 import type { Db } from '../store/tables.js';
 import type { MetricSnapshot } from './history-repo.js';
@@ -10,6 +11,8 @@ export interface MetricDeps {
   db: Db;
   live: (serverId: string) => LiveStats;
   activeConnections: (serverId: string) => number;
+  retention?: MetricsRetention | undefined;
+  servers: () => ServerRecord[];
 }
 
 /**
@@ -35,16 +38,20 @@ export class TickMetrics {
     private readonly deps: MetricDeps,
     private readonly sketches: Map<number, Map<string, DDSketch>>,
     private readonly gauges: Map<string, Map<string, number>>,
+    /** Burn rates by window pair (its long window) then server. */
+    private readonly burns: Map<number, Map<string, number>>,
   ) {}
 
   /** Rules whose metric `load` reads from the store (the others come from memory). */
   static readsStore(rule: AlertRule): boolean {
-    return ['response_time_p95', 'response_time_p99', 'cpu', 'memory'].includes(rule.metric);
+    return ['response_time_p95', 'response_time_p99', 'cpu', 'memory', 'slo_burn_rate'].includes(rule.metric);
   }
 
   static async load(deps: MetricDeps, rules: readonly AlertRule[], now: number): Promise<TickMetrics> {
     const sketches = new Map<number, Map<string, DDSketch>>();
     const gauges = new Map<string, Map<string, number>>();
+    const burns = new Map<number, Map<string, number>>();
+    const keep = { retentionDays: deps.retention?.metricsRetentionDays ?? 30 };
     for (const rule of rules) {
       const w = windowMs(rule);
       if (rule.metric === 'response_time_p95' || rule.metric === 'response_time_p99') {
@@ -52,9 +59,13 @@ export class TickMetrics {
       } else if (rule.metric === 'cpu' || rule.metric === 'memory') {
         const k = `${rule.metric}:${w}`;
         if (!gauges.has(k)) gauges.set(k, await latestGauges(deps.db, rule.metric, now - w));
+      } else if (rule.metric === 'slo_burn_rate') {
+        const pair = burnPairFor(rule.threshold);
+        if (!burns.has(pair.longMs))
+          burns.set(pair.longMs, await burnRates(deps.db, deps.servers(), pair, now, keep));
       }
     }
-    return new TickMetrics(deps, sketches, gauges);
+    return new TickMetrics(deps, sketches, gauges, burns);
   }
 
   private live(serverId: string): LiveStats {
@@ -100,6 +111,8 @@ export class TickMetrics {
       case 'cpu':
       case 'memory':
         return this.gauge(rule.metric, rule, server.id);
+      case 'slo_burn_rate':
+        return this.burns.get(burnPairFor(rule.threshold).longMs)?.get(server.id) ?? null;
     }
   }
 

@@ -23,6 +23,8 @@ import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { importRoutes } from './routes/import.js';
 import { serverRoutes } from './routes/servers.js';
+import { statusPageRoutes } from './routes/status-pages.js';
+import { uptimeRoutes } from './routes/uptime.js';
 
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -87,6 +89,8 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   forecastRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
+  uptimeRoutes(app, monitor);
+  statusPageRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access };

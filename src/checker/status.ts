@@ -12,7 +12,8 @@ export interface StatusSettings {
 }
 
 export function settingsFor(server: ServerRecord, defaults: StatusSettings): StatusSettings {
-  return { ...defaults, ...server.overrides };
+  const { slo: _slo, ...overrides } = server.overrides;
+  return { ...defaults, ...overrides };
 }
 
 export interface StatusInput {

@@ -11,3 +11,5 @@ export { MetricsReader } from './read/reader.js';
 export { requestsPerStep } from './read/requests-per-step.js';
 export { DAY_TIER_DAYS } from './read/tiers.js';
 export { stepSeries, type StepMetric, type StepPoint, type StepSeriesQuery } from './read/step-series.js';
+export { requestTotals, type RequestTotals } from './read/request-totals.js';
+export { defaultRetention, type MetricsRetention } from './read/tiers.js';

@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { RULE_DEFAULTS } from './rule-defaults.js';
 
-/** Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0. */
+/**
+ * Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0.
+ * `slo_burn_rate` (issue 17): how fast a server with an SLO spends its error budget, over the
+ * SRE workbook's window pair for the rule's threshold (uptime/slo.ts `BURN_PAIRS`).
+ */
 export const ALERT_METRICS = [
   'response_time_avg',
   'response_time_p95',
@@ -13,6 +17,7 @@ export const ALERT_METRICS = [
   'cpu',
   'memory',
   'status_offline',
+  'slo_burn_rate',
 ] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
@@ -33,6 +38,7 @@ export const METRIC_UNITS: Record<AlertMetric, string> = {
   cpu: '%',
   memory: 'bytes',
   status_offline: '',
+  slo_burn_rate: '×',
 };
 
 const serverId = z.string().trim().min(1).max(255);

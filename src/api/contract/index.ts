@@ -13,3 +13,6 @@ export * from './notifications.js';
 export * from './import.js';
 export * from './errors.js';
 export * from './forecasts.js';
+export * from './uptime.js';
+export * from './status-pages.js';
+export * from './csv.js';

@@ -12,6 +12,7 @@ export const metricInfo: Record<AlertMetric, { label: string; unit: string }> = 
   cpu: { label: 'CPU', unit: '% of a core' },
   memory: { label: 'Memory', unit: 'MB' },
   status_offline: { label: 'Server is Offline', unit: '' },
+  slo_burn_rate: { label: 'SLO burn rate', unit: '×' },
 };
 
 export const conditionText: Record<AlertCondition, string> = {
@@ -69,6 +70,8 @@ export function alertValue(metric: AlertMetric | null | undefined, v: number | n
       return `${(v / MB).toFixed(v >= 100 * MB ? 0 : 1)} MB`;
     case 'status_offline':
       return v >= 1 ? 'offline' : 'online';
+    case 'slo_burn_rate':
+      return `${Math.round(v * 10) / 10}×`;
     default:
       // A rule deleted since: its unit is unknown, the value is at least rounded.
       return String(Math.round(v * 100) / 100);
