@@ -18,10 +18,12 @@ function cell(v: unknown): string {
  * order of appearance), CRLF line ends, a field with a comma, quote or line break quoted and its
  * quotes doubled; null is an empty field, a nested value its JSON.
  */
-export function toCsv(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
+export function toCsv(rows: readonly object[], columns?: readonly string[]): string {
   const cols = columns ? [...columns] : [];
   if (!columns) for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
-  const lines = [cols.map(cell).join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))];
+  const value = (r: object, c: string): unknown =>
+    Object.hasOwn(r, c) ? (r as Record<string, unknown>)[c] : null;
+  const lines = [cols.map(cell).join(','), ...rows.map((r) => cols.map((c) => cell(value(r, c))).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -29,7 +31,7 @@ export function toCsv(rows: readonly Record<string, unknown>[], columns?: readon
 export function sendCsv(
   reply: FastifyReply,
   filename: string,
-  rows: readonly Record<string, unknown>[],
+  rows: readonly object[],
   columns?: readonly string[],
 ): FastifyReply {
   const safe = filename.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -4,12 +4,12 @@ import type { Monitor } from '../../monitor.js';
 import type { ServerUptime } from '../../uptime/index.js';
 import { iso } from '../../shared/iso-time.js';
 import { serverIdParams } from '../contract/common.js';
-import { csvText } from '../contract/csv.js';
 import {
   fleetUptime,
   fleetUptimeQuery,
   serverUptime,
   uptimeQuery,
+  windowUptime,
   type ServerUptimeView,
 } from '../contract/uptime.js';
 import { sendCsv } from './csv.js';
@@ -50,12 +50,12 @@ export function uptimeRoutes(app: FastifyInstance, monitor: Monitor): void {
     op('serverUptime', 'Uptime per window (from checks), request success, SLO error budget', {
       params: serverIdParams,
       querystring: uptimeQuery,
-      response: { 200: serverUptime.or(csvText) },
+      response: { 200: serverUptime },
     }),
     async (req, reply) => {
       const view = viewOf(await uptime.forServer(req.params.id, req.query.windows));
       if (req.query.format !== 'csv') return view;
-      return sendCsv(reply, `uptime-${view.server_id}.csv`, view.windows);
+      return sendCsv(reply, `uptime-${view.server_id}.csv`, view.windows, Object.keys(windowUptime.shape));
     },
   );
 
