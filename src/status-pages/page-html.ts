@@ -70,6 +70,7 @@ export function statusPageHtml(page: PublicStatusPage, jsonPath: string): string
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(page.title)} — status</title>
+<link rel="icon" href="data:,">
 <link rel="alternate" type="application/json" href="${esc(jsonPath)}">
 <style>
 :root{color-scheme:light dark;--bg:#f6f7f9;--fg:#1b1f24;--muted:#5b6470;--card:#fff;--line:#dde1e6;

@@ -14,8 +14,9 @@ import { AddServer } from './views/add-server.js';
 import { AlertsPage } from './views/alerts/alerts-page.js';
 import { UsagePage } from './views/usage/usage-page.js';
 import { ErrorsPage } from './views/errors/errors-page.js';
+import { StatusPagesPage } from './views/status-pages/status-pages-page.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`. */
+/** The routes: `/`, `/servers/new`, `/status-pages`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -24,6 +25,7 @@ function Page() {
   if (server?.[1])
     return <ServerDetail id={decodeURIComponent(server[1])} tab={server[2] ?? 'diagnostics'} />;
   if (path === '/usage') return <UsagePage />;
+  if (path === '/status-pages') return <StatusPagesPage />;
   const errors = /^\/errors(?:\/(\d+))?\/?$/.exec(path);
   if (errors) return <ErrorsPage {...(errors[1] ? { groupId: Number(errors[1]) } : {})} />;
   const alerts = /^\/alerts(?:\/(rules|channels|history|silences))?\/?$/.exec(path);

@@ -40,7 +40,7 @@ const lockDown = (reply: FastifyReply) =>
   reply
     .header(
       'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
     )
     .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'public, max-age=30');
