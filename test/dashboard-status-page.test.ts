@@ -127,6 +127,9 @@ test(
         async () => (await strip.locator('.beat.down').count()) >= 1,
       );
       assert.match((await strip.getByTestId('uptime-24h').textContent()) ?? '', /^0\.00%$/);
+      const box = await strip.boundingBox();
+      assert.ok(box && box.height <= 20, `the strip is one line: ${JSON.stringify(box)}`);
+      assert.equal(await strip.locator('.beat').count(), 50, 'fifty places, the empty ones first');
       await page.goto(`${h.url}/status-pages`);
       await page.getByTestId('status-pages').waitFor();
       await page.getByRole('button', { name: 'Edit' }).click();

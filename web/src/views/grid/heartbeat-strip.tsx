@@ -21,7 +21,7 @@ export function HeartbeatStrip({ uptime }: { uptime: CardUptime | undefined }) {
     <div class="card-uptime" data-testid="heartbeats">
       <div class="heartbeats" role="img" aria-label={label} title={label}>
         {Array.from({ length: HEARTBEATS - beats.length }, (_, i) => (
-          <span key={`e${i}`} class="beat empty" />
+          <span key={`e${i}`} class="beat blank" />
         ))}
         {beats.map((b) => (
           <span
