@@ -19,7 +19,7 @@ const isApi = (url: string): boolean => /^\/(api\/|healthz$|readyz$|metrics$)/.t
 
 /** A route whose query has `format` (json | csv) answers CSV too (api/routes/csv.ts). */
 const offersCsv = (query: unknown): boolean =>
-  query instanceof z.ZodObject && Object.hasOwn(query.shape as object, 'format');
+  query instanceof z.ZodObject && Object.hasOwn(query.shape, 'format');
 
 type Transformed = ReturnType<typeof jsonSchemaTransform>['schema'];
 
@@ -47,7 +47,7 @@ function withCsv(schema: Transformed): Transformed {
         },
       },
     },
-  } as Transformed;
+  };
 }
 
 /**

@@ -12,7 +12,9 @@ export interface StatusSettings {
 }
 
 export function settingsFor(server: ServerRecord, defaults: StatusSettings): StatusSettings {
-  const { slo: _slo, ...overrides } = server.overrides;
+  // The SLO is kept with the overrides but is no status setting.
+  const overrides: Partial<StatusSettings> & { slo?: unknown } = { ...server.overrides };
+  delete overrides.slo;
   return { ...defaults, ...overrides };
 }
 

@@ -4,14 +4,14 @@ import type { Db, StatusPagesTable } from '../store/tables.js';
 import type { Selectable } from 'kysely';
 
 const fromRow = (r: Selectable<StatusPagesTable>): StatusPage => ({
-  id: Number(r.id),
+  id: r.id,
   slug: r.slug,
   title: r.title,
   servers: r.servers === null ? null : fromJson<string[]>(r.servers, []),
   tags: r.tags === null ? null : fromJson<string[]>(r.tags, []),
   public: r.public === 1,
-  created_at: Number(r.created_at),
-  updated_at: Number(r.updated_at),
+  created_at: r.created_at,
+  updated_at: r.updated_at,
 });
 
 const columns = (p: StatusPageInput) => ({
@@ -41,7 +41,7 @@ export const statusPagesRepo = {
       .values({ ...columns(p), created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return Number(r.id);
+    return r.id;
   },
   async update(db: Db, id: number, p: StatusPageInput, now: number): Promise<void> {
     await db

@@ -166,11 +166,11 @@ export const checkRollupsRepo = {
       .execute();
     return rows.map((r) => ({
       serverId: r.server_id,
-      bucketStart: Number(r.bucket_start),
-      upMs: Number(r.up_ms),
-      downMs: Number(r.down_ms),
-      checks: Number(r.checks),
-      failedChecks: Number(r.failed_checks),
+      bucketStart: r.bucket_start,
+      upMs: r.up_ms,
+      downMs: r.down_ms,
+      checks: r.checks,
+      failedChecks: r.failed_checks,
     }));
   },
 

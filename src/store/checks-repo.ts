@@ -81,9 +81,9 @@ export async function latestChecksPerServer(
     .execute();
   return rows.map((r) => ({
     serverId: r.server_id,
-    at: Number(r.last_check),
+    at: r.last_check,
     // safe because: the column is written only from a check's Status (checker/check-writer.ts).
     status: r.status as Status,
-    ok: Number(r.ok) === 1,
+    ok: r.ok === 1,
   }));
 }

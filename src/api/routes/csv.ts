@@ -8,7 +8,12 @@ const FORMULA = /^[=+\-@\t\r]/;
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  let text = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  let text =
+    typeof v === 'string'
+      ? v
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : JSON.stringify(v);
   if (typeof v === 'string' && FORMULA.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
