@@ -134,14 +134,14 @@ export class StatusPages {
     const servers = this.serversOf(page);
     const ids = servers.map((s) => s.id);
     const daily = await this.deps.uptime.daily(ids, STATUS_DAYS, now);
-    const over90 = await this.deps.uptime.fleet(['90d'], now);
+    const over90 = await this.deps.uptime.percentFor(ids, '90d', now);
     return {
       title: page.title,
       generated_at: new Date(now).toISOString(),
       servers: servers.map((s) => ({
         name: s.name,
         status: s.state.status,
-        uptime_90d_percent: over90.get(s.id)?.['90d'] ?? null,
+        uptime_90d_percent: over90.get(s.id) ?? null,
         days: (daily.get(s.id) ?? []).map((d) => ({ date: day(d.day), uptime_percent: d.uptimePercent })),
       })),
       incidents: [],
@@ -163,7 +163,7 @@ export class StatusPages {
 
   /** A server's uptime over 30 days, for its badge. */
   async uptime30d(serverId: string, now = Date.now()): Promise<number | null> {
-    return (await this.deps.uptime.fleet(['30d'], now)).get(serverId)?.['30d'] ?? null;
+    return (await this.deps.uptime.percentFor([serverId], '30d', now)).get(serverId) ?? null;
   }
 }
 

@@ -129,6 +129,16 @@ export class UptimeService {
     };
   }
 
+  /** Some servers' uptime percent over one window (a status page's, a badge's): only their rows are read. */
+  async percentFor(
+    ids: readonly string[],
+    window: string,
+    now = Date.now(),
+  ): Promise<Map<string, number | null>> {
+    const sums = await uptimeSince(this.deps.db(), now - (windowMs(window) ?? DAY), now, ids, this.keep);
+    return new Map(ids.map((id) => [id, round(uptimePercent(sums.get(id)))]));
+  }
+
   /**
    * Every server's uptime percent per window, for the list and the cards: one grouped read per
    * tier and window for the whole fleet, kept 15 s.
