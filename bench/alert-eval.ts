@@ -75,6 +75,7 @@ const QUIET: Record<AlertMetric, number> = {
   status_offline: 2,
   anomaly_score: 1e6,
   peer_unreachable: 2,
+  slo_burn_rate: 1e6,
 };
 
 export async function alertEval(opts: { rules: number; servers: number; ticks: number; intervalMs: number }) {

@@ -36,6 +36,8 @@ import { lockDataDir } from './store/instance-lock.js';
 import { openStore, type Store } from './store/open-store.js';
 import { ensurePrivateDir } from './shared/private-files.js';
 import { startRetention } from './store/retention.js';
+import { UptimeService } from './uptime/index.js';
+import { StatusPages } from './status-pages/index.js';
 import { redactWith, UsersService } from './users/index.js';
 
 const packageVersion = (
@@ -90,6 +92,10 @@ export interface Monitor {
   users: UsersService;
   /** Peers, their poller, this instance's summary and the federated view (DESIGN §6). */
   federation: Federation;
+  /** Uptime from checks, request success, SLOs, heartbeats and daily bars (issue 17). */
+  uptime: UptimeService;
+  /** Status pages: their definitions and what a page shows (issue 17). */
+  statusPages: StatusPages;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -239,8 +245,16 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     configWindows: config.maintenance,
   });
   await maintenance.start();
+  const uptime = new UptimeService({
+    db: () => store.db,
+    retention,
+    servers: () => registry.list(),
+    server: (id) => registry.get(id),
+  });
+  const statusPages = new StatusPages({ db: () => store.db, registry, uptime });
   const alerts: AlertsService = new AlertsService({
     db: store.db,
+    retention,
     secrets,
     bus,
     log: log.child({ part: 'alerts' }),
@@ -347,6 +361,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     forecasts,
     users,
     federation,
+    uptime,
+    statusPages,
     activeConnections,
     publicUrl,
     listeningAt(url) {

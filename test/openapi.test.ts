@@ -55,7 +55,14 @@ describe('OpenAPI document', () => {
     const doc = await fetchDoc();
     const usage = doc.paths['/api/v1/usage']?.get;
     assert.ok(usage);
-    assert.deepEqual(usage.parameters.map((p) => p.name).sort(), ['from', 'limit', 'time_zone', 'to']);
+    assert.deepEqual(usage.parameters.map((p) => p.name).sort(), [
+      'format',
+      'from',
+      'limit',
+      'table',
+      'time_zone',
+      'to',
+    ]);
     const metric = doc.paths['/api/v1/servers/{id}/metrics']?.get;
     assert.ok(metric);
     const required = metric.parameters.filter((p) => p.required).map((p) => `${p.in}:${p.name}`);

@@ -20,6 +20,7 @@ import { type AlertRule, type RuleInput } from '../model/alert-rule.js';
 import { step, type ConditionResult, type InstanceState, type PendingNotification } from './state-machine.js';
 import { TickMetrics, type AlertSubject, type MetricDeps } from './tick-metrics.js';
 import { initialState } from '../model/server.js';
+import type { MetricsRetention } from '../metrics/index.js';
 
 export interface EvaluatorDeps {
   db: Db;
@@ -34,6 +35,8 @@ export interface EvaluatorDeps {
   activeConnections: (serverId: string) => number;
   /** Rule metric `anomaly_score` (tick-metrics.ts `MetricDeps`); without it such rules have no data. */
   anomalyScore?: MetricDeps['anomalyScore'];
+  /** How long the metrics' tiers are kept (the burn rates read the uptime roll-ups with it); default 30 days. */
+  retention?: MetricsRetention;
   /** Where people reach the dashboard (`public_url`, else the listening address), for links. */
   baseUrl: string | (() => string);
   /** Tick period (`alert_evaluation_interval`); default 15 s. */

@@ -1,5 +1,6 @@
 import type { DDSketch } from '@datadog/sketches-js';
-import type { LiveStats } from '../metrics/index.js';
+import type { LiveStats, MetricsRetention } from '../metrics/index.js';
+import { burnPairFor, burnRates } from '../uptime/index.js';
 import type { ServerRecord } from '../model/server.js';
 
 /** What a rule instance watches: a server, or (rule metric `peer_unreachable`) a federation peer. */
@@ -20,6 +21,8 @@ export interface MetricDeps {
    * this never waits); undefined while there is no band.
    */
   anomalyScore?: (serverId: string, series: AnomalySeries, value: number) => number | undefined;
+  retention?: MetricsRetention | undefined;
+  servers: () => ServerRecord[];
 }
 
 const HOUR_S = 3600;
@@ -47,12 +50,14 @@ export class TickMetrics {
     private readonly deps: MetricDeps,
     private readonly sketches: Map<number, Map<string, DDSketch>>,
     private readonly gauges: Map<string, Map<string, number>>,
+    /** Burn rates by window pair (its long window) then server. */
+    private readonly burns: Map<number, Map<string, number>>,
   ) {}
 
   /** Rules whose metric `load` reads from the store (the others come from memory). */
   static readsStore(rule: AlertRule): boolean {
     return (
-      ['response_time_p95', 'response_time_p99', 'cpu', 'memory'].includes(rule.metric) ||
+      ['response_time_p95', 'response_time_p99', 'cpu', 'memory', 'slo_burn_rate'].includes(rule.metric) ||
       (rule.metric === 'anomaly_score' && rule.series === 'p95')
     );
   }
@@ -60,6 +65,8 @@ export class TickMetrics {
   static async load(deps: MetricDeps, rules: readonly AlertRule[], now: number): Promise<TickMetrics> {
     const sketches = new Map<number, Map<string, DDSketch>>();
     const gauges = new Map<string, Map<string, number>>();
+    const burns = new Map<number, Map<string, number>>();
+    const keep = { retentionDays: deps.retention?.metricsRetentionDays ?? 30 };
     for (const rule of rules) {
       const w = windowMs(rule);
       if (
@@ -71,9 +78,13 @@ export class TickMetrics {
       } else if (rule.metric === 'cpu' || rule.metric === 'memory') {
         const k = `${rule.metric}:${w}`;
         if (!gauges.has(k)) gauges.set(k, await latestGauges(deps.db, rule.metric, now - w));
+      } else if (rule.metric === 'slo_burn_rate') {
+        const pair = burnPairFor(rule.threshold);
+        if (!burns.has(pair.longMs))
+          burns.set(pair.longMs, await burnRates(deps.db, deps.servers(), pair, now, keep));
       }
     }
-    return new TickMetrics(deps, sketches, gauges);
+    return new TickMetrics(deps, sketches, gauges, burns);
   }
 
   private live(serverId: string): LiveStats {
@@ -122,6 +133,8 @@ export class TickMetrics {
         return this.gauge(rule.metric, rule, server.id);
       case 'anomaly_score':
         return this.anomalyScore(rule, server.id);
+      case 'slo_burn_rate':
+        return this.burns.get(burnPairFor(rule.threshold).longMs)?.get(server.id) ?? null;
     }
   }
 

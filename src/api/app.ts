@@ -30,6 +30,8 @@ import { importRoutes } from './routes/import.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { serverRoutes } from './routes/servers.js';
 import { userRoutes } from './routes/users.js';
+import { statusPageRoutes } from './routes/status-pages.js';
+import { uptimeRoutes } from './routes/uptime.js';
 
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -104,6 +106,8 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   maintenanceRoutes(app, monitor);
   federationRoutes(app, monitor);
   peerProxyRoutes(app, monitor);
+  uptimeRoutes(app, monitor);
+  statusPageRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access, roles };

@@ -8,6 +8,7 @@
 import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { OPENAPI_PATH } from './auth.js';
 import { errorBody } from './contract/common.js';
 
@@ -15,6 +16,39 @@ export { OPENAPI_PATH };
 
 /** What the document lists: the REST API, the live socket, and the service routes. */
 const isApi = (url: string): boolean => /^\/(api\/|healthz$|readyz$|metrics$)/.test(url);
+
+/** A route whose query has `format` (json | csv) answers CSV too (api/routes/csv.ts). */
+const offersCsv = (query: unknown): boolean =>
+  query instanceof z.ZodObject && Object.hasOwn(query.shape, 'format');
+
+type Transformed = ReturnType<typeof jsonSchemaTransform>['schema'];
+
+/** Its 200 answer listed twice: the JSON as declared, and `text/csv` with `?format=csv`. */
+function withCsv(schema: Transformed): Transformed {
+  const response = (schema as { response?: Record<string, unknown> }).response;
+  const ok = response?.['200'] as { description?: string } | undefined;
+  if (!response || !ok) return schema;
+  const { description, ...json } = ok;
+  return {
+    ...schema,
+    response: {
+      ...response,
+      200: {
+        description: description ?? 'Default Response',
+        content: {
+          'application/json': { schema: json },
+          'text/csv': {
+            schema: {
+              type: 'string',
+              description:
+                'With `?format=csv`: the same rows, a header row first, RFC 4180 quoting; a download (Content-Disposition).',
+            },
+          },
+        },
+      },
+    },
+  };
+}
 
 /**
  * Registers the plugin that collects the routes; register it before them. `guarded`: the monitor
@@ -50,9 +84,10 @@ export async function registerOpenApi(
         ...document,
         schema: { ...declared, response: { ...(declared.response ?? {}), default: errorBody } },
       };
-      const { schema, url } = jsonSchemaTransform(withErrors);
+      const transformed = jsonSchemaTransform(withErrors);
+      const schema = offersCsv(declared.querystring) ? withCsv(transformed.schema) : transformed.schema;
       const open = document.route.config?.access === 'open';
-      return { schema: open ? { ...schema, security: [] } : schema, url };
+      return { schema: open ? { ...schema, security: [] } : schema, url: transformed.url };
     },
   });
 }

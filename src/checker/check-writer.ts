@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServerState } from '../model/server.js';
+import { checkRollupsRepo, type UptimeSpan } from '../store/check-rollups-repo.js';
 import { checksRepo, type NewCheck } from '../store/checks-repo.js';
 import type { Store } from '../store/open-store.js';
 import { storeFullCause } from '../store/store-health.js';
@@ -15,6 +16,8 @@ const MAX_PENDING = 200_000;
  */
 export class CheckWriter {
   private checks: NewCheck[] = [];
+  /** What each check adds to the uptime roll-ups, written with the checks (so the two never disagree). */
+  private spans: UptimeSpan[] = [];
   private states = new Map<string, ServerState>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -34,8 +37,9 @@ export class CheckWriter {
     this.timer.unref();
   }
 
-  add(check: NewCheck, state: ServerState): void {
+  add(check: NewCheck, state: ServerState, span?: UptimeSpan): void {
     this.checks.push(check);
+    if (span) this.spans.push(span);
     this.states.set(check.server_id, state);
   }
 
@@ -46,6 +50,7 @@ export class CheckWriter {
   forget(serverId: string): void {
     this.states.delete(serverId);
     this.checks = this.checks.filter((c) => c.server_id !== serverId);
+    this.spans = this.spans.filter((s) => s.serverId !== serverId);
   }
 
   /** Writes what is buffered; concurrent calls queue behind each other. */
@@ -60,9 +65,14 @@ export class CheckWriter {
   }
 
   /** One row the store refuses must not keep the others (and every later batch) out. */
-  private async writeRowByRow(checks: NewCheck[], states: Map<string, ServerState>): Promise<void> {
+  private async writeRowByRow(
+    checks: NewCheck[],
+    spans: UptimeSpan[],
+    states: Map<string, ServerState>,
+  ): Promise<void> {
     const refused = await inTransaction(this.store.db, async (trx) => {
-      const bad = await eachInSavepoint(trx, checks, (t, c) => checksRepo.insertMany(t, [c]));
+      let bad = await eachInSavepoint(trx, checks, (t, c) => checksRepo.insertMany(t, [c]));
+      bad += await eachInSavepoint(trx, spans, (t, s) => checkRollupsRepo.addSpans(t, [s]));
       return bad + (await eachInSavepoint(trx, [...states], (t, [id, s]) => serversRepo.saveState(t, id, s)));
     });
     this.refused += refused;
@@ -70,25 +80,29 @@ export class CheckWriter {
   }
 
   private async write(): Promise<void> {
-    if (this.checks.length === 0 && this.states.size === 0) return;
+    if (this.checks.length === 0 && this.spans.length === 0 && this.states.size === 0) return;
     const checks = this.checks;
+    const spans = this.spans;
     const states = this.states;
     this.checks = [];
+    this.spans = [];
     this.states = new Map();
     try {
       try {
         await this.store.db.transaction().execute(async (trx) => {
           await checksRepo.insertMany(trx, checks);
+          await checkRollupsRepo.addSpans(trx, spans);
           for (const [id, state] of states) await serversRepo.saveState(trx, id, state);
         });
       } catch (err) {
         if (!isRowError(err)) throw err;
-        await this.writeRowByRow(checks, states);
+        await this.writeRowByRow(checks, spans, states);
       }
       this.store.health.succeeded();
     } catch (err) {
       // Keep them for the next try rather than lose them; the store may be back by then.
       this.checks = [...checks, ...this.checks];
+      this.spans = [...spans, ...this.spans].slice(-MAX_PENDING);
       const excess = this.checks.length - MAX_PENDING;
       if (excess > 0) {
         this.checks.splice(0, excess);

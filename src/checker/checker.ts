@@ -9,6 +9,7 @@ import type { NewCheck } from '../store/checks-repo.js';
 import { checksRepo } from '../store/checks-repo.js';
 import { eventsRepo } from '../store/events-repo.js';
 import type { Store } from '../store/open-store.js';
+import { uptimeSpan } from './uptime-span.js';
 import { CheckWriter } from './check-writer.js';
 import { LatencyWindow, stateAfterProbe, type TrafficStats } from './next-state.js';
 import type { LogLine, ProbeResult, ProbeTarget, ServerSession, SessionHooks } from '../model/probe.js';
@@ -243,7 +244,8 @@ export class Checker {
       error_message: result.ok ? null : state.lastError,
       metadata: checkMetadata(result, forced),
     };
-    this.writer.add(check, state);
+    const capMs = (2 * settings.health_check_interval + settings.health_check_timeout) * 1000;
+    this.writer.add(check, state, uptimeSpan(current.id, current.state, now, result.ok, capMs));
     await this.recordEvents(current, state.status, result);
     const saved = this.publishState(current, state);
     const row: CheckRow = {

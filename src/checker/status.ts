@@ -12,7 +12,10 @@ export interface StatusSettings {
 }
 
 export function settingsFor(server: ServerRecord, defaults: StatusSettings): StatusSettings {
-  return { ...defaults, ...server.overrides };
+  // The SLO is kept with the overrides but is no status setting.
+  const overrides: Partial<StatusSettings> & { slo?: unknown } = { ...server.overrides };
+  delete overrides.slo;
+  return { ...defaults, ...overrides };
 }
 
 export interface StatusInput {

@@ -4,6 +4,16 @@ import { TRANSPORTS, transports } from '../mcp/transports/index.js';
 
 /** Per-server overrides, named exactly as the config keys they override (model/server.ts `ServerOverrides`). */
 export const serverOverridesShape = {
+  /** `{ target: 99.9, window: '30d' }`: the share of time up (percent) over a rolling window of 1–90 days. */
+  slo: z
+    .strictObject({
+      target: z.number().min(50).max(99.999),
+      window: z
+        .string()
+        .regex(/^([1-9]|[1-8][0-9]|90)d$/, 'a whole number of days from 1d to 90d, as 30d')
+        .default('30d'),
+    })
+    .optional(),
   health_check_interval: z.number().min(1).max(86_400).optional(),
   health_check_timeout: z.number().positive().max(300).optional(),
   health_check_retries: z.number().int().min(1).max(100).optional(),
@@ -23,6 +33,7 @@ export const serverOverridesShape = {
 };
 // Fails to compile when the shape and the model's type name different keys.
 const sameKeys: Record<keyof typeof serverOverridesShape, true> & Record<keyof ServerOverrides, true> = {
+  slo: true,
   health_check_interval: true,
   health_check_timeout: true,
   health_check_retries: true,

@@ -19,3 +19,5 @@ export {
   type StepPoint,
   type StepSeriesQuery,
 } from './read/step-series.js';
+export { requestTotals, type RequestTotals } from './read/request-totals.js';
+export { defaultRetention, type MetricsRetention } from './read/tiers.js';

@@ -9,6 +9,8 @@ import { RULE_DEFAULTS } from './rule-defaults.js';
  * in band half-widths (beyond 1 is outside the band).
  * Metrics a rule can watch (issue 5). `status_offline` is 1 when the server is Offline, else 0;
  * `peer_unreachable` watches federation peers (not servers): 1 while a peer is unreachable.
+ * `slo_burn_rate` (issue 17): how fast a server with an SLO spends its error budget, over the
+ * SRE workbook's window pair for the rule's threshold (uptime/slo.ts `BURN_PAIRS`).
  */
 export const ALERT_METRICS = [
   'response_time_avg',
@@ -22,6 +24,7 @@ export const ALERT_METRICS = [
   'status_offline',
   'anomaly_score',
   'peer_unreachable',
+  'slo_burn_rate',
 ] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
@@ -44,6 +47,7 @@ export const METRIC_UNITS: Record<AlertMetric, string> = {
   status_offline: '',
   anomaly_score: 'band widths',
   peer_unreachable: '',
+  slo_burn_rate: '×',
 };
 
 const serverId = z.string().trim().min(1).max(255);

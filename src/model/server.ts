@@ -1,8 +1,21 @@
 /** A server: what a person declares (spec, tags, overrides) and what the checks found (state). */
 import type { ProtocolEra } from './probe.js';
 
-/** Per-server overrides of the settings of the same names (DESIGN §7). */
+/**
+ * A server's service level objective (issue 17): the share of time it should be up, in percent,
+ * over a rolling window such as `30d` (uptime/windows.ts reads it).
+ */
+export interface Slo {
+  target: number;
+  window: string;
+}
+
+/**
+ * Per-server overrides of the settings of the same names (DESIGN §7), and the server's SLO,
+ * which is kept and edited with them (the same JSON column, `null` in a PATCH clears it).
+ */
 export interface ServerOverrides {
+  slo?: Slo;
   health_check_interval?: number;
   health_check_timeout?: number;
   health_check_retries?: number;

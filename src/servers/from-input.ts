@@ -10,8 +10,9 @@ export function specFromInput(input: ServerInput): ServerSpec {
 
 export function overridesFromInput(input: ServerInput): ServerOverrides {
   const out: ServerOverrides = {};
-  // safe because: out[k] and input[k] are the same key of the same shape (server-input.ts sameKeys)
-  for (const k of overrideKeys) if (input[k] !== undefined) (out as Record<string, unknown>)[k] = input[k];
+  // safe because: each key is copied onto the same key of the same shape (config/server-input.ts checks the keys match).
+  const copy = out as Record<string, unknown>;
+  for (const k of overrideKeys) if (input[k] !== undefined) copy[k] = input[k];
   return out;
 }
 

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db, ServerHealthTable } from './tables.js';
 import { fromJson, toJson } from './json.js';
 import type { CheckRow } from '../model/check.js';
@@ -46,3 +46,44 @@ export const checksRepo = {
     return Number(result.numDeletedRows);
   },
 };
+
+/** One check in a heartbeat strip. */
+export interface Heartbeat {
+  serverId: string;
+  at: number;
+  status: Status;
+  ok: boolean;
+}
+
+/**
+ * Every server's latest `limit` checks taken at or after `since` (the bound keeps the scan to
+ * the index's recent part), newest first: the cards' heartbeat strips in one query.
+ */
+export async function latestChecksPerServer(
+  db: Db,
+  since: number,
+  limit: number,
+  serverIds: readonly string[] | null,
+): Promise<Heartbeat[]> {
+  if (serverIds?.length === 0) return [];
+  let inner = db
+    .selectFrom('server_health')
+    .select(['server_id', 'last_check', 'status', 'ok'])
+    .select(sql<number>`row_number() over (partition by server_id order by last_check desc, id desc)`.as('n'))
+    .where('last_check', '>=', since);
+  if (serverIds) inner = inner.where('server_id', 'in', serverIds);
+  const rows = await db
+    .selectFrom(inner.as('c'))
+    .selectAll()
+    .where('n', '<=', limit)
+    .orderBy('server_id')
+    .orderBy('last_check', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    serverId: r.server_id,
+    at: r.last_check,
+    // safe because: the column is written only from a check's Status (checker/check-writer.ts).
+    status: r.status as Status,
+    ok: r.ok === 1,
+  }));
+}

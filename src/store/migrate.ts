@@ -15,6 +15,7 @@ import * as users from './migrations/016-users.js';
 import * as capacity from './migrations/013-capacity.js';
 import * as maintenance from './migrations/015-maintenance.js';
 import * as federation from './migrations/017-federation.js';
+import * as statusPages from './migrations/014-status-pages.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -35,6 +36,7 @@ const migrations: [string, DialectMigration][] = [
   ['013-capacity', capacity],
   ['015-maintenance', maintenance],
   ['017-federation', federation],
+  ['014-status-pages', statusPages],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

@@ -407,6 +407,31 @@ export interface FederationInstanceTable {
   created_at: number;
 }
 
+/** Time up and down per server and bucket, added to with each check (014). */
+export interface CheckRollupsTable {
+  server_id: string;
+  /** '1m' (kept 48 h), '1h' (`metrics_retention_days`), '1d' (400 days). */
+  resolution: string;
+  bucket_start: number;
+  up_ms: number;
+  down_ms: number;
+  checks: number;
+  failed_checks: number;
+}
+
+/** A status page (014): `servers` and `tags` are JSON arrays, one of them null. */
+export interface StatusPagesTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  servers: string | null;
+  tags: string | null;
+  /** 0 or 1: 1 is readable without the token. */
+  public: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   servers: ServersTable;
   server_health: ServerHealthTable;
@@ -435,6 +460,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   federation_peers: FederationPeersTable;
   federation_instance: FederationInstanceTable;
+  check_rollups: CheckRollupsTable;
+  status_pages: StatusPagesTable;
 }
 
 export type Db = Kysely<Database>;

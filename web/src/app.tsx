@@ -22,9 +22,10 @@ import { UsersPage } from './views/team/users-page.js';
 import { CapacityPage } from './views/capacity/capacity-page.js';
 import { MaintenancePage } from './views/maintenance/maintenance-page.js';
 import { FederationPage } from './views/federation/federation-page.js';
+import { StatusPagesPage } from './views/status-pages/status-pages-page.js';
 import { loadMe, me } from './lib/session.js';
 
-/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/capacity`, `/maintenance`, `/federation`, `/users`, `/tokens`, `/audit`. */
+/** The routes: `/`, `/servers/new`, `/servers/:id[/performance|/endpoints|/logs]`, `/alerts[/...]`, `/errors[/:group]`, `/incidents[/:id|/window]`, `/capacity`, `/maintenance`, `/federation`, `/status-pages`, `/users`, `/tokens`, `/audit`. */
 function Page() {
   const { path } = useRoute();
   if (path === '/' || path === '') return <Overview />;
@@ -35,6 +36,7 @@ function Page() {
   if (path === '/usage') return <UsagePage />;
   if (path === '/capacity') return <CapacityPage />;
   if (path === '/federation' || path === '/federation/') return <FederationPage />;
+  if (path === '/status-pages') return <StatusPagesPage />;
   const errors = /^\/errors(?:\/(\d+))?\/?$/.exec(path);
   if (errors) return <ErrorsPage {...(errors[1] ? { groupId: Number(errors[1]) } : {})} />;
   if (path === '/incidents/window') return <IncidentsPage window />;

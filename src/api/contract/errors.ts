@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS } from '../../model/error.js';
 import { queryTime as time } from './common.js';
+import { formatQuery } from './csv.js';
 
 const window = { from: time.optional(), to: time.optional() };
 const STATUSES = ['open', 'resolved', 'ignored'] as const;
@@ -19,6 +20,8 @@ export const errorListQuery = z.strictObject({
   /** Words in the title, message or type. */
   q: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** `csv`: the groups as rows (servers, endpoints and clients as JSON arrays). */
+  ...formatQuery,
 });
 
 export const errorTrendQuery = z.strictObject({ ...window, server: z.string().min(1).max(255).optional() });

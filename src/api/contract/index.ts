@@ -17,3 +17,6 @@ export * from './incidents.js';
 export * from './users.js';
 export * from './maintenance.js';
 export * from './federation.js';
+export * from './uptime.js';
+export * from './status-pages.js';
+export * from './csv.js';

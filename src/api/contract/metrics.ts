@@ -1,6 +1,7 @@
 /** A server's time series and endpoint table, and the fleet's overview. */
 import { z } from 'zod';
 import { queryTime } from './common.js';
+import { formatQuery } from './csv.js';
 
 export const TRAFFIC_METRICS = [
   'latency_p50',
@@ -26,6 +27,8 @@ export const metricQuery = z.object({
   /** `1w`: the same series a week earlier, at this range's times. */
   compare: z.literal('1w').optional(),
   ...rangeQuery.shape,
+  /** `csv`: the points as rows (t, v — with `previous` beside them when compared; gauges t, avg, max). */
+  ...formatQuery,
 });
 export type MetricQuery = z.input<typeof metricQuery>;
 

@@ -60,6 +60,8 @@ export const serverView = z.object({
   env: z.record(z.string(), z.string()).optional(),
   cwd: z.string().nullable().optional(),
   tags: z.array(z.string()),
+  /** The server's SLO, when it has one: target percent up over a rolling window (`30d`). */
+  slo: z.object({ target: z.number(), window: z.string() }).optional(),
   health_check_interval: z.number().optional(),
   health_check_timeout: z.number().optional(),
   health_check_retries: z.number().optional(),
@@ -98,6 +100,8 @@ export const serverView = z.object({
   maintenance: z.object({ id: z.number().int(), title: z.string(), until: isoTime }).nullable(),
   created_at: isoTime,
   updated_at: isoTime,
+  /** In the list answer: uptime % over the last 24 h and 30 days (`{ "24h": 99.95, "30d": 99.99 }`), null with no check counted. */
+  uptime: z.record(z.string(), z.number().nullable()).optional(),
 });
 export type ServerView = z.infer<typeof serverView>;
 

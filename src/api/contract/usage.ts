@@ -1,6 +1,17 @@
 /** Usage for capacity planning: one server's and the fleet's (`/api/v1/servers/:id/usage`, `/api/v1/usage`). */
 import { z } from 'zod';
 import { queryTime } from './common.js';
+import { formatQuery } from './csv.js';
+
+/** The tables of a usage report, one of which `?format=csv` sends. */
+export const USAGE_TABLES = [
+  'daily',
+  'by_hour_of_day',
+  'by_day_of_week',
+  'top_endpoints',
+  'clients',
+  'protocol_versions',
+] as const;
 
 /** [from, to) (the last 30 days by default, at most 400), top-list length, and the zone of hours and days. */
 export const usageQuery = z.strictObject({
@@ -9,6 +20,9 @@ export const usageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   /** Hours, weekdays and days in this IANA time zone (default UTC); the route checks the name. */
   time_zone: z.string().max(64).optional(),
+  ...formatQuery,
+  /** With `format=csv`: which table of the report (default `daily`). */
+  table: z.enum(USAGE_TABLES).default('daily'),
 });
 export type UsageQuery = z.input<typeof usageQuery>;
 

@@ -13,6 +13,7 @@ import {
   groupPatch,
   groupQuery,
 } from '../contract/errors.js';
+import { sendCsv } from './csv.js';
 import { operation } from './operation.js';
 import { queryRange } from './query-range.js';
 
@@ -35,11 +36,13 @@ export function errorRoutes(app: FastifyInstance, monitor: Monitor): void {
       querystring: errorListQuery,
       response: { 200: errorList },
     }),
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
       const w = windowOf(q);
       const filter = { serverId: q.server, endpoint: q.endpoint, kind: q.kind, status: q.status, text: q.q };
-      return { ...w, groups: await errors.list(w, filter, q.limit) };
+      const groups = await errors.list(w, filter, q.limit);
+      if (q.format === 'csv') return sendCsv(reply, 'errors.csv', groups, Object.keys(errorGroup.shape));
+      return { ...w, groups };
     },
   );
 

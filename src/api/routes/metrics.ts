@@ -10,10 +10,19 @@ import {
   metricSeries,
   overview as overviewView,
   rangeQuery,
+  type MetricSeries,
 } from '../contract/metrics.js';
+import { sendCsv } from './csv.js';
 import { usageRoutes } from './usage.js';
 
 const op = operation('metrics');
+
+/** A series' points as CSV rows; a comparison's points beside them as `previous`. */
+function seriesRows(series: MetricSeries): Record<string, unknown>[] {
+  if (!('compare' in series) || !series.compare) return series.points;
+  const previous = series.compare.points;
+  return series.points.map((p, i) => ({ ...p, previous: previous[i]?.v ?? null }));
+}
 
 /** [from, to) with defaults (the last hour); a range that ends before it starts names the field. */
 /** [from, to) defaulting to the last hour. */
@@ -32,21 +41,30 @@ export function metricsRoutes(app: FastifyInstance, monitor: Monitor): void {
       querystring: metricQuery,
       response: { 200: metricSeries },
     }),
-    async (req) => {
+    async (req, reply) => {
       const { id } = req.params;
       registry.get(id);
       const q = req.query;
       const { from, to } = rangeOf(q);
-      if (q.metric === 'active_connections' || q.metric === 'cpu' || q.metric === 'memory')
-        return metrics.gaugeSeries({ serverId: id, metric: q.metric, from, to });
-      return metrics.series({
-        serverId: id,
-        metric: q.metric,
-        from,
-        to,
-        endpoint: q.endpoint,
-        compare: q.compare,
-      });
+      const series =
+        q.metric === 'active_connections' || q.metric === 'cpu' || q.metric === 'memory'
+          ? await metrics.gaugeSeries({ serverId: id, metric: q.metric, from, to })
+          : await metrics.series({
+              serverId: id,
+              metric: q.metric,
+              from,
+              to,
+              endpoint: q.endpoint,
+              compare: q.compare,
+            });
+      if (q.format !== 'csv') return series;
+      const columns =
+        series.metric === 'active_connections' || series.metric === 'cpu' || series.metric === 'memory'
+          ? ['t', 'avg', 'max']
+          : q.compare
+            ? ['t', 'v', 'previous']
+            : ['t', 'v'];
+      return sendCsv(reply, `${id}-${q.metric}.csv`, seriesRows(series), columns);
     },
   );
 

@@ -24,6 +24,8 @@ const MAX_DISABLE_MS = 366 * 24 * 3600 * 1000;
 const op = operation('servers');
 /** The registry writes these changes' audit rows itself (server.create, …): not again by the API's hook. */
 const partAudited = { config: { audit: false } };
+/** The uptime windows the list shows with each server. */
+const LIST_UPTIME_WINDOWS = ['24h', '30d'];
 
 export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -38,15 +40,16 @@ export function serverRoutes(app: FastifyInstance, monitor: Monitor): void {
       querystring: serverListQuery,
       response: { 200: serverList },
     }),
-    (req) => {
+    async (req) => {
       const q = req.query;
       const needle = q.q?.toLowerCase();
+      const uptime = await monitor.uptime.fleet(LIST_UPTIME_WINDOWS);
       const servers = registry
         .list()
         .filter((s) => !q.status || s.state.status === q.status)
         .filter((s) => !q.tag || s.tags.includes(q.tag))
         .filter((s) => !needle || s.name.toLowerCase().includes(needle) || s.id.includes(needle))
-        .map((s) => view(s));
+        .map((s) => ({ ...view(s), uptime: uptime.get(s.id) ?? {} }));
       return { servers };
     },
   );

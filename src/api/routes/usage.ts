@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Monitor } from '../../monitor.js';
@@ -7,7 +7,8 @@ import { queryRange } from './query-range.js';
 import { DAY_MS } from '../../metrics/aggregate/bucket.js';
 import { canonicalTimeZone, isTimeZone } from '../../metrics/read/time-zone.js';
 import { serverIdParams } from '../contract/common.js';
-import { usageQuery, usageReport } from '../contract/usage.js';
+import { usageQuery, usageReport, type UsageReport } from '../contract/usage.js';
+import { sendCsv } from './csv.js';
 
 /**
  * The contract's query with the time zone checked against the zones this runtime knows and
@@ -35,6 +36,14 @@ function rangeOf(q: z.output<typeof query>) {
 
 const op = operation('usage');
 
+/** A report as JSON, or one of its tables as CSV. */
+function answer(report: UsageReport, q: z.output<typeof query>, reply: FastifyReply) {
+  if (q.format !== 'csv') return report;
+  const name = `usage-${report.server_id ?? 'fleet'}-${q.table}.csv`;
+  const columns = Object.keys(usageReport.shape[q.table].element.shape);
+  return sendCsv(reply, name, report[q.table], columns);
+}
+
 /** Usage analytics for the capacity planner: one server's, and the fleet's. */
 export function usageRoutes(app: FastifyInstance, monitor: Monitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -47,9 +56,13 @@ export function usageRoutes(app: FastifyInstance, monitor: Monitor): void {
       querystring: query,
       response: { 200: usageReport },
     }),
-    async (req) => {
+    async (req, reply) => {
       registry.get(req.params.id);
-      return metrics.usage({ serverId: req.params.id, ...rangeOf(req.query) });
+      return answer(
+        await metrics.usage({ serverId: req.params.id, ...rangeOf(req.query) }),
+        req.query,
+        reply,
+      );
     },
   );
 
@@ -59,6 +72,6 @@ export function usageRoutes(app: FastifyInstance, monitor: Monitor): void {
       querystring: query,
       response: { 200: usageReport },
     }),
-    async (req) => metrics.usage(rangeOf(req.query)),
+    async (req, reply) => answer(await metrics.usage(rangeOf(req.query)), req.query, reply),
   );
 }

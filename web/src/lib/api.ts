@@ -56,6 +56,12 @@ import type {
   SilenceView,
   TrafficSeries,
   UsageReport,
+  FleetUptime,
+  ServerUptimeView,
+  StatusPageBody,
+  StatusPageList,
+  StatusPagePatchBody,
+  StatusPageView,
 } from '../../../src/api/contract/index.js';
 
 /**
@@ -182,6 +188,20 @@ export const api = {
       request<FederationMetrics>(`${path('federation', 'metrics')}${qs(q)}`),
   },
 
+  uptime: {
+    /** Every server's uptime per window and its latest checks (the cards' heartbeat strips). */
+    fleet: (q: { windows: string; heartbeats: number }) => request<FleetUptime>(`${path('uptime')}${qs(q)}`),
+    server: (id: string, windows: string) =>
+      request<ServerUptimeView>(`${path('servers', id, 'uptime')}${qs({ windows })}`),
+  },
+
+  statusPages: {
+    list: () => request<StatusPageList>(path('status-pages')),
+    create: (body: StatusPageBody) => post<StatusPageView>(path('status-pages'), body),
+    update: (id: number, body: StatusPagePatchBody) => patch<StatusPageView>(path('status-pages', id), body),
+    remove: (id: number) => remove(path('status-pages', id)),
+  },
+
   notifications: {
     list: (limit: number) => request<NotificationList>(`${path('notifications')}${qs({ limit })}`),
     readAll: () => post<MarkReadResult>(path('notifications', 'read'), { all: true }),
@@ -254,6 +274,10 @@ export type {
   SilenceView as Silence,
   TrafficSeries as SeriesResult,
   UsageReport as Usage,
+  FleetUptime,
+  HeartbeatView as Heartbeat,
+  ServerUptimeView as ServerUptime,
+  StatusPageView as StatusPage,
 } from '../../../src/api/contract/index.js';
 export type { AlertCondition, AlertMetric, Severity } from '../../../src/model/alert-rule.js';
 export type { ChannelKind } from '../../../src/model/notification.js';

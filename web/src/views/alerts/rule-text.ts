@@ -14,6 +14,7 @@ export const metricInfo: Record<AlertMetric, { label: string; unit: string }> = 
   status_offline: { label: 'Server is Offline', unit: '' },
   anomaly_score: { label: 'Anomaly score', unit: 'band widths' },
   peer_unreachable: { label: 'Federation peer is unreachable', unit: '' },
+  slo_burn_rate: { label: 'SLO burn rate', unit: '×' },
 };
 
 /** Metrics that are a state (1 or 0): no condition or threshold to give. */
@@ -78,6 +79,8 @@ export function alertValue(metric: AlertMetric | null | undefined, v: number | n
       return v >= 1 ? 'offline' : 'online';
     case 'peer_unreachable':
       return v >= 1 ? 'unreachable' : 'reachable';
+    case 'slo_burn_rate':
+      return `${Math.round(v * 10) / 10}×`;
     default:
       // A rule deleted since: its unit is unknown, the value is at least rounded.
       return String(Math.round(v * 100) / 100);

@@ -5,10 +5,11 @@ import { setQuery, useRoute } from '../../lib/router.js';
 import { isStatus, severity, statusIcon, statusLabel, statusOrder } from '../../lib/status.js';
 import type { Server, Status } from '../../lib/api.js';
 import { ServerCard } from './server-card.js';
+import { useFleetUptime } from './fleet-uptime.js';
 import { VirtualGrid } from './virtual-grid.js';
 
 /** A card's height (px): head, endpoint, reason, figures and the tags/alert line (styles.css `.card`). */
-const CARD_HEIGHT = 162;
+const CARD_HEIGHT = 184;
 
 type Sort = 'status' | 'name' | 'latency';
 const sorts: Record<Sort, (a: Server, b: Server) => number> = {
@@ -22,6 +23,7 @@ export function Overview() {
   useObservable(live.version);
   const loaded = useObservable(live.loaded);
   const firing = useObservable(live.firing);
+  const uptime = useFleetUptime();
   const now = useNow();
   const { query } = useRoute();
   const status = query.get('status');
@@ -122,6 +124,9 @@ export function Overview() {
           </select>
         </label>
         <span class="spacer" />
+        <a href="/status-pages" class="button ghost">
+          Status pages
+        </a>
         <a data-needs="operator" href="/servers/new" class="button">
           + Add server
         </a>
@@ -140,7 +145,14 @@ export function Overview() {
           rowHeight={CARD_HEIGHT}
           minWidth={270}
           gap={12}
-          render={(s) => <ServerCard server={s} now={now} firing={firing.get(s.id)?.length ?? 0} />}
+          render={(s) => (
+            <ServerCard
+              server={s}
+              now={now}
+              firing={firing.get(s.id)?.length ?? 0}
+              uptime={uptime.get(s.id)}
+            />
+          )}
         />
       )}
     </section>

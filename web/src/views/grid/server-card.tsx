@@ -2,18 +2,21 @@ import { memo } from 'preact/compat';
 import { exact, ms, relative } from '../../lib/format.js';
 import { statusIcon, statusLabel } from '../../lib/status.js';
 import type { Server } from '../../lib/api.js';
+import type { CardUptime } from './fleet-uptime.js';
+import { HeartbeatStrip } from './heartbeat-strip.js';
 
 interface Props {
   server: Server;
   now: number;
   firing: number;
+  uptime: CardUptime | undefined;
 }
 
 /**
  * One server in the grid: the status word and shape, not colour alone, and why; every figure says
  * where it comes from. Every line has its height (the grid's rows are of one fixed height).
  */
-function Card({ server: s, now, firing }: Props) {
+function Card({ server: s, now, firing, uptime }: Props) {
   const source = s.response_time_source === 'traffic' ? 'traffic, 1 min avg' : 'probe';
   // Why the server is in its status (the checker's words); a disabled one says why it was disabled.
   const checked =
@@ -77,6 +80,7 @@ function Card({ server: s, now, firing }: Props) {
           </dd>
         </div>
       </dl>
+      <HeartbeatStrip uptime={uptime} />
       <div class="card-foot">
         <div class="card-tags" title={s.tags.join(', ')}>
           {s.tags.map((t) => (
