@@ -6,7 +6,7 @@
  * part reaches another only through its front door (its index.ts); nothing imports in a cycle.
  * Tests may import anything.
  */
-const PARTS = '(servers|checker|gateway|metrics|errors|alerts|secrets|instrument|forecasts)';
+const PARTS = '(servers|checker|gateway|metrics|errors|alerts|secrets|instrument|forecasts|cluster)';
 const notTest = '\\.test\\.ts$';
 
 module.exports = {

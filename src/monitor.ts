@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AlertsService } from './alerts/service.js';
@@ -32,6 +33,11 @@ import { lockDataDir } from './store/instance-lock.js';
 import { openStore, type Store } from './store/open-store.js';
 import { ensurePrivateDir } from './shared/private-files.js';
 import { startRetention } from './store/retention.js';
+import { LiveSync, SharedCluster, SingleInstance, type Cluster } from './cluster/index.js';
+
+const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface MonitorOptions {
   config: Config;
@@ -73,6 +79,8 @@ export interface Monitor {
   errors: ErrorsService;
   /** Metric forecasts, fitted in a worker thread and kept for the hour. */
   forecasts: Forecasts;
+  /** Where servers are probed and the leader's jobs run: this instance alone, or several on PostgreSQL. */
+  cluster: Cluster;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -142,7 +150,42 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const loopGuard = new LoopGuard();
   const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
   aggregator.start();
-  const stopRollups = startRollups(store, log, retention);
+  let checkerRef: Checker | undefined;
+  const cluster: Cluster = config.database_url
+    ? new SharedCluster({
+        db: store.db,
+        log: log.child({ part: 'cluster' }),
+        version,
+        name: config.instance_name,
+        heartbeatMs: config.cluster_heartbeat_interval * 1000,
+        serverIds: () => registry.list().map((s) => s.id),
+        onLeases: {
+          hold: (ids, soon) => checkerRef?.hold(ids, soon),
+          release: (ids) => checkerRef?.release(ids),
+        },
+        afterBeat: () => liveSync?.refresh() ?? Promise.resolve(),
+      })
+    : new SingleInstance({
+        log,
+        version,
+        name: config.instance_name,
+        serverIds: () => registry.list().map((s) => s.id),
+      });
+  const liveSync =
+    cluster.shared && config.database_url
+      ? new LiveSync({
+          db: store.db,
+          log: log.child({ part: 'cluster' }),
+          bus,
+          registry,
+          databaseUrl: config.database_url,
+          schema: options.schema,
+          instanceId: cluster.id,
+          holds: (id) => cluster.holds(id),
+        })
+      : undefined;
+  // Roll-ups and retention: the leader's jobs (one instance: this one, always).
+  cluster.whileLeader('rollups', () => startRollups(store, log, retention));
   const errors = new ErrorsService({
     store,
     errorRetentionDays: config.error_retention_days,
@@ -156,6 +199,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     store,
     bus,
     log,
+    holds: (id) => cluster.holds(id),
+    ...(cluster.shared ? { instanceId: cluster.id } : {}),
     openSession:
       options.openSession ??
       ((target, hooks, serverId) =>
@@ -176,11 +221,13 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   bus.on('server.checked', (server, check) => {
     if (!check.ok) aggregator.recordProbe(probeErrorOf(server.id, check));
   });
+  checkerRef = checker;
   checker.start();
   const activeConnections = (id: string): number => gateway.activeConnections(id);
   const gauges = new GaugeSampler({
     store,
-    servers: () => registry.list(),
+    // Each instance samples the servers it probes (their children run here).
+    servers: () => (cluster.shared ? registry.list().filter((s) => cluster.holds(s.id)) : registry.list()),
     pidOf: (id) => checker.pidOf(id),
     activeConnections: (id) => activeConnections(id),
     intervalMs: config.metrics_collection_interval * 1000,
@@ -205,7 +252,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     requestTimeoutMs: config.gateway_request_timeout * 1000,
     maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
-  const stopRetention = startRetention(store, config.metrics_retention_days, log);
+  cluster.whileLeader('retention', () => startRetention(store, config.metrics_retention_days, log));
   const alerts = new AlertsService({
     db: store.db,
     secrets,
@@ -221,8 +268,16 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     shutdownGraceMs: 2000,
     channelDeps: { scrub: (text) => scrubber.scrub(text) },
     scrubber,
+    ...(cluster.shared ? { fence: () => cluster.fence() } : {}),
   });
-  await alerts.start();
+  // Alert evaluation is the leader's: a new leader takes over from the states in the store.
+  await alerts.start({ evaluate: false });
+  cluster.whileLeader('alerts', async () => {
+    await alerts.startEvaluating();
+    return () => alerts.stop();
+  });
+  await liveSync?.start();
+  await cluster.start();
   const forecasts = new Forecasts({ db: () => store.db });
   log.info({ servers: registry.list().length }, 'checking servers');
   let quiet: Promise<void> | undefined;
@@ -231,10 +286,11 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     (quiet ??= (async () => {
       checker.stopChecks();
       gauges.stop();
-      stopRetention();
-      stopRollups();
-      // Deliveries still retrying get a short grace; the gateway's sessions and streams end meanwhile.
-      await Promise.all([alerts.stop(), gateway.close()]);
+      // Leader jobs stop (roll-ups, retention, alerts: deliveries still retrying get a short
+      // grace) and, with several instances, this one's servers go to the others at once; the
+      // gateway's sessions and streams end meanwhile.
+      await Promise.all([cluster.stop(), gateway.close()]);
+      await liveSync?.stop();
     })());
   return {
     config,
@@ -254,10 +310,12 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     errors,
     alerts,
     forecasts,
+    cluster,
     activeConnections,
     publicUrl,
     listeningAt(url) {
       listeningUrl = url.replace(/\/+$/, '');
+      cluster.listeningAt(listeningUrl);
     },
     quiesce,
     async stop() {

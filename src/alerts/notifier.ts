@@ -13,6 +13,7 @@ import type { AlertRule } from '../model/alert-rule.js';
 import { silenceMatches, silencesRepo } from './silences.js';
 import type { PendingNotification } from './state-machine.js';
 import { auditRepo } from '../store/events-repo.js';
+import { notificationKeysRepo } from './notification-keys.js';
 
 /** The server as a notification needs it (a removed server is only its id). */
 export interface ServerRef {
@@ -63,8 +64,16 @@ export class Notifier {
     return this.deliveries.size;
   }
 
-  deliver(rule: AlertRule, server: ServerRef, n: PendingNotification, historyId: number | null): void {
-    const p = this.send(rule, server, n, historyId)
+  /** `key`: the notification's unique key (several instances), marked sent once handled. */
+  deliver(
+    rule: AlertRule,
+    server: ServerRef,
+    n: PendingNotification,
+    historyId: number | null,
+    key?: string,
+  ): void {
+    const p = this.send(rule, server, n, historyId, key)
+      .then(() => (key ? notificationKeysRepo.markSent(this.deps.db, key, Date.now()) : undefined))
       .catch((err: unknown) =>
         this.deps.log.error({ err, rule: rule.id, server: server.id }, 'alert delivery failed'),
       )
@@ -127,6 +136,7 @@ export class Notifier {
     server: ServerRef,
     n: PendingNotification,
     historyId: number | null,
+    key?: string,
   ): Promise<void> {
     const db = this.deps.db;
     const hold = await this.heldBy(rule, server, n, historyId);
@@ -135,6 +145,7 @@ export class Notifier {
       else this.held.delete(historyId);
     const base = typeof this.deps.baseUrl === 'function' ? this.deps.baseUrl() : this.deps.baseUrl;
     const message = buildAlertMessage(rule, server, n, base, historyId);
+    if (key) message.key = key;
     // Every alert that fires or resolves goes in the bell, whatever channels its rule names (a
     // reminder does not: the bell lists the alert as firing already).
     if (!hold && n.kind !== 'repeat')

@@ -13,6 +13,7 @@ import { gatewayEntry } from './gateway-entry.js';
 import { registerInputChecks } from './input-checks.js';
 import { registerOpenApi } from './openapi.js';
 import { serviceRoutes } from './routes/service.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { serializerCompiler, validatorCompiler } from './schema-compilers.js';
 import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -87,6 +88,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   forecastRoutes(app, monitor);
   alertRoutes(app, monitor);
   notificationRoutes(app, monitor);
+  clusterRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access };

@@ -63,6 +63,14 @@ export const settingsShape = {
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /**
+   * PostgreSQL only, several instances on one store (DESIGN §13): how often each instance says it
+   * is alive and renews its leases, seconds. An instance silent for 3 intervals is dead; its
+   * servers move to the others within two lease periods (a lease lasts 3 intervals).
+   */
+  cluster_heartbeat_interval: z.number().min(0.1).max(300).default(5),
+  /** This instance's name in `GET /api/v1/cluster` (PostgreSQL only). Default: host name and pid. */
+  instance_name: z.string().min(1).max(200).optional(),
   /** When set, the API and dashboard require `Authorization: Bearer <api_token>`. */
   api_token: z.string().min(8, 'must be at least 8 characters').optional(),
   /**

@@ -64,6 +64,11 @@ export interface AlertMessage {
   summary: string;
   /** Set for "send test notification". */
   test?: boolean;
+  /**
+   * The notification's unique key (rule, server, transition) when several instances share the
+   * store: the same on a copy sent again after a failover (webhooks: also `Idempotency-Key`).
+   */
+  key?: string;
 }
 
 /** One delivery try, reported as it ends (for `alert_notifications`). */

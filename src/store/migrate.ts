@@ -10,6 +10,7 @@ import * as idInServerIndexes from './migrations/007-id-in-server-indexes.js';
 import * as usageToolErrors from './migrations/008-usage-tool-errors.js';
 import * as notifications from './migrations/010-notifications.js';
 import * as errorGroups from './migrations/011-error-groups.js';
+import * as cluster from './migrations/018-cluster.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -25,6 +26,7 @@ const migrations: [string, DialectMigration][] = [
   ['008-usage-tool-errors', usageToolErrors],
   ['010-notifications', notifications],
   ['011-error-groups', errorGroups],
+  ['018-cluster', cluster],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

@@ -13,3 +13,4 @@ export * from './notifications.js';
 export * from './import.js';
 export * from './errors.js';
 export * from './forecasts.js';
+export * from './cluster.js';
