@@ -334,9 +334,9 @@ describe(
         assert.equal(created.status, 201);
         const serverId = (created.json() as { id: string }).id;
         const owners = await settled(a, ['a2', 'b2', 'c2'], [serverId]);
-        await until('the server online', async () => {
+        await until('the server healthy', async () => {
           const r = (await api(a.base, 'GET', `/api/v1/servers/${serverId}`)).json() as { status: string };
-          return r.status === 'online' ? true : undefined;
+          return r.status === 'healthy' ? true : undefined;
         });
 
         // A dashboard on an instance that does not probe the server.
