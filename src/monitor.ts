@@ -200,7 +200,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     bus,
     log,
     holds: (id) => cluster.holds(id),
-    ...(cluster.shared ? { instanceId: cluster.id } : {}),
+    ...(cluster.shared ? { instanceId: cluster.id, claim: (id: string) => cluster.claimSoon(id) } : {}),
     openSession:
       options.openSession ??
       ((target, hooks, serverId) =>

@@ -192,6 +192,7 @@ if (kinds.includes('postgres'))
           '008-usage-tool-errors',
           '010-notifications',
           '011-error-groups',
+          '018-cluster',
         ],
       );
       await Promise.all([a.close(), b.close()]);

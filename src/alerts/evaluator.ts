@@ -303,13 +303,13 @@ export class AlertEvaluator {
       for (const n of notifications) {
         if (n.kind === 'firing')
           next.historyId = await historyRepo.insertFiring(db, {
-          ruleId: rule.id,
-          ruleName: rule.name,
-          serverId: server.id,
-          triggeredAt: n.triggeredAt,
-          value: n.value,
-          severity: rule.severity,
-          snapshot: metrics.snapshot(server),
+            ruleId: rule.id,
+            ruleName: rule.name,
+            serverId: server.id,
+            triggeredAt: n.triggeredAt,
+            value: n.value,
+            severity: rule.severity,
+            snapshot: metrics.snapshot(server),
           });
         else if (n.kind === 'resolved' && next.historyId !== null)
           await historyRepo.resolve(db, next.historyId, n.at);
@@ -321,7 +321,9 @@ export class AlertEvaluator {
       );
       const keys: (string | undefined)[] = [];
       for (const n of notifications)
-        keys.push(fence && (await notificationKeysRepo.insertPending(db, fence, rule, ref, n, next.historyId)));
+        keys.push(
+          fence && (await notificationKeysRepo.insertPending(db, fence, rule, ref, n, next.historyId)),
+        );
       return keys;
     };
     // Several instances: the state, its history and its notifications' keys go in together, or
@@ -381,7 +383,8 @@ export class AlertEvaluator {
       value: inst.state.value,
     };
     const fence = this.fenceNow();
-    const key = fence && (await notificationKeysRepo.insertPending(this.deps.db, fence, about, ref, n, inst.historyId));
+    const key =
+      fence && (await notificationKeysRepo.insertPending(this.deps.db, fence, about, ref, n, inst.historyId));
     this.notifier.deliver(about, ref, n, inst.historyId, key);
   }
 }

@@ -73,7 +73,11 @@ export const notificationKeysRepo = {
       on conflict (key) do nothing
       returning key`.execute(db);
     if (rows.length === 0) {
-      const existing = await db.selectFrom('notification_keys').select('key').where('key', '=', key).executeTakeFirst();
+      const existing = await db
+        .selectFrom('notification_keys')
+        .select('key')
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (!existing) throw new FencedOut();
     }
     return key;

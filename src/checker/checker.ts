@@ -34,6 +34,8 @@ export interface CheckerDeps {
   holds?: (id: string) => boolean;
   /** Recorded on every check row (`instance_id`): which instance made it. */
   instanceId?: string;
+  /** Asks for a server's lease at once (a check asked for here, a server just added here). */
+  claim?: (id: string) => Promise<void>;
 }
 
 interface Watched {
@@ -89,7 +91,9 @@ export class Checker {
 
   /** Runs a check now (or joins the one under way) and returns it once stored. */
   async checkNow(id: string): Promise<CheckRow> {
-    const server = this.deps.registry.get(id);
+    let server = this.deps.registry.get(id);
+    if (!this.holds(id)) await this.deps.claim?.(id);
+    server = this.deps.registry.get(id);
     if (!this.holds(id) && !this.watched.has(id)) {
       // Probed by another instance: this one checks it once, as asked, then lets it go.
       this.watched.set(id, this.newWatched(server));
@@ -165,7 +169,10 @@ export class Checker {
   }
 
   private readonly onSaved = (server: ServerRecord): void => {
-    if (!this.holds(server.id)) return;
+    if (!this.holds(server.id)) {
+      void this.deps.claim?.(server.id);
+      return;
+    }
     const w = this.watched.get(server.id);
     if (w && w.specKey !== JSON.stringify(server.spec)) {
       void w.session?.close();

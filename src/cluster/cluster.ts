@@ -45,6 +45,11 @@ export interface Cluster {
    * single instance), stopped when it stops being it. For any part: `name` is for logs.
    */
   whileLeader(name: string, job: LeaderJob): void;
+  /**
+   * Asks for the server's lease now rather than at the next heartbeat (a server just added, or
+   * checked on demand): resolves once a heartbeat ran; the lease is ours if hashing gives it to us.
+   */
+  claimSoon(serverId: string): Promise<void>;
   /** The address this instance serves on, for the list. */
   listeningAt(url: string): void;
   start(): Promise<void>;
@@ -134,6 +139,9 @@ export class SingleInstance implements Cluster {
   whileLeader(name: string, job: LeaderJob): void {
     this.jobs.add(name, job);
   }
+  claimSoon(): Promise<void> {
+    return Promise.resolve();
+  }
   listeningAt(url: string): void {
     this.address = url;
   }
@@ -205,6 +213,7 @@ export class SharedCluster implements Cluster {
   private watchdog: NodeJS.Timeout | undefined;
   private stopped = false;
   private beating: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
 
   constructor(private readonly deps: SharedClusterDeps) {
     this.name = deps.name ?? `${hostname()}:${process.pid}`;
@@ -235,8 +244,25 @@ export class SharedCluster implements Cluster {
     this.address = url;
   }
 
+  claimSoon(serverId: string): Promise<void> {
+    if (this.held.has(serverId) || this.stopped) return Promise.resolve();
+    return this.beatNext();
+  }
+
+  /** A heartbeat after the one under way, if any: they never overlap, and asks meanwhile share one. */
+  private beatNext(): Promise<void> {
+    if (this.queued) return this.queued;
+    const next = this.beating.then(() => {
+      this.queued = undefined;
+      return this.beat();
+    });
+    this.queued = next;
+    this.beating = next;
+    return next;
+  }
+
   async start(): Promise<void> {
-    await this.beat();
+    await this.beatNext();
     this.schedule();
     // Between heartbeats: a lease run out by our own clock (the store unreachable) stops the work.
     this.watchdog = setInterval(() => this.expire(), Math.max(50, this.deps.heartbeatMs / 4));
@@ -282,7 +308,7 @@ export class SharedCluster implements Cluster {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.beating = this.beat().finally(() => this.schedule());
+      void this.beatNext().finally(() => this.schedule());
     }, this.deps.heartbeatMs);
     this.timer.unref();
   }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '../shared/bus.js';
 import type { Registry } from '../servers/index.js';
 import type { ServerState } from '../model/server.js';
+import type { DashboardNotification } from '../model/notification.js';
 import type { Db } from '../store/tables.js';
 import { serversRepo } from '../store/servers-repo.js';
 
@@ -15,7 +16,8 @@ const TEXT_IN_NOTICE = 1000;
 /** What one instance tells the others: small events, ids; the rest is read from the store. */
 export type Notice =
   | { from: string; t: 'state'; id: string; state: ServerState }
-  | { from: string; t: 'saved' | 'removed' | 'reload'; id: string };
+  | { from: string; t: 'saved' | 'removed' | 'reload'; id: string }
+  | { from: string; t: 'notification'; id: string; notification: DashboardNotification };
 
 export interface LiveSyncDeps {
   db: Db;
@@ -56,6 +58,7 @@ export class LiveSync {
     bus.on('server.status', this.onStatus);
     bus.on('server.saved', this.onSaved);
     bus.on('server.removed', this.onRemoved);
+    bus.on('notification', this.onNotification);
   }
 
   async stop(): Promise<void> {
@@ -65,6 +68,7 @@ export class LiveSync {
     bus.off('server.status', this.onStatus);
     bus.off('server.saved', this.onSaved);
     bus.off('server.removed', this.onRemoved);
+    bus.off('notification', this.onNotification);
     await this.client?.end().catch(() => undefined);
   }
 
@@ -144,6 +148,10 @@ export class LiveSync {
         this.asRemote(() => this.deps.registry.applyState(notice.id, notice.state));
         return;
       }
+      if (notice.t === 'notification') {
+        this.asRemote(() => this.deps.bus.emit('notification', notice.notification));
+        return;
+      }
       if (notice.t === 'reload') {
         await this.refresh();
         return;
@@ -166,6 +174,8 @@ export class LiveSync {
   private publish(notice: Notice): void {
     let text = JSON.stringify(notice);
     if (Buffer.byteLength(text) > NOTIFY_MAX_BYTES) {
+      // A bell entry too large to carry: the others' dashboards see it when they next read the bell.
+      if (notice.t === 'notification') return;
       // Too large whole (an id of 200 characters is not): the others read the state from the store.
       text = JSON.stringify({ from: notice.from, t: 'reload', id: notice.id });
     }
@@ -181,6 +191,16 @@ export class LiveSync {
 
   private readonly onSaved = (server: { id: string }): void => {
     if (!this.applying) this.publish({ from: this.deps.instanceId, t: 'saved', id: server.id });
+  };
+
+  private readonly onNotification = (notification: DashboardNotification): void => {
+    if (!this.applying)
+      this.publish({
+        from: this.deps.instanceId,
+        t: 'notification',
+        id: String(notification.id),
+        notification,
+      });
   };
 
   private readonly onRemoved = (id: string): void => {
