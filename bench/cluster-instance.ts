@@ -1,7 +1,8 @@
 // One cluster instance for the cluster benchmark (bench/cluster.ts): a full monitor on the given
 // PostgreSQL schema in a process of its own, so its CPU and RSS are its own. Usage:
-// node --import tsx bench/cluster-instance.ts <config JSON> <schema>; prints `listening <url>`,
+// node --import tsx bench/cluster-instance.ts <config JSON file> <schema>; prints `listening <url>`,
 // then every second `stats {"cpu_ms":…,"rss":…,"lags":[…]}` (the schedule lags since the last line).
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { buildApi } from '../src/api/app.js';
 import { applyHeapGrowth } from '../src/checker/heap-growth.js';
@@ -10,7 +11,7 @@ import { createLogger } from '../src/log.js';
 import { startMonitor } from '../src/monitor.js';
 
 applyHeapGrowth();
-const config = configSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+const config = configSchema.parse(JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')));
 const log = createLogger('warn', new Writable({ write: (_c, _e, done) => done() }));
 const monitor = await startMonitor({ config, log, schema: process.argv[3] });
 const { app } = await buildApi(monitor);

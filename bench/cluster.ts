@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,10 +38,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quantile = (sorted: number[], q: number): number =>
   sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
 
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function until(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (await probe().catch(() => false)) return;
+    if (
+      await Promise.resolve()
+        .then(probe)
+        .catch(() => false)
+    )
+      return;
     await sleep(500);
   }
   throw new Error(`cluster bench: timed out waiting for ${what}`);
@@ -109,19 +118,16 @@ export async function clusterBench(
   });
   const procs: Proc[] = [];
   const start = async (name: string): Promise<Proc> => {
+    // A file: thousands of servers are too long for a command line.
+    const file = join(mkdtempSync(join(tmpdir(), 'mcp-health-bench-config-')), 'config.json');
+    writeFileSync(file, JSON.stringify(config(name)));
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'cluster-instance.ts'),
-        JSON.stringify(config(name)),
-        schema,
-      ],
+      ['--import', 'tsx', join(import.meta.dirname, 'cluster-instance.ts'), file, schema],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const p: Proc = { name, child, base: '', stats: [] };
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     await new Promise<void>((resolve, reject) => {
       lines.on('line', (l) => {
         if (l.startsWith('listening ')) {
@@ -139,7 +145,8 @@ export async function clusterBench(
   try {
     await start('a'); // syncs the config's servers into the store first
     await Promise.all([start('b'), start('c')]);
-    const a = procs[0]!;
+    const a = procs[0];
+    if (!a) throw new Error('cluster bench: no instance');
     const channel = (await (
       await fetch(`${a.base}/api/v1/alerts/channels`, {
         method: 'POST',
@@ -173,7 +180,7 @@ export async function clusterBench(
     await sleep(intervalS * 1000);
     // The first half of the alerting servers go down; their alerts fire before the kill.
     await early.close();
-    await until('the first alerts', async () => got.length >= half, 120_000);
+    await until('the first alerts', () => got.length >= half, 120_000);
     for (const p of procs) p.stats.length = 0;
     await sleep(measureS * 1000);
     const instances = procs.map((p) => {
@@ -196,8 +203,9 @@ export async function clusterBench(
     const view = (await (await fetch(`${a.base}/api/v1/cluster`)).json()) as {
       instances: { id: string; name: string; leader: boolean; servers: string[] }[];
     };
-    const victim = view.instances.find((i) => i.leader) ?? view.instances[0]!;
-    const killed = procs.find((p) => p.name === victim.name)!;
+    const victim = view.instances.find((i) => i.leader) ?? view.instances[0];
+    const killed = procs.find((p) => p.name === victim?.name);
+    if (!victim || !killed) throw new Error('cluster bench: no instance to kill');
     const [{ t: killedAt } = { t: '0' }] = await q<{ t: string }>(
       'select (extract(epoch from clock_timestamp()) * 1000)::bigint as t',
     );
@@ -222,7 +230,7 @@ export async function clusterBench(
       [Number(killedAt), victim.id, theirs],
     );
     const delays = firsts.map((f) => Number(f.t) - Number(killedAt)).sort((x, y) => x - y);
-    await until('every alert notified', async () => new Set(got.map((g) => g.key)).size >= alerting, 180_000);
+    await until('every alert notified', () => new Set(got.map((g) => g.key)).size >= alerting, 180_000);
     await sleep(3 * heartbeatS * 1000 + 10_000);
     const keys = new Set(got.filter((g) => g.kind === 'firing').map((g) => g.key));
     const [h] = await q<{ n: string }>(

@@ -150,7 +150,6 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const loopGuard = new LoopGuard();
   const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
   aggregator.start();
-  let checkerRef: Checker | undefined;
   const cluster: Cluster = config.database_url
     ? new SharedCluster({
         db: store.db,
@@ -160,8 +159,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
         heartbeatMs: config.cluster_heartbeat_interval * 1000,
         serverIds: () => registry.list().map((s) => s.id),
         onLeases: {
-          hold: (ids, soon) => checkerRef?.hold(ids, soon),
-          release: (ids) => checkerRef?.release(ids),
+          // Called from heartbeats, which start after the checker (cluster.start below).
+          hold: (ids, soon) => checker.hold(ids, soon),
+          release: (ids) => checker.release(ids),
         },
         afterBeat: () => liveSync?.refresh() ?? Promise.resolve(),
       })
@@ -221,7 +221,6 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   bus.on('server.checked', (server, check) => {
     if (!check.ok) aggregator.recordProbe(probeErrorOf(server.id, check));
   });
-  checkerRef = checker;
   checker.start();
   const activeConnections = (id: string): number => gateway.activeConnections(id);
   const gauges = new GaugeSampler({

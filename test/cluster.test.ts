@@ -39,7 +39,11 @@ interface ClusterView {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
@@ -51,7 +55,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     }
     await sleep(100);
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
 async function startInstance(target: StoreTarget, name: string): Promise<Instance> {
@@ -179,9 +183,7 @@ async function startReceiver(): Promise<Receiver> {
 }
 
 /** An MCP server that can be switched off and on (the light responder on a port of its own). */
-async function switchableServer(
-  port: number,
-): Promise<{ url: string; on(): Promise<void>; off(): Promise<void> }> {
+function switchableServer(port: number): { url: string; on(): Promise<void>; off(): Promise<void> } {
   let responder: LightResponder | undefined;
   return {
     url: `http://127.0.0.1:${port}/s/0/mcp`,
@@ -304,7 +306,7 @@ describe(
 
     test('kill -9 of the leader while it sends a firing alert: one notification, then one resolve; live updates cross instances', async () => {
       const receiver = await startReceiver();
-      const target2 = await switchableServer(await freePort());
+      const target2 = switchableServer(await freePort());
       try {
         const a = await start('a2');
         const b = await start('b2');
@@ -347,7 +349,7 @@ describe(
         // The server goes down; the leader's delivery of the firing alert hangs at the receiver.
         receiver.hold = true;
         await target2.off();
-        await until('the firing notification to reach the receiver', async () =>
+        await until('the firing notification to reach the receiver', () =>
           receiver.got.length > 0 ? true : undefined,
         );
         const offlineSeen = live.messages.some(
@@ -371,7 +373,7 @@ describe(
           [serverId],
         );
         // The new leader sends the pending notification again, under the same key.
-        await until('the notification sent again by the new leader', async () =>
+        await until('the notification sent again by the new leader', () =>
           receiver.got.length >= 2 ? true : undefined,
         );
         await sleep(3000); // several evaluation ticks of the new leader
@@ -387,7 +389,7 @@ describe(
 
         // Back up: exactly one resolve, from the new leader.
         await target2.on();
-        await until('the resolve notification', async () =>
+        await until('the resolve notification', () =>
           receiver.got.some((g) => g.body.notification === 'resolved') ? true : undefined,
         );
         await sleep(2000);

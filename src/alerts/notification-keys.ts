@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { AlertRule } from '../model/alert-rule.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { Db } from '../store/tables.js';
-import type { ServerRef } from './notifier.js';
 import type { PendingNotification } from './state-machine.js';
 
 /** The leader lease a write must still hold to go through (several instances on PostgreSQL). */
@@ -31,6 +30,13 @@ export function notificationKey(
 ): string {
   const base = `${ruleId}:${serverId}:${historyId ?? '-'}:${n.kind}`;
   return n.kind === 'repeat' ? `${base}:${n.at}` : base;
+}
+
+/** The server as a notification needs it (the notifier's `ServerRef`). */
+interface ServerRef {
+  id: string;
+  name: string;
+  tags: readonly string[];
 }
 
 interface Payload {

@@ -47,11 +47,7 @@ export const clusterRepo = {
       select id, name, address, version, started_at, heartbeat_at,
              heartbeat_at > ${NOW} - ${deadAfterMs} as live
       from instances order by started_at, id`.execute(db);
-    return rows.map((r) => ({
-      ...r,
-      started_at: Number(r.started_at),
-      heartbeat_at: Number(r.heartbeat_at),
-    }));
+    return rows; // bigint columns come as numbers (open-store.ts sets the parser)
   },
 
   /** Forgets instances dead for long (a day): the list stays the cluster, not its history. */
@@ -130,6 +126,6 @@ export const clusterRepo = {
 
 const normalLeader = (r: LeaderRow): LeaderRow => ({
   owner: r.owner,
-  epoch: Number(r.epoch),
-  expires_at: Number(r.expires_at),
+  epoch: r.epoch,
+  expires_at: r.expires_at,
 });

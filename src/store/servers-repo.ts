@@ -14,10 +14,6 @@ const withSecretsMapped = (spec: ServerSpec, fn: (value: string) => string): Ser
 const EMPTY_SPEC: ServerSpec = { transport: 'stdio', command: '', args: [], env: {} };
 
 function fromRow(r: Selectable<ServersTable>, secrets: SecretBox): ServerRecord {
-  const serverInfo = fromJson<{ name: string; version: string; era?: ProtocolEra } | null>(
-    r.server_info,
-    null,
-  );
   return {
     id: r.id,
     name: r.name,

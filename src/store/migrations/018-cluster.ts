@@ -36,7 +36,9 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('expires_at', epochMs(dialect), (c) => c.notNull())
     .addColumn('epoch', 'integer', (c) => c.notNull())
     .execute();
-  await sql`insert into cluster_leader (name, owner, expires_at, epoch) values ('leader', '', 0, 0)`.execute(db);
+  await sql`insert into cluster_leader (name, owner, expires_at, epoch) values ('leader', '', 0, 0)`.execute(
+    db,
+  );
   await db.schema.alterTable('server_health').addColumn('instance_id', 'varchar(64)').execute();
   await db.schema
     .createTable('notification_keys')
