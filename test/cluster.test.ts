@@ -87,11 +87,15 @@ async function startInstance(target: StoreTarget, name: string): Promise<Instanc
   const base = `http://127.0.0.1:${port}`;
   let gone = false;
   void exited.then(() => (gone = true));
-  await until(`${name} to start`, async () => {
-    if (gone) throw new Error(`${name} exited: ${stderr}`);
-    const r = await fetch(`${base}/healthz`);
-    return r.ok ? true : undefined;
-  });
+  await until(
+    `${name} to start`,
+    async () => {
+      if (gone) throw new Error(`${name} exited: ${stderr}`);
+      const r = await fetch(`${base}/healthz`);
+      return r.ok ? true : undefined;
+    },
+    180_000,
+  ); // a start compiles the whole app with tsx: slow on a loaded machine
   return { name, base, child, exited, stderr: () => stderr };
 }
 
