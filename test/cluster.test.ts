@@ -22,7 +22,8 @@ import { freePort } from './helpers/everything.js';
 import { rawWebSocket } from './helpers/raw-websocket.js';
 import { dropStoreTarget, newStoreTarget, storeKinds, PG_URL, type StoreTarget } from './helpers/stores.js';
 
-const HEARTBEAT_S = 0.4;
+// Short for the tests' sake, not so short that a loaded machine's pauses lose leases.
+const HEARTBEAT_S = 1;
 
 interface Instance {
   name: string;
@@ -364,8 +365,10 @@ describe(
         );
         assert.ok(offlineSeen, 'the status change found elsewhere reached this instance’s live socket');
 
-        const view = await clusterOf(a);
-        const leaderName = view.instances.find((i) => i.leader)?.name;
+        const leaderName = await until(
+          'the current leader',
+          async () => (await clusterOf(a)).instances.find((i) => i.leader && i.live)?.name,
+        );
         const leader = all.find((i) => i.name === leaderName);
         assert.ok(leader, 'a leader');
         await stopInstance(leader, 'SIGKILL');
