@@ -20,6 +20,9 @@
 // runs with --cpu-prof into that folder.
 // BENCH_ONLY=federation: a hub polling BENCH_FED_PEERS (50) recorded-summary peers every
 // BENCH_FED_INTERVAL (15) s: its CPU, `GET /api/v1/federation` p99, polls until unreachable.
+// BENCH_ONLY=cluster (PostgreSQL at MCP_HEALTH_TEST_PG_URL): three instances on one schema,
+// BENCH_SERVERS (3,000) light servers every BENCH_INTERVAL (30 s), measured BENCH_SECONDS (60),
+// then kill -9 of the leader: time to re-check its servers, notifications of alerts firing across it.
 // BENCH_ONLY=forecast: backtest MAPE over BENCH_FORECAST_SEEDS (10) synthetic series, cold and cached
 // latency over BENCH_FORECAST_RUNS (50) forecasts.
 // BENCH_ONLY=capacity: anomaly precision/recall over BENCH_ANOMALY_SEEDS (10) series; forecast cold/cached;
@@ -37,6 +40,7 @@ import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
 import { queryScale } from './query-scale.js';
 import { slowDashboards } from './slow-dashboards.js';
+import { clusterBench } from './cluster.js';
 
 const only = process.env.BENCH_ONLY;
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -59,6 +63,31 @@ if (!only || only === 'probe') {
     '| servers | interval | probes/s | failed | lag p50 | lag p99 | lag max | monitor CPU | RSS max | heap used max | registry set-up | first round |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     `| ${r.servers} | ${r.intervalS} s | ${r.probesPerSecond} | ${r.failedChecks} | ${r.lagP50Ms} ms | ${r.lagP99Ms} ms | ${r.lagMaxMs} ms | ${r.cpuCores} cores | ${r.rssMaxMb} MB | ${r.heapUsedMaxMb} MB | ${r.setupS} s | ${r.firstRoundS} s |`,
+  ]);
+}
+
+if (only === 'cluster') {
+  const pgUrl = process.env.MCP_HEALTH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const servers = Number(process.env.BENCH_SERVERS ?? 3000);
+  const interval = Number(process.env.BENCH_INTERVAL ?? 30);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+  const heartbeat = Number(process.env.BENCH_HEARTBEAT ?? 5);
+  process.stderr.write(`cluster: 3 instances, ${servers} servers every ${interval} s…\n`);
+  const r = await clusterBench(pgUrl, servers, interval, seconds, heartbeat);
+  out([
+    `## Cluster — ${day}, ${machine}`,
+    '',
+    `\`BENCH_ONLY=cluster BENCH_SERVERS=${servers} BENCH_INTERVAL=${interval} BENCH_SECONDS=${seconds} BENCH_HEARTBEAT=${heartbeat} npm run bench\``,
+    '',
+    '| instance | probes measured | CPU | RSS max | lag p99 |',
+    '| --- | --- | --- | --- | --- |',
+    ...r.instances.map(
+      (i) => `| ${i.name} | ${i.probes} | ${i.cpuCores} cores | ${i.rssMaxMb} MB | ${i.lagP99Ms} ms |`,
+    ),
+    '',
+    '| killed | its servers | re-check p50 | re-check p99 | re-check max | alerts (history) | notified (keys) | duplicates | missing |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${r.killedWasLeader ? 'the leader' : 'an instance'} | ${r.killedServers} | ${r.recheckP50Ms} ms | ${r.recheckP99Ms} ms | ${r.recheckMaxMs} ms | ${r.alertsExpected} | ${r.alertsReceived} | ${r.duplicates} | ${r.missing} |`,
   ]);
 }
 

@@ -39,6 +39,7 @@ import { startRetention } from './store/retention.js';
 import { UptimeService } from './uptime/index.js';
 import { StatusPages } from './status-pages/index.js';
 import { redactWith, UsersService } from './users/index.js';
+import { LiveSync, SharedCluster, SingleInstance, type Cluster } from './cluster/index.js';
 
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -96,6 +97,8 @@ export interface Monitor {
   uptime: UptimeService;
   /** Status pages: their definitions and what a page shows (issue 17). */
   statusPages: StatusPages;
+  /** Where servers are probed and the leader's jobs run: this instance alone, or several on PostgreSQL. */
+  cluster: Cluster;
   /** Open client sessions and streams through the gateway, per server. */
   activeConnections(serverId: string): number;
   /** Where people reach the dashboard, for links in alerts: `public_url`, else the listening address. */
@@ -165,7 +168,42 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const loopGuard = new LoopGuard();
   const answerLimit = { bytes: config.max_probe_response_bytes, setting: 'max_probe_response_bytes' };
   aggregator.start();
-  const stopRollups = startRollups(store, log, retention);
+  const cluster: Cluster = config.database_url
+    ? new SharedCluster({
+        db: store.db,
+        log: log.child({ part: 'cluster' }),
+        version: packageVersion,
+        name: config.instance_name,
+        heartbeatMs: config.cluster_heartbeat_interval * 1000,
+        serverIds: () => registry.list().map((s) => s.id),
+        onLeases: {
+          // Called from heartbeats, which start after the checker (cluster.start below).
+          hold: (ids, soon) => checker.hold(ids, soon),
+          release: (ids) => checker.release(ids),
+        },
+        afterBeat: () => liveSync?.refresh() ?? Promise.resolve(),
+      })
+    : new SingleInstance({
+        log,
+        version: packageVersion,
+        name: config.instance_name,
+        serverIds: () => registry.list().map((s) => s.id),
+      });
+  const liveSync =
+    cluster.shared && config.database_url
+      ? new LiveSync({
+          db: store.db,
+          log: log.child({ part: 'cluster' }),
+          bus,
+          registry,
+          databaseUrl: config.database_url,
+          schema: options.schema,
+          instanceId: cluster.id,
+          holds: (id) => cluster.holds(id),
+        })
+      : undefined;
+  // Roll-ups and retention: the leader's jobs (one instance: this one, always).
+  cluster.whileLeader('rollups', () => startRollups(store, log, retention));
   const errors = new ErrorsService({
     store,
     errorRetentionDays: config.error_retention_days,
@@ -179,6 +217,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     store,
     bus,
     log,
+    holds: (id) => cluster.holds(id),
+    ...(cluster.shared ? { instanceId: cluster.id, claim: (id: string) => cluster.claimSoon(id) } : {}),
     openSession:
       options.openSession ??
       ((target, hooks, serverId) =>
@@ -203,7 +243,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const activeConnections = (id: string): number => gateway.activeConnections(id);
   const gauges = new GaugeSampler({
     store,
-    servers: () => registry.list(),
+    // Each instance samples the servers it probes (their children run here).
+    servers: () => (cluster.shared ? registry.list().filter((s) => cluster.holds(s.id)) : registry.list()),
     pidOf: (id) => checker.pidOf(id),
     activeConnections: (id) => activeConnections(id),
     intervalMs: config.metrics_collection_interval * 1000,
@@ -228,7 +269,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     requestTimeoutMs: config.gateway_request_timeout * 1000,
     maxStdioSessionsPerServer: config.gateway_max_stdio_sessions,
   });
-  const stopRetention = startRetention(store, config.metrics_retention_days, log);
+  cluster.whileLeader('retention', () => startRetention(store, config.metrics_retention_days, log));
   const forecasts = new Forecasts({
     db: () => store.db,
     servers: () =>
@@ -275,6 +316,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     // During a window the servers' notifications are held back (recorded as suppressed).
     maintenanceAt: (server, at) => Promise.resolve(maintenance.activeMaintenance(server.id, at) ?? undefined),
     peers: () => federation.peerLinks(),
+    ...(cluster.shared ? { fence: () => cluster.fence() } : {}),
   });
   const federation: Federation = new Federation({
     db: store.db,
@@ -290,7 +332,14 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     publicUrl: () => publicUrl(),
   });
   await federation.start();
-  await alerts.start();
+  // Alert evaluation is the leader's: a new leader takes over from the states in the store.
+  await alerts.start({ evaluate: false });
+  cluster.whileLeader('alerts', async () => {
+    await alerts.startEvaluating();
+    return () => alerts.stop();
+  });
+  await liveSync?.start();
+  await cluster.start();
   const metrics = new MetricsReader(store.db, { retention, maxPoints: config.max_timeline_points });
   const incidents = new IncidentsService({
     store,
@@ -334,10 +383,11 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       checker.stopChecks();
       gauges.stop();
       maintenance.stop();
-      stopRetention();
-      stopRollups();
-      // Deliveries still retrying get a short grace; the gateway's sessions and streams end meanwhile.
-      await Promise.all([alerts.stop(), gateway.close(), incidents.stop(), federation.stop()]);
+      // Leader jobs stop (roll-ups, retention, alerts: deliveries still retrying get a short
+      // grace) and, with several instances, this one's servers go to the others at once; the
+      // gateway's sessions and streams end meanwhile.
+      await Promise.all([cluster.stop(), gateway.close(), incidents.stop(), federation.stop()]);
+      await liveSync?.stop();
     })());
   return {
     config,
@@ -363,10 +413,12 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     federation,
     uptime,
     statusPages,
+    cluster,
     activeConnections,
     publicUrl,
     listeningAt(url) {
       listeningUrl = url.replace(/\/+$/, '');
+      cluster.listeningAt(listeningUrl);
     },
     quiesce,
     async stop() {

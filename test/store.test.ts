@@ -192,6 +192,13 @@ if (kinds.includes('postgres'))
           '008-usage-tool-errors',
           '010-notifications',
           '011-error-groups',
+          '012-incidents',
+          '013-capacity',
+          '014-status-pages',
+          '015-maintenance',
+          '016-users',
+          '017-federation',
+          '018-cluster',
         ],
       );
       await Promise.all([a.close(), b.close()]);

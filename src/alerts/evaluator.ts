@@ -21,6 +21,7 @@ import { step, type ConditionResult, type InstanceState, type PendingNotificatio
 import { TickMetrics, type AlertSubject, type MetricDeps } from './tick-metrics.js';
 import { initialState } from '../model/server.js';
 import type { MetricsRetention } from '../metrics/index.js';
+import { FencedOut, notificationKeysRepo, type Fence } from './notification-keys.js';
 
 export interface EvaluatorDeps {
   db: Db;
@@ -49,6 +50,13 @@ export interface EvaluatorDeps {
   /** The maintenance window covering a server at a time, if any: it holds notifications back. */
   maintenanceAt?: (server: ServerRef, at: number) => Promise<{ id: number } | undefined>;
   now?: () => number;
+  /**
+   * Several instances on PostgreSQL: the leader lease this evaluator's writes must still hold
+   * (null once lost). When set, each notification is written under its unique key with the
+   * alert's state, in one transaction fenced on the lease, and the pending ones of earlier
+   * leaders are sent again at start (src/alerts/notification-keys.ts).
+   */
+  fence?: () => Fence | null;
 }
 
 interface Instance {
@@ -129,6 +137,7 @@ export class AlertEvaluator {
     for (const s of await statesRepo.list(this.deps.db))
       this.put(s.ruleId, s.serverId, { state: s.state, historyId: s.historyId });
     await this.restoreHeld(now);
+    await this.resendPending();
     this.deps.bus.on('server.status', this.onStatus);
     this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 15_000);
     this.timer.unref();
@@ -156,6 +165,32 @@ export class AlertEvaluator {
           value: inst.state.value,
         });
       }
+  }
+
+  /**
+   * A new leader sends again what an earlier one wrote but did not mark sent (it died or lost its
+   * lease in the middle): never skipped; at worst sent twice, under the same key.
+   */
+  private async resendPending(): Promise<void> {
+    const fence = this.deps.fence?.();
+    if (!fence) return;
+    for (const p of await notificationKeysRepo.pendingBefore(this.deps.db, fence.epoch)) {
+      const rule = await rulesRepo.get(this.deps.db, p.ruleId);
+      if (!rule) {
+        await notificationKeysRepo.markSent(this.deps.db, p.key, this.now());
+        continue;
+      }
+      this.deps.log.info({ key: p.key }, 'sending a notification an earlier leader left pending');
+      this.notifier.deliver(rule, p.server, p.n, p.historyId, p.key);
+    }
+  }
+
+  /** The lease to fence writes on; undefined on a single instance; throws once it is lost. */
+  private fenceNow(): Fence | undefined {
+    if (!this.deps.fence) return undefined;
+    const fence = this.deps.fence();
+    if (!fence) throw new FencedOut();
+    return fence;
   }
 
   /** Stops evaluating, then waits (at most `shutdownGraceMs`) for deliveries still retrying. */
@@ -219,6 +254,7 @@ export class AlertEvaluator {
    * metric is in memory (status, response time, error rate…): the store-read ones wait for the tick.
    */
   private async evaluate(only?: ServerRecord[]): Promise<void> {
+    if (this.deps.fence && !this.deps.fence()) return; // no longer the leader
     const now = this.now();
     const allRules = await rulesRepo.list(this.deps.db);
     const rules = allRules.filter((r) => r.enabled && (only === undefined || !TickMetrics.readsStore(r)));
@@ -237,7 +273,8 @@ export class AlertEvaluator {
         if (pending) await pending;
       }
     }
-    if (this.dirty.length > 0) await statesRepo.saveMany(this.deps.db, this.dirty, now);
+    if (this.dirty.length > 0 && this.fenceNow() !== null)
+      await statesRepo.saveMany(this.deps.db, this.dirty, now);
     this.dirty = [];
     if (only !== undefined) return;
     await this.dropUncovered(allRules, [...allServers, ...peers], now);
@@ -302,28 +339,40 @@ export class AlertEvaluator {
     notifications: PendingNotification[],
     now: number,
   ): Promise<void> {
-    const db = this.deps.db;
-    for (const n of notifications) {
-      if (n.kind === 'firing')
-        next.historyId = await historyRepo.insertFiring(db, {
-          ruleId: rule.id,
-          ruleName: rule.name,
-          serverId: server.id,
-          triggeredAt: n.triggeredAt,
-          value: n.value,
-          severity: rule.severity,
-          snapshot: metrics.snapshot(server),
-        });
-      else if (n.kind === 'resolved' && next.historyId !== null)
-        await historyRepo.resolve(db, next.historyId, n.at);
-    }
+    const fence = this.fenceNow();
+    const ref = refOf(server);
+    const write = async (db: Db): Promise<(string | undefined)[]> => {
+      for (const n of notifications) {
+        if (n.kind === 'firing')
+          next.historyId = await historyRepo.insertFiring(db, {
+            ruleId: rule.id,
+            ruleName: rule.name,
+            serverId: server.id,
+            triggeredAt: n.triggeredAt,
+            value: n.value,
+            severity: rule.severity,
+            snapshot: metrics.snapshot(server),
+          });
+        else if (n.kind === 'resolved' && next.historyId !== null)
+          await historyRepo.resolve(db, next.historyId, n.at);
+      }
+      await statesRepo.save(
+        db,
+        { ruleId: rule.id, serverId: server.id, state: next.state, historyId: next.historyId },
+        now,
+      );
+      const keys: (string | undefined)[] = [];
+      for (const n of notifications)
+        keys.push(
+          fence && (await notificationKeysRepo.insertPending(db, fence, rule, ref, n, next.historyId)),
+        );
+      return keys;
+    };
+    // Several instances: the state, its history and its notifications' keys go in together, or
+    // not at all when the lease was lost meanwhile.
+    const keys = fence ? await this.deps.db.transaction().execute(write) : await write(this.deps.db);
     this.put(rule.id, server.id, next);
-    await statesRepo.save(
-      db,
-      { ruleId: rule.id, serverId: server.id, state: next.state, historyId: next.historyId },
-      now,
-    );
-    for (const n of notifications) this.notifier.deliver(rule, refOf(server), n, next.historyId);
+    notifications.forEach((n, i) => this.notifier.deliver(rule, ref, n, next.historyId, keys[i]));
   }
 
   /** Drops the instances no rule covers any more; a firing one is resolved and notified. */
@@ -368,11 +417,16 @@ export class AlertEvaluator {
     );
     // Deleted before this process evaluated it: the history is resolved, nothing to send with.
     if (!about) return;
-    this.notifier.deliver(
-      about,
-      server ? refOf(server) : { id: serverId, name: serverId, tags: [] },
-      { kind: 'resolved', at: now, triggeredAt: inst.state.firedAt ?? now, value: inst.state.value },
-      inst.historyId,
-    );
+    const ref = server ? refOf(server) : { id: serverId, name: serverId, tags: [] };
+    const n: PendingNotification = {
+      kind: 'resolved',
+      at: now,
+      triggeredAt: inst.state.firedAt ?? now,
+      value: inst.state.value,
+    };
+    const fence = this.fenceNow();
+    const key =
+      fence && (await notificationKeysRepo.insertPending(this.deps.db, fence, about, ref, n, inst.historyId));
+    this.notifier.deliver(about, ref, n, inst.historyId, key);
   }
 }

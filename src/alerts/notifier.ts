@@ -16,6 +16,7 @@ import type { AlertRule } from '../model/alert-rule.js';
 import { silenceMatches, silencesRepo } from './silences.js';
 import type { PendingNotification } from './state-machine.js';
 import { auditRepo } from '../store/events-repo.js';
+import { notificationKeysRepo } from './notification-keys.js';
 
 /** The server as a notification needs it (a removed server is only its id). */
 export interface ServerRef {
@@ -79,14 +80,24 @@ export class Notifier {
     return this.deliveries.size;
   }
 
-  deliver(rule: AlertRule, server: ServerRef, n: PendingNotification, historyId: number | null): void {
+  /** `key`: the notification's unique key (several instances), marked sent once handled. */
+  deliver(
+    rule: AlertRule,
+    server: ServerRef,
+    n: PendingNotification,
+    historyId: number | null,
+    key?: string,
+  ): void {
     // One alert's notifications in the order they came (a resolve never overtakes its firing).
-    const key = `${rule.id}\u0000${server.id}`;
-    const run = () => this.send(rule, server, n, historyId);
-    const next = (this.order.get(key) ?? Promise.resolve()).then(run, run);
-    this.order.set(key, next);
+    const order = `${rule.id}\u0000${server.id}`;
+    const run = () =>
+      this.send(rule, server, n, historyId, key).then(() =>
+        key ? notificationKeysRepo.markSent(this.deps.db, key, Date.now()) : undefined,
+      );
+    const next = (this.order.get(order) ?? Promise.resolve()).then(run, run);
+    this.order.set(order, next);
     const forget = () => {
-      if (this.order.get(key) === next) this.order.delete(key);
+      if (this.order.get(order) === next) this.order.delete(order);
     };
     next.then(forget, forget);
     this.track(next, rule);
@@ -197,9 +208,10 @@ export class Notifier {
     server: ServerRef,
     n: PendingNotification,
     historyId: number | null,
+    key?: string,
   ): Promise<void> {
     const channels = await this.channelsOf(rule.channels);
-    const message = await this.admit(rule, server, n, historyId, channels);
+    const message = await this.admit(rule, server, n, historyId, channels, key);
     if (!message) return;
     const member = { rule, server, n, historyId, message };
     if (rule.group_wait > 0) this.groups.add(member);
@@ -213,6 +225,7 @@ export class Notifier {
     n: PendingNotification,
     historyId: number | null,
     channels: StoredChannel[],
+    key?: string,
   ): Promise<AlertMessage | undefined> {
     const hold = await this.heldBy(rule, server, n, historyId);
     if (historyId !== null)
@@ -220,6 +233,7 @@ export class Notifier {
       else this.held.delete(historyId);
     const base = typeof this.deps.baseUrl === 'function' ? this.deps.baseUrl() : this.deps.baseUrl;
     const message = buildAlertMessage(rule, server, n, base, historyId);
+    if (key) message.key = key;
     // Every alert that fires or resolves goes in the bell, whatever channels its rule names (a
     // reminder does not: the bell lists the alert as firing already).
     if (!hold && n.kind !== 'repeat')

@@ -36,10 +36,9 @@ export interface HistoryFilter {
 
 export class AlertsService {
   readonly channels: ChannelService;
-  private readonly evaluator: AlertEvaluator;
+  private evaluator: AlertEvaluator | undefined;
 
   constructor(private readonly deps: AlertsDeps) {
-    this.evaluator = new AlertEvaluator(deps);
     const { baseUrl } = deps;
     this.channels = new ChannelService({
       ...deps,
@@ -47,19 +46,30 @@ export class AlertsService {
     });
   }
 
-  async start(): Promise<void> {
+  /** Loads the channels and (unless `evaluate` is false: several instances, the leader's job) evaluates. */
+  async start(options: { evaluate?: boolean } = {}): Promise<void> {
     await this.channels.load();
-    await this.evaluator.start();
+    if (options.evaluate !== false) await this.startEvaluating();
+  }
+
+  /** Starts evaluating the rules, from the states in the store (a new leader takes over from them). */
+  async startEvaluating(): Promise<void> {
+    if (this.evaluator) return;
+    const evaluator = new AlertEvaluator(this.deps);
+    this.evaluator = evaluator;
+    await evaluator.start();
   }
 
   /** Stops evaluating, then waits a while for deliveries still retrying. */
-  stop(): Promise<void> {
-    return this.evaluator.stop();
+  async stop(): Promise<void> {
+    const evaluator = this.evaluator;
+    this.evaluator = undefined;
+    await evaluator?.stop();
   }
 
-  /** Evaluates every rule now (after any evaluation in progress). */
-  evaluateNow(serverId?: string): Promise<void> {
-    return this.evaluator.evaluateNow(serverId);
+  /** Evaluates every rule now (after any evaluation in progress); nothing where this instance does not evaluate. */
+  async evaluateNow(serverId?: string): Promise<void> {
+    await this.evaluator?.evaluateNow(serverId);
   }
 
   readonly rules = {
@@ -179,7 +189,7 @@ export class AlertsService {
 
   /** A rule change takes effect at once (a narrowed rule resolves what it no longer covers). */
   private changed(): void {
-    void this.evaluator.evaluateNow();
+    void this.evaluator?.evaluateNow();
   }
 }
 

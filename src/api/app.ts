@@ -15,6 +15,7 @@ import { gatewayEntry } from './gateway-entry.js';
 import { registerInputChecks } from './input-checks.js';
 import { registerOpenApi } from './openapi.js';
 import { serviceRoutes } from './routes/service.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { serializerCompiler, validatorCompiler } from './schema-compilers.js';
 import { registerRequestGuard, requestGuard } from './request-guard.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -108,6 +109,7 @@ export async function buildApi(monitor: Monitor, options: ApiOptions = {}): Prom
   peerProxyRoutes(app, monitor);
   uptimeRoutes(app, monitor);
   statusPageRoutes(app, monitor);
+  clusterRoutes(app, monitor);
   registerNotFound(app, await registerDashboard(app));
   app.addHook('onClose', () => hub.close());
   return { app, hub, routes, access, roles };

@@ -28,6 +28,15 @@ export interface CheckerDeps {
   traffic?: (serverId: string, intervalS: number) => TrafficStats | undefined;
   /** Makes a server's own text safe to keep and show: its reasons, names and stderr lines. */
   clean?: (text: string) => string;
+  /**
+   * Several instances on PostgreSQL: whether this instance holds the server's lease (probes it).
+   * Default: every server. The others are probed elsewhere; `hold` and `release` move them.
+   */
+  holds?: (id: string) => boolean;
+  /** Recorded on every check row (`instance_id`): which instance made it. */
+  instanceId?: string;
+  /** Asks for a server's lease at once (a check asked for here, a server just added here). */
+  claim?: (id: string) => Promise<void>;
 }
 
 interface Watched {
@@ -58,15 +67,43 @@ export class Checker {
 
   start(): void {
     this.writer.start();
-    for (const s of this.deps.registry.list()) this.watch(s);
+    for (const s of this.deps.registry.list()) if (this.holds(s.id)) this.watch(s);
     this.deps.bus.on('server.saved', this.onSaved);
     this.deps.bus.on('server.removed', this.onRemoved);
   }
 
+  /**
+   * Servers whose lease this instance took (several instances): probed from now on — at their
+   * next slot when they come from a live instance (the slot is the same everywhere, so the
+   * cadence goes on without a gap), at once (`soon`) when their owner died.
+   */
+  hold(ids: readonly string[], soon: boolean): void {
+    if (this.stopped) return;
+    for (const id of ids) {
+      const server = this.deps.registry.find(id);
+      if (server && !this.scheduler.has(id)) this.watch(server, soon);
+    }
+  }
+
+  /** Servers another instance probes from now on: no check starts here; sessions close. */
+  release(ids: readonly string[]): void {
+    for (const id of ids) void this.unwatch(id);
+  }
+
   /** Runs a check now (or joins the one under way) and returns it once stored. */
   async checkNow(id: string): Promise<CheckRow> {
-    const server = this.deps.registry.get(id);
-    await this.check(server, true);
+    let server = this.deps.registry.get(id);
+    if (!this.holds(id)) await this.deps.claim?.(id);
+    server = this.deps.registry.get(id);
+    if (!this.holds(id) && !this.watched.has(id)) {
+      // Probed by another instance: this one checks it once, as asked, then lets it go.
+      this.watched.set(id, this.newWatched(server));
+      try {
+        await this.check(server, true);
+      } finally {
+        if (!this.holds(id)) await this.unwatch(id);
+      }
+    } else await this.check(server, true);
     await this.writer.flush();
     const [row] = await checksRepo.recent(this.deps.store.db, id, 1);
     if (!row) throw new Error(`check of ${id} was not stored`);
@@ -118,7 +155,25 @@ export class Checker {
     await this.writer.stop();
   }
 
+  private holds(id: string): boolean {
+    return this.deps.holds?.(id) ?? true;
+  }
+
+  private newWatched(server: ServerRecord): Watched {
+    return {
+      session: undefined,
+      specKey: JSON.stringify(server.spec),
+      window: new LatencyWindow(),
+      enableTimer: undefined,
+      running: undefined,
+    };
+  }
+
   private readonly onSaved = (server: ServerRecord): void => {
+    if (!this.holds(server.id)) {
+      void this.deps.claim?.(server.id);
+      return;
+    }
     const w = this.watched.get(server.id);
     if (w && w.specKey !== JSON.stringify(server.spec)) {
       void w.session?.close();
@@ -133,16 +188,10 @@ export class Checker {
     this.writer.forget(id);
   };
 
-  private watch(server: ServerRecord): void {
+  private watch(server: ServerRecord, soonAnyway = false): void {
     let w = this.watched.get(server.id);
     if (!w) {
-      w = {
-        session: undefined,
-        specKey: JSON.stringify(server.spec),
-        window: new LatencyWindow(),
-        enableTimer: undefined,
-        running: undefined,
-      };
+      w = this.newWatched(server);
       this.watched.set(server.id, w);
     }
     clearTimeout(w.enableTimer);
@@ -163,7 +212,8 @@ export class Checker {
       }
       return;
     }
-    const soon = ['disabled', 'unknown'].includes(server.state.status) || this.scheduler.has(server.id);
+    const soon =
+      soonAnyway || ['disabled', 'unknown'].includes(server.state.status) || this.scheduler.has(server.id);
     this.scheduler.schedule(server.id, settings.health_check_interval * 1000, soon);
   }
 
@@ -243,6 +293,7 @@ export class Checker {
       response_time_ms: result.ok ? result.latencyMs : null,
       error_message: result.ok ? null : state.lastError,
       metadata: checkMetadata(result, forced),
+      instance_id: this.deps.instanceId ?? null,
     };
     const capMs = (2 * settings.health_check_interval + settings.health_check_timeout) * 1000;
     this.writer.add(check, state, uptimeSpan(current.id, current.state, now, result.ok, capMs));

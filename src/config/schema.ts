@@ -69,6 +69,12 @@ export const settingsShape = {
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /**
+   * PostgreSQL only, several instances on one store (DESIGN §13): how often each instance says it
+   * is alive and renews its leases, seconds. An instance silent for 3 intervals is dead; its
+   * servers move to the others within two lease periods (a lease lasts 3 intervals).
+   */
+  cluster_heartbeat_interval: z.number().min(0.1).max(300).default(5),
   /** When set, the API and dashboard require `Authorization: Bearer <api_token>`. */
   api_token: z.string().min(8, 'must be at least 8 characters').optional(),
   /**
@@ -144,7 +150,7 @@ export const settingsShape = {
   secret_key: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often each federation peer's summary is read, seconds (DESIGN §6). */
   federation_poll_interval: z.number().min(1).max(3_600).default(15),
-  /** This instance's name in a federated view; default: the host name. */
+  /** This instance's name in a federated view and in `GET /api/v1/cluster`; default: the host name (the cluster adds the pid). */
   instance_name: z.string().trim().min(1).max(255).optional(),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

@@ -65,6 +65,11 @@ export interface AlertMessage {
   /** Set for "send test notification". */
   test?: boolean;
   /**
+   * The notification's unique key (rule, server, transition) when several instances share the
+   * store: the same on a copy sent again after a failover (webhooks: also `Idempotency-Key`).
+   */
+  key?: string;
+  /**
    * Set when the message tells of several servers of one rule at once (grouping, issue 17): each
    * alert of the group, firing ones first. The fields above are then the first alert's, and
    * `summary` names the group.

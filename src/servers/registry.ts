@@ -156,6 +156,36 @@ export class Registry {
     return this.get(id);
   }
 
+  /**
+   * Another instance changed this server (several instances on PostgreSQL): its definition and
+   * state are read again from the store and announced, as a change made here would be.
+   */
+  async reload(id: string): Promise<void> {
+    const stored = await serversRepo.get(this.store.db, this.secrets, id);
+    const current = this.servers.get(id);
+    if (!stored) {
+      if (!current) return;
+      this.servers.delete(id);
+      this.scrubber.set(`server:${id}`, []);
+      this.bus.emit('server.removed', id);
+      return;
+    }
+    this.keep(stored);
+    this.bus.emit('server.saved', stored);
+  }
+
+  /**
+   * States another instance found (several instances on PostgreSQL), taken as they are: nothing
+   * is written; a changed status is announced (`server.status`) as one found here would be.
+   */
+  applyState(id: string, state: ServerState): void {
+    const s = this.servers.get(id);
+    if (!s) return;
+    const next = { ...s, state };
+    this.servers.set(id, next);
+    if (s.state.status !== state.status) this.bus.emit('server.status', next, s.state.status);
+  }
+
   /** The checker's new findings; persisted by the checker's writer, not here. */
   setState(id: string, state: ServerState): ServerRecord | undefined {
     const s = this.servers.get(id);

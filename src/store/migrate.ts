@@ -11,11 +11,12 @@ import * as usageToolErrors from './migrations/008-usage-tool-errors.js';
 import * as notifications from './migrations/010-notifications.js';
 import * as errorGroups from './migrations/011-error-groups.js';
 import * as incidents from './migrations/012-incidents.js';
-import * as users from './migrations/016-users.js';
 import * as capacity from './migrations/013-capacity.js';
-import * as maintenance from './migrations/015-maintenance.js';
-import * as federation from './migrations/017-federation.js';
 import * as statusPages from './migrations/014-status-pages.js';
+import * as maintenance from './migrations/015-maintenance.js';
+import * as users from './migrations/016-users.js';
+import * as federation from './migrations/017-federation.js';
+import * as cluster from './migrations/018-cluster.js';
 
 type DialectMigration = { up: (db: Kysely<unknown>, dialect: Dialect) => Promise<void> };
 
@@ -32,11 +33,12 @@ const migrations: [string, DialectMigration][] = [
   ['010-notifications', notifications],
   ['011-error-groups', errorGroups],
   ['012-incidents', incidents],
-  ['016-users', users],
   ['013-capacity', capacity],
-  ['015-maintenance', maintenance],
-  ['017-federation', federation],
   ['014-status-pages', statusPages],
+  ['015-maintenance', maintenance],
+  ['016-users', users],
+  ['017-federation', federation],
+  ['018-cluster', cluster],
 ];
 
 /** The table of applied migrations; Kysely's Migrator named it so, and stores made by it still open. */

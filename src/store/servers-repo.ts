@@ -14,10 +14,6 @@ const withSecretsMapped = (spec: ServerSpec, fn: (value: string) => string): Ser
 const EMPTY_SPEC: ServerSpec = { transport: 'stdio', command: '', args: [], env: {} };
 
 function fromRow(r: Selectable<ServersTable>, secrets: SecretBox): ServerRecord {
-  const serverInfo = fromJson<{ name: string; version: string; era?: ProtocolEra } | null>(
-    r.server_info,
-    null,
-  );
   return {
     id: r.id,
     name: r.name,
@@ -28,22 +24,44 @@ function fromRow(r: Selectable<ServersTable>, secrets: SecretBox): ServerRecord 
     enabled: r.enabled === 1,
     disabledUntil: r.disabled_until,
     disabledReason: r.disabled_reason,
-    state: {
-      status: r.status as Status,
-      statusReason: r.status_reason,
-      lastCheck: r.last_check,
-      responseTimeMs: r.response_time_ms,
-      responseTimeSource: 'probe',
-      consecutiveFailures: r.consecutive_failures,
-      lastError: r.last_error,
-      protocolVersion: r.protocol_version,
-      era: serverInfo?.era ?? null,
-      serverInfo: serverInfo ? { name: serverInfo.name, version: serverInfo.version } : null,
-      capabilities: fromJson<Record<string, unknown> | null>(r.capabilities, null),
-      toolCount: r.tool_count,
-    },
+    state: stateOf(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+  };
+}
+
+type StateRow = Pick<
+  Selectable<ServersTable>,
+  | 'status'
+  | 'status_reason'
+  | 'last_check'
+  | 'response_time_ms'
+  | 'consecutive_failures'
+  | 'last_error'
+  | 'protocol_version'
+  | 'server_info'
+  | 'capabilities'
+  | 'tool_count'
+>;
+
+function stateOf(r: StateRow): ServerState {
+  const serverInfo = fromJson<{ name: string; version: string; era?: ProtocolEra } | null>(
+    r.server_info,
+    null,
+  );
+  return {
+    status: r.status as Status,
+    statusReason: r.status_reason,
+    lastCheck: r.last_check,
+    responseTimeMs: r.response_time_ms,
+    responseTimeSource: 'probe',
+    consecutiveFailures: r.consecutive_failures,
+    lastError: r.last_error,
+    protocolVersion: r.protocol_version,
+    era: serverInfo?.era ?? null,
+    serverInfo: serverInfo ? { name: serverInfo.name, version: serverInfo.version } : null,
+    capabilities: fromJson<Record<string, unknown> | null>(r.capabilities, null),
+    toolCount: r.tool_count,
   };
 }
 
@@ -108,6 +126,26 @@ export const serversRepo = {
       .set(definitionColumns(server, secrets))
       .where('id', '=', server.id)
       .execute();
+  },
+  /** Every server's check state (several instances: what the others found), by id. */
+  async states(db: Db): Promise<Map<string, ServerState>> {
+    const rows = await db
+      .selectFrom('servers')
+      .select([
+        'id',
+        'status',
+        'status_reason',
+        'last_check',
+        'response_time_ms',
+        'consecutive_failures',
+        'last_error',
+        'protocol_version',
+        'server_info',
+        'capabilities',
+        'tool_count',
+      ])
+      .execute();
+    return new Map(rows.map((r) => [r.id, stateOf(r)]));
   },
   async saveState(db: Db, id: string, state: ServerState): Promise<void> {
     await db.updateTable('servers').set(stateColumns(state)).where('id', '=', id).execute();

@@ -42,6 +42,8 @@ export interface ServerHealthTable {
   response_time_ms: number | null;
   error_message: string | null;
   metadata: string | null;
+  /** The instance that made the check (migration 018); null on SQLite and for older rows. */
+  instance_id: string | null;
 }
 
 export interface ServerMetricsTable {
@@ -432,6 +434,48 @@ export interface StatusPagesTable {
   updated_at: number;
 }
 
+/** A live (or lately live) instance of a cluster on PostgreSQL (migration 018, src/cluster/). */
+export interface InstancesTable {
+  id: string;
+  name: string;
+  address: string;
+  version: string;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+/** Which instance probes a server, until when; `epoch` is bumped at each change of owner. */
+export interface ServerLeasesTable {
+  server_id: string;
+  owner: string;
+  expires_at: number;
+  epoch: number;
+}
+
+/** The leader lease (one row, `leader`): its owner, expiry and fencing epoch. */
+export interface ClusterLeaderTable {
+  name: string;
+  owner: string;
+  expires_at: number;
+  epoch: number;
+}
+
+/** One alert notification under its unique key (rule, server, transition): pending until handled. */
+export interface NotificationKeysTable {
+  key: string;
+  rule_id: number;
+  server_id: string;
+  history_id: number | null;
+  kind: string;
+  /** JSON: what a new leader needs to send it again (the server's name and tags, the notification). */
+  payload: string;
+  state: 'pending' | 'sent';
+  /** The leader epoch that wrote it. */
+  epoch: number;
+  created_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
   servers: ServersTable;
   server_health: ServerHealthTable;
@@ -462,6 +506,10 @@ export interface Database {
   federation_instance: FederationInstanceTable;
   check_rollups: CheckRollupsTable;
   status_pages: StatusPagesTable;
+  instances: InstancesTable;
+  server_leases: ServerLeasesTable;
+  cluster_leader: ClusterLeaderTable;
+  notification_keys: NotificationKeysTable;
 }
 
 export type Db = Kysely<Database>;

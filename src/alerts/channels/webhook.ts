@@ -30,6 +30,8 @@ export const webhookChannel: Channel<WebhookConfig> = {
     const headers: Record<string, string> = config.secret
       ? { [SIGNATURE_HEADER]: signBody(config.secret, body) }
       : {};
+    // Several instances: a copy sent again after a failover carries the same key.
+    if (message.key) headers['Idempotency-Key'] = message.key;
     return postWithRetries('webhook', { url: config.url, body, headers }, config, ctx);
   },
 };

@@ -20,3 +20,4 @@ export * from './federation.js';
 export * from './uptime.js';
 export * from './status-pages.js';
 export * from './csv.js';
+export * from './cluster.js';
