@@ -6,7 +6,8 @@
  * part reaches another only through its front door (its index.ts); nothing imports in a cycle.
  * Tests may import anything.
  */
-const PARTS = '(servers|checker|gateway|metrics|errors|incidents|alerts|secrets|instrument|forecasts|users|maintenance|federation|uptime|status-pages|cluster)';
+const PARTS =
+  '(servers|checker|gateway|metrics|errors|incidents|alerts|secrets|instrument|forecasts|users|maintenance|federation|uptime|status-pages|cluster)';
 const notTest = '\\.test\\.ts$';
 
 module.exports = {

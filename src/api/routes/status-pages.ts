@@ -106,7 +106,10 @@ export function statusPageRoutes(app: FastifyInstance, monitor: Monitor): void {
       const page = await pages.bySlug(slug);
       if (!page) throw new AppError('not_found', 'no such status page');
       if (!page.public && (req.principal === undefined || req.principal.servers !== null))
-        throw new AppError('unauthorised', 'this status page is not public: sign in, or send Authorization: Bearer <token>');
+        throw new AppError(
+          'unauthorised',
+          'this status page is not public: sign in, or send Authorization: Bearer <token>',
+        );
       const view = await pages.view(page);
       lockDown(reply);
       if (!page.public) reply.header('cache-control', 'private, no-store');

@@ -41,10 +41,9 @@ export function duration(seconds: number): string {
 /** "Response time (average) > 500 ms for 5 minutes, on all servers". */
 export function ruleSentence(r: AlertRule): string {
   const m = metricInfo[r.metric];
-  const what =
-    isStateMetric(r.metric)
-      ? m.label
-      : `${m.label}${r.metric === 'anomaly_score' ? ` of ${r.series ?? 'requests'}` : ''} ${conditionText[r.condition]} ${r.metric === 'memory' ? r.threshold / MB : r.threshold}${m.unit ? ` ${m.unit}` : ''}`;
+  const what = isStateMetric(r.metric)
+    ? m.label
+    : `${m.label}${r.metric === 'anomaly_score' ? ` of ${r.series ?? 'requests'}` : ''} ${conditionText[r.condition]} ${r.metric === 'memory' ? r.threshold / MB : r.threshold}${m.unit ? ` ${m.unit}` : ''}`;
   const when = r.evaluation_period === 0 ? 'at once' : `for ${duration(r.evaluation_period)}`;
   const where =
     r.metric === 'peer_unreachable'
