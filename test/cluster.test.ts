@@ -329,6 +329,8 @@ describe(
           metric: 'status_offline',
           condition: 'eq',
           threshold: 1,
+          // One notification per transition, at once (grouping waits 30 s by default).
+          group_wait: 0,
           channels: [channelId],
         });
         assert.equal(rule.status, 201, rule.text);

@@ -239,6 +239,8 @@ for (const kind of await storeKinds())
         condition: 'eq',
         threshold: 1,
         evaluation_period: 0,
+        // One notification per transition, at once (grouping waits 30 s by default).
+        group_wait: 0,
         severity: 'critical',
         channels: [channel.json<{ id: number }>().id],
       });

@@ -243,6 +243,8 @@ for (const kind of kinds) {
           condition: 'gt',
           threshold: 14.4,
           evaluation_period: 0,
+          // One notification per transition, at once (grouping waits 30 s by default).
+          group_wait: 0,
           servers: ['burning'],
           channels: [channel.json().id],
         });
