@@ -20,6 +20,13 @@
 // runs with --cpu-prof into that folder.
 // BENCH_ONLY=forecast: backtest MAPE over BENCH_FORECAST_SEEDS (10) synthetic series, cold and cached
 // latency over BENCH_FORECAST_RUNS (50) forecasts.
+// BENCH_ONLY=errors: errors and incidents at fleet scale on SQLite and PostgreSQL
+// (BENCH_ERRORS_STORES, sqlite,postgres; PostgreSQL at BENCH_DATABASE_URL): BENCH_ERRORS_GROUPS
+// (10,000) error groups of BENCH_ERRORS_SERVERS (1,000) servers over BENCH_ERRORS_DAYS (90) days,
+// BENCH_ERRORS_SAMPLES_PER_HOUR (4) samples per active hour, BENCH_ERRORS_REPETITIONS (100) timed
+// requests per query; BENCH_ERRORS_KEEP=<dir or schema> keeps the filled store for the next run.
+// Then the error write path's cost: BENCH_ERRORS_INGEST_EVENTS (300,000) events through the
+// aggregator with and without failures, BENCH_ERRORS_INGEST_ROUNDS (3) rounds each.
 import { cpus, totalmem } from 'node:os';
 import { crashLoss } from './crash-loss.js';
 import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
@@ -27,6 +34,7 @@ import { stdioSection } from './gateway-stdio-report.js';
 import { hostileUpstream } from './hostile-upstream.js';
 import { alertEvalRows } from './alert-eval.js';
 import { benchForecast } from './forecast.js';
+import { errorsSection } from './errors-report.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
 import { queryScale } from './query-scale.js';
@@ -232,6 +240,7 @@ if (only === 'crash') {
     `| ${r.seconds} s | ${r.ingestSent} | ${r.ingestAcknowledged} | ${r.ingestStored} | **${Math.max(0, r.ingestAcknowledged - r.ingestStored)}** | ${r.gatewayAnswered} | ${r.gatewayStored} | **${r.gatewayLossS} s** |`,
   ]);
 }
+if (only === 'errors') out(await errorsSection(day, machine));
 if (only === 'forecast') {
   const seeds = Number(process.env.BENCH_FORECAST_SEEDS ?? 10);
   const runs = Number(process.env.BENCH_FORECAST_RUNS ?? 50);
