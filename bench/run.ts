@@ -22,7 +22,7 @@
 // latency over BENCH_FORECAST_RUNS (50) forecasts.
 // BENCH_ONLY=errors: errors and incidents at fleet scale on SQLite and PostgreSQL
 // (BENCH_ERRORS_STORES, sqlite,postgres; PostgreSQL at BENCH_DATABASE_URL): BENCH_ERRORS_GROUPS
-// (10,000) error groups of BENCH_ERRORS_SERVERS (1,000) servers over BENCH_ERRORS_DAYS (90) days,
+// (5,000; 50,000 is issue 12's size) error groups of BENCH_ERRORS_SERVERS (1,000) servers over BENCH_ERRORS_DAYS (90) days,
 // BENCH_ERRORS_SAMPLES_PER_HOUR (4) samples per active hour, BENCH_ERRORS_REPETITIONS (100) timed
 // requests per query; BENCH_ERRORS_KEEP=<dir or schema> keeps the filled store for the next run.
 // Then the error write path's cost: BENCH_ERRORS_INGEST_EVENTS (300,000) events through the
