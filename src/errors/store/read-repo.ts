@@ -92,7 +92,7 @@ export const errorsReadRepo = {
   ): Promise<{ groupId: number; key: string; count: number }[]> {
     if (ids.length === 0) return [];
     const key = sql.ref(by);
-    const { rows } = await sql<{ group_id: number; part: string; n: number | string }>`
+    const { rows } = await sql<{ group_id: number | string; part: string; n: number | string }>`
       select group_id, ${key} as part, sum(count) as n from error_counts${byGroupIndex(db)}
       where group_id in (${sql.join(ids)}) and resolution = ${r.resolution}
         and bucket_start >= ${r.from} and bucket_start < ${r.to}
