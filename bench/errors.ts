@@ -273,10 +273,9 @@ export async function errorsBench(options: ErrorsBenchOptions): Promise<ErrorsBe
       await monitor.stop();
     }
   } finally {
-    if (keep === undefined) {
-      rmSync(dataDir, { recursive: true, force: true });
-      if (schema) await dropSchema(url, schema);
-    }
+    // a kept SQLite store is its folder; a kept PostgreSQL store is its schema (the folder is scratch)
+    if (keep === undefined || options.store === 'postgres') rmSync(dataDir, { recursive: true, force: true });
+    if (keep === undefined && schema) await dropSchema(url, schema);
   }
 }
 
