@@ -227,7 +227,7 @@ export async function errorsBench(options: ErrorsBenchOptions): Promise<ErrorsBe
         ['errors list, 24 h', () => `/api/v1/errors?from=${now - DAY_MS}&to=${now}`],
         ['errors list, 30 d', () => `/api/v1/errors?from=${now - 30 * DAY_MS}&to=${now}`],
         [
-          "a hot group's detail (its whole life: 90 d)",
+          `a hot group's detail (its whole life: ${days} d)`,
           (i) => `/api/v1/errors/groups/${hotIds[i % hotIds.length] ?? 1}`,
         ],
         ['incident window analysis, 1 h', () => `/api/v1/incidents/window?from=${now - HOUR_MS}&to=${now}`],
