@@ -27,6 +27,13 @@
 // latency over BENCH_FORECAST_RUNS (50) forecasts.
 // BENCH_ONLY=capacity: anomaly precision/recall over BENCH_ANOMALY_SEEDS (10) series; forecast cold/cached;
 // the capacity view and the live bands of rule anomaly_score for BENCH_CAPACITY_SERVERS (1000) servers.
+// BENCH_ONLY=errors: errors and incidents at fleet scale on SQLite and PostgreSQL
+// (BENCH_ERRORS_STORES, sqlite,postgres; PostgreSQL at BENCH_DATABASE_URL): BENCH_ERRORS_GROUPS
+// (5,000; 50,000 is issue 12's size) error groups of BENCH_ERRORS_SERVERS (1,000) servers over BENCH_ERRORS_DAYS (90) days,
+// BENCH_ERRORS_SAMPLES_PER_HOUR (4) samples per active hour, BENCH_ERRORS_REPETITIONS (100) timed
+// requests per query; BENCH_ERRORS_KEEP=<dir or schema> keeps the filled store for the next run.
+// Then the error write path's cost: BENCH_ERRORS_INGEST_EVENTS (300,000) events through the
+// aggregator with and without failures, BENCH_ERRORS_INGEST_ROUNDS (3) rounds each.
 import { cpus, totalmem } from 'node:os';
 import { crashLoss } from './crash-loss.js';
 import { gatewayOverhead, PATHS, type PathName } from './gateway-overhead.js';
@@ -36,6 +43,7 @@ import { alertEvalRows } from './alert-eval.js';
 import { benchForecast } from './forecast.js';
 import { anomalyQuality, fleetCost } from './capacity.js';
 import { benchFederation } from './federation.js';
+import { errorsSection } from './errors-report.js';
 import { benchIngest } from './ingest.js';
 import { probeScale } from './probe-scale.js';
 import { queryScale } from './query-scale.js';
@@ -285,6 +293,7 @@ if (only === 'federation') {
     `| ${r.cpuPercent.toFixed(2)} % | ${r.viewP50Ms.toFixed(2)} ms | ${r.viewP99Ms.toFixed(2)} ms | within ${r.unreachablePolls} polls |`,
   ]);
 }
+if (only === 'errors') out(await errorsSection(day, machine));
 if (only === 'forecast') {
   const seeds = Number(process.env.BENCH_FORECAST_SEEDS ?? 10);
   const runs = Number(process.env.BENCH_FORECAST_RUNS ?? 50);

@@ -22,7 +22,7 @@ import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { RequestEventSink } from './model/request-event.js';
 import type { CheckRow } from './model/check.js';
 import { ErrorsService, type ProbeError } from './errors/index.js';
-import { IncidentsService } from './incidents/index.js';
+import { IncidentsService, type LevelShift as IncidentLevelShift } from './incidents/index.js';
 import { Federation } from './federation/index.js';
 import { requestsPerStep } from './metrics/index.js';
 import { openSecrets } from './secrets/at-rest.js';
@@ -292,7 +292,19 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     servers: () => registry.list(),
     server: (id) => registry.get(id),
   });
-  const statusPages = new StatusPages({ db: () => store.db, registry, uptime });
+  const statusPages = new StatusPages({
+    db: () => store.db,
+    registry,
+    uptime,
+    openIncidents: async (ids) => {
+      const wanted = new Set(ids);
+      const now = Date.now();
+      return (await incidents.list({ from: 0, to: now + 1, status: 'open', limit: 500 }))
+        .filter((i) => wanted.has(i.server))
+        .map((i) => ({ serverId: i.server, cause: i.cause, openedAt: i.opened_at }));
+    },
+    maintenanceNotes: (ids, from, to) => maintenance.maintenanceNotes(ids, from, to),
+  });
   const alerts: AlertsService = new AlertsService({
     db: store.db,
     retention,
@@ -346,6 +358,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     errors,
     requests: (q) => requestsPerStep(store.db, q, retention),
     gauges: async (q) => (await metrics.gaugeSeries(q)).points,
+    // A server's changepoints (the forecasts part's bands), bounded in time: a band not fitted
+    // yet is fitted in the background and shows from the next analysis on.
+    levelShifts: async (q) =>
+      q.serverId === undefined ? [] : levelShiftsOf(forecasts, { ...q, serverId: q.serverId }),
     alertFirings: async (q) =>
       (
         await alerts.history.list({
@@ -364,10 +380,14 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
         comments: h.actions.flatMap((a) => (a.comment ? [{ by: a.by, at: a.at, text: a.comment }] : [])),
       })),
   });
+  // Incidents open and close on the leader only (several instances would open each twice).
   if (config.incident_evaluation_interval > 0)
-    incidents.start(config.incident_evaluation_interval * 1000, (err) =>
-      log.error({ err: err instanceof Error ? err.message : String(err) }, 'incident evaluation failed'),
-    );
+    cluster.whileLeader('incidents', () => {
+      incidents.start(config.incident_evaluation_interval * 1000, (err) =>
+        log.error({ err: err instanceof Error ? err.message : String(err) }, 'incident evaluation failed'),
+      );
+      return () => incidents.stop();
+    });
   const users = new UsersService({
     db: store.db,
     log: log.child({ part: 'users' }),
@@ -431,6 +451,38 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       lock?.release();
     },
   };
+}
+
+/** How long the window analysis waits for a server's level shifts before going on without them. */
+const LEVEL_SHIFT_WAIT_MS = 2_000;
+
+/** The level shifts of a server's requests, p95 and error rate in [from, to), for incident correlation. */
+async function levelShiftsOf(
+  forecasts: Forecasts,
+  q: { serverId: string; from: number; to: number },
+): Promise<IncidentLevelShift[]> {
+  const series = ['requests', 'p95', 'error_rate'] as const;
+  const found = Promise.all(
+    series.map(async (metric) =>
+      (await forecasts.levelShifts({ ...q, metric })).map((s) => ({
+        serverId: q.serverId,
+        metric,
+        at: s.t,
+        from: Math.round(s.before * 100) / 100,
+        to: Math.round(s.after * 100) / 100,
+        strength: Math.min(1, Math.abs(s.score) / 10),
+      })),
+    ),
+  ).then((all) => all.flat());
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<IncidentLevelShift[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), LEVEL_SHIFT_WAIT_MS);
+  });
+  try {
+    return await Promise.race([found.catch(() => []), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A failed check as an error: its method (`initialize` when the session could not be opened), its failure kind, its reason. */

@@ -149,6 +149,36 @@ for (const kind of kinds) {
       assert.equal((await anonymous('/status/nope.json')).statusCode, 404);
     });
 
+    test("planned maintenance of the page's servers shows on it, by name, and nothing of other servers", async () => {
+      const starts = new Date(Date.now() + 3_600_000);
+      const created = await api('POST', '/api/v1/maintenance', {
+        title: 'Database upgrade',
+        servers: ['search-api', 'internal-admin'],
+        starts_at: starts.toISOString(),
+        duration_minutes: 30,
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      try {
+        const body = (await waitFor('the window on the page', async () => {
+          const b = (await anonymous('/status/tools.json')).json();
+          return b.maintenance.length > 0 ? b : undefined;
+        })) as { maintenance: { server: string; title: string; from: string; to: string }[] };
+        assert.deepEqual(body.maintenance, [
+          {
+            server: 'Search API',
+            title: 'Database upgrade',
+            from: starts.toISOString(),
+            to: new Date(starts.getTime() + 30 * 60_000).toISOString(),
+          },
+        ]);
+        const html = await anonymous('/status/tools');
+        assert.ok(html.body.includes('Database upgrade'), 'the page shows the window');
+        assert.ok(!html.body.includes('Internal Admin'), 'and not the other server it covers');
+      } finally {
+        await api('DELETE', `/api/v1/maintenance/${created.json().id as number}`);
+      }
+    });
+
     test('a page that is not public needs the token; its servers get no badge', async () => {
       const created = await api('POST', '/api/v1/status-pages', {
         slug: 'internal',

@@ -16,7 +16,25 @@ export interface StatusPagesDeps {
   db: () => Db;
   registry: { list(): ServerRecord[] };
   uptime: UptimeService;
+  /** Open incidents of these servers (the incidents part): when each opened and what opened it. */
+  openIncidents?: (serverIds: string[]) => Promise<{ serverId: string; cause: string; openedAt: string }[]>;
+  /** Maintenance windows of these servers in [from, to) (the maintenance part). */
+  maintenanceNotes?: (
+    serverIds: string[],
+    from: number,
+    to: number,
+  ) => { title: string; server_ids: string[]; starts_at: string; ends_at: string }[];
 }
+
+/** What a status page says of an incident: public words only, never an error's own text. */
+const INCIDENT_WORDS: Record<string, string> = {
+  error_rate: 'Elevated error rate',
+  group: 'Errors under investigation',
+  alert: 'Degraded service',
+};
+
+/** How far ahead a status page lists planned maintenance. */
+const MAINTENANCE_AHEAD_MS = 7 * 86_400_000;
 
 /** A note of planned maintenance on a status page. */
 export interface MaintenanceNote {
@@ -144,9 +162,37 @@ export class StatusPages {
         uptime_90d_percent: over90.get(s.id) ?? null,
         days: (daily.get(s.id) ?? []).map((d) => ({ date: day(d.day), uptime_percent: d.uptimePercent })),
       })),
-      incidents: [],
-      maintenance: [],
+      incidents: await this.incidentsOf(servers),
+      maintenance: this.maintenanceOf(servers, now),
     };
+  }
+
+  /** The page's servers' open incidents, one line per incident, servers by name. */
+  private async incidentsOf(servers: ServerRecord[]): Promise<PublicStatusPage['incidents']> {
+    if (!this.deps.openIncidents || servers.length === 0) return [];
+    const names = new Map(servers.map((s) => [s.id, s.name]));
+    return (await this.deps.openIncidents([...names.keys()])).map((i) => ({
+      title: INCIDENT_WORDS[i.cause] ?? 'Degraded service',
+      started_at: i.openedAt,
+      servers: [names.get(i.serverId) ?? ''].filter(Boolean),
+    }));
+  }
+
+  /** Maintenance now or in the coming week, one line per server and window. */
+  private maintenanceOf(servers: ServerRecord[], now: number): PublicStatusPage['maintenance'] {
+    if (!this.deps.maintenanceNotes || servers.length === 0) return [];
+    const names = new Map(servers.map((s) => [s.id, s.name]));
+    return this.deps
+      .maintenanceNotes([...names.keys()], now, now + MAINTENANCE_AHEAD_MS)
+      .flatMap((n) =>
+        n.server_ids.map((id) => ({
+          server: names.get(id) ?? '',
+          title: n.title,
+          from: n.starts_at,
+          to: n.ends_at,
+        })),
+      )
+      .filter((m) => m.server !== '');
   }
 
   /**

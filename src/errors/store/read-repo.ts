@@ -1,4 +1,4 @@
-import { sql, type Selectable, type Updateable } from 'kysely';
+import { SqliteAdapter, sql, type Selectable, type Updateable } from 'kysely';
 import type { Db, ErrorEventsTable, ErrorGroupsTable } from '../../store/tables.js';
 import type { CountResolution } from './write-repo.js';
 
@@ -26,12 +26,15 @@ const likePattern = (text: string): string => `%${text.toLowerCase().replace(/[\
 const num = (v: number | string | bigint | null): number => Number(v ?? 0);
 
 /**
- * `bucket_start` as an expression rather than the column (`+x` is x in both dialects), for reads
- * of given groups: SQLite's planner, without statistics, would otherwise take the window's key
- * (resolution, bucket_start) and read every group's rows of the window; so it takes
- * `idx_error_counts_group` and reads those groups' rows of the tier (a 30-day list: 50 ms less).
+ * Reads of given groups go through `idx_error_counts_group` (group, tier, bucket): each group's
+ * rows of the window and nothing else. SQLite's planner, without statistics, would otherwise take
+ * the window's key (resolution, bucket_start) and read every group's rows of the window (a 30-day
+ * list of 50 k groups: hundreds of thousands of rows), hence `indexed by` there; PostgreSQL picks
+ * the index by itself. (Before: `+bucket_start`, which kept SQLite off the window's key but read
+ * 90 days of each group's rows, ~100 ms for a 24-hour list of busy groups; see docs/BENCHMARKS.md.)
  */
-const BUCKET_UNKEYED = sql<number>`+bucket_start`;
+const byGroupIndex = (db: Db) =>
+  db.getExecutor().adapter instanceof SqliteAdapter ? sql.raw(' indexed by idx_error_counts_group') : sql``;
 
 /** The errors part's reads: sums over `error_counts`, groups and samples. */
 export const errorsReadRepo = {
@@ -88,20 +91,13 @@ export const errorsReadRepo = {
     by: 'client_name' | 'server_id',
   ): Promise<{ groupId: number; key: string; count: number }[]> {
     if (ids.length === 0) return [];
-    const rows = await db
-      .selectFrom('error_counts')
-      .select((eb) => ['group_id', by, eb.fn.sum<number | string>('count').as('n')])
-      .where('group_id', 'in', ids)
-      .where('resolution', '=', r.resolution)
-      .where(BUCKET_UNKEYED, '>=', r.from)
-      .where(BUCKET_UNKEYED, '<', r.to)
-      .groupBy(['group_id', by])
-      .execute();
-    return rows.map((row) => ({
-      groupId: row.group_id,
-      key: by === 'client_name' ? row.client_name : row.server_id,
-      count: num(row.n),
-    }));
+    const key = sql.ref(by);
+    const { rows } = await sql<{ group_id: number | string; part: string; n: number | string }>`
+      select group_id, ${key} as part, sum(count) as n from error_counts${byGroupIndex(db)}
+      where group_id in (${sql.join(ids)}) and resolution = ${r.resolution}
+        and bucket_start >= ${r.from} and bucket_start < ${r.to}
+      group by group_id, ${key}`.execute(db);
+    return rows.map((row) => ({ groupId: Number(row.group_id), key: row.part, count: num(row.n) }));
   },
 
   /** Errors per bucket and kind in the range (a server's, or the fleet's). */
