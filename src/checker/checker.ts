@@ -171,6 +171,9 @@ export class Checker {
 
   private readonly onSaved = (server: ServerRecord): void => {
     if (!this.holds(server.id)) {
+      // Paused or disabled is the definition's, not a probe's: shown at once whoever holds the lease.
+      const now = Date.now();
+      if (isPaused(server, now)) this.applyPausedStatus(server, now, settingsFor(server, this.deps.defaults));
       void this.deps.claim?.(server.id);
       return;
     }
